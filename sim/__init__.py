@@ -1,0 +1,1 @@
+"""ceasefire-sim: would this ceasefire hold?"""

@@ -1,1 +1,42 @@
-"""ceasefire-sim: would this ceasefire hold?"""
+"""ceasefire-sim: would this ceasefire hold?
+
+The Python API used from notebooks::
+
+    import sim
+    scn = sim.load_scenario("scenarios/freeze_lines.yaml")
+    result = sim.run(scn, draws=2000, seed=1)
+    result.summary["p_holds"]["5y"]      # headline figures with 95% intervals
+    result.survival                      # pandas DataFrame
+    result.save("results/my_run")
+    again = sim.load_result("results/my_run")
+
+Names are imported lazily so that ``import sim`` (and the CLI) start fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__all__ = ["run", "sweep", "load_scenario", "load_result", "Result", "Scenario", "ScenarioError", "__version__"]
+__version__ = "0.1.0"
+
+_LAZY = {
+    "run": "sim.montecarlo",
+    "sweep": "sim.sweep",
+    "load_scenario": "sim.scenario",
+    "Scenario": "sim.scenario",
+    "ScenarioError": "sim.scenario",
+    "load_result": "sim.results",
+    "Result": "sim.results",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

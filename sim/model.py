@@ -1,0 +1,461 @@
+"""The game model: stakes, shifting power, events, stage games, backward induction.
+
+Everything here is vectorised over a chunk of Monte Carlo draws. Notation follows
+DESIGN.md section 2: actor A (first in the file, row player) and B; periods
+t = 0 .. T-1; event states s = bit masks of the events that have happened
+(S = 2**k states).
+
+Per draw and event state:
+
+* **Stakes.** Region values v_i(r) are normalised so that each actor's values sum to 1:
+  one period of the whole stake is worth 1 to each side. Terms give A the share
+  h(r) of region r; the peace flow is x_A = sum_r h(r) v_A(r) + f_A and
+  x_B = sum_r (1 - h(r)) v_B(r) + f_B.
+* **Power.** K_i(t+1) = K_i(t) + rate_i (Kmax_i - K_i(t)), i.e.
+  K_i(t) = Kmax_i - (Kmax_i - K_i(0)) (1 - rate_i)**t, where
+  Kmax_i = ceiling_i * (1 + sum_r held_i(r) effects.ceiling(r)) and
+  rate_i = clip(rebuild_rate_i + sum_r held_i(r) effects.growth(r), 0, 1), with the
+  parameters of the event state. A draw's capacity path in state s is the path of that
+  state from t = 0 (the documented approximation: after an event, capacities follow the
+  new state's path; path dependence beyond that is not tracked).
+* **War.** Effective strength a = K_A (1 + sum_r held_A(r) effects.power(r)), times
+  (1 + first_strike) for a side that attacks first. A wins with the Tullock probability
+  p = a**γ / (a**γ + b**γ), computed as expit(γ (log a - log b)) so capacities of 1e-12
+  or 1e12 stay exact. War at t gives i the lottery over the two outcomes as a perpetual
+  flow minus the lump-sum cost: W_i = [p U_i(A wins) + (1-p) U_i(B wins)] / (1-δ_i) - c_i,
+  where U_i(w) = sum_r held_i^w(r) v_i(r) + war_flow_i.
+* **Stage game** at t in state s, strategies 0 = Hold, 1 = Attack::
+
+                 B holds            B attacks
+      A holds    H_A, H_B           W^{B first}
+      A attacks  W^{A first}        W^{neutral}
+
+  with H_i = x_i + δ_i [(1-λ) E_s' V_i(t+1, s') + λ E_s' W_i^{neutral}(t+1, s')],
+  where E_s' is the expectation over next period's event state (players know the hazards)
+  and λ the incident hazard. V_i(t, s) is the payoff of the selected equilibrium
+  (:func:`sim.solvers.select_2x2`), computed backward from the stationary game at T.
+* **Beyond the horizon** power and events are frozen; holding pays the stationary
+  ceasefire value with incidents, (x_i + δ_i λ W_i^neutral) / (1 - δ_i (1-λ)) (this reduces
+  to DESIGN.md's x_i / (1-δ_i) when λ = 0, and keeps incidents from vanishing at T).
+* **Hazard** of breakdown at t on the draw's realised event path:
+  h_t = 1 - (1-σ_A)(1-σ_B)(1-λ), with σ_i the selected probability that i attacks.
+* **Acceptance.** At t = 0 (no event yet) side i rejects the terms if its ceasefire value
+  V_i(0) is below fighting on now, W_i^neutral(0), or if the selected t = 0 equilibrium has
+  it attacking for sure.
+* **Causes.** A breakdown (or rejection) that is not an incident is attributed to
+  ``commitment`` when Powell's condition holds at t for either side (see
+  :func:`commitment_flags`: even the best split now and the most the other side can be
+  held to later leave the side better off at war: no bargain exists), to ``preemption``
+  when (Hold, Hold) *is* an equilibrium but the selection rule picked attacking (the
+  stag hunt that first-strike advantages create; never with ``selection: peaceful``), and
+  to ``terms`` otherwise (some split would keep both from attacking, the fixed terms do
+  not). ``preemption`` is an addition to DESIGN.md's three causes: folding a security
+  dilemma into ``terms`` would tell a user to change the terms when no change of terms
+  removes the fear of being attacked first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+import numpy as np
+from scipy.special import expit
+
+from sim.bargaining import max_a_given_floor_b, nash_split_batch
+from sim.scenario import Scenario
+from sim.solvers import select_2x2, select_2x2_nashpy
+
+__all__ = ["ModelError", "ChunkOutput", "solve_chunk", "event_state_labels", "CAUSES", "TOL"]
+
+CAUSES = ("commitment", "preemption", "terms", "incident")
+#: Relative tolerance for payoff comparisons (acceptance, Powell's condition).
+TOL = 1e-9
+
+
+class ModelError(ValueError):
+    """The model cannot give a finite answer for these parameters."""
+
+
+@dataclass
+class ChunkOutput:
+    """What one chunk of draws produces (all arrays over the chunk's n draws)."""
+
+    accepted: np.ndarray  # (n,) bool
+    rejected_by: np.ndarray  # (n,) int8: 0 none, 1 A, 2 B, 3 both
+    reject_cause: np.ndarray  # (n,) int8 index into CAUSES, -1 none
+    survival: np.ndarray  # (n, T+1) S_d(t), S_d(0) = accepted
+    # per period on the realised path: probability of a breakdown by category
+    p_a_only: np.ndarray  # (n, T)
+    p_b_only: np.ndarray
+    p_both: np.ndarray
+    p_incident: np.ndarray
+    cause: np.ndarray  # (n, T) int8 cause of a non-incident breakdown at t
+    p0: np.ndarray  # (n,) A's neutral win probability at t = 0
+    fearon_low: np.ndarray
+    fearon_high: np.ndarray
+    nash_share_a: np.ndarray
+    terms_share_a: np.ndarray
+    event_period: np.ndarray  # (n, k) first period whose state includes each event (inf: never)
+    power: np.ndarray | None = field(default=None)  # (n, S, T+1) neutral p per state, if asked
+
+
+def event_state_labels(scn: Scenario) -> list[str]:
+    """Human labels of the 2**k event states: 'none' or 'a+b'."""
+    ids = scn.event_ids
+    out = []
+    for s in range(2 ** len(ids)):
+        fired = [ids[e] for e in range(len(ids)) if s >> e & 1]
+        out.append("+".join(fired) if fired else "none")
+    return out
+
+
+class _Inputs:
+    """Per-draw, per-state parameter arrays for one chunk."""
+
+    def __init__(self, scn: Scenario, params: Mapping[str, np.ndarray | float], n: int):
+        self.scn, self.params, self.n = scn, params, n
+        self.k = len(scn.events)
+        self.S = 2**self.k
+        a, b = scn.actor_ids
+        self.actors = (a, b)
+        self.regions = scn.region_ids
+        R = len(self.regions)
+
+        def per_state(path: str) -> np.ndarray:
+            base = self.get(path)
+            out = np.repeat(base[:, None], self.S, axis=1)
+            for e, eid in enumerate(scn.event_ids):
+                key = f"events.{eid}.changes.{path}"
+                if key in params:
+                    states = [s for s in range(self.S) if s >> e & 1]
+                    out[:, states] = self.get(key)[:, None]
+            return out
+
+        self.per_state = per_state
+        # actor parameters (n, S)
+        self.delta = [per_state(f"actors.{x}.discount") for x in self.actors]
+        self.cost = [per_state(f"actors.{x}.war_cost") for x in self.actors]
+        self.k0 = [self.get(f"actors.{x}.capacity") for x in self.actors]
+        self.ceiling = [per_state(f"actors.{x}.ceiling") for x in self.actors]
+        self.rate = [per_state(f"actors.{x}.rebuild_rate") for x in self.actors]
+        self.flow = [per_state(f"actors.{x}.flow") for x in self.actors]
+        self.war_flow = [per_state(f"actors.{x}.war_flow") for x in self.actors]
+        # region values, normalised per actor and state (n, S, R)
+        self.v = []
+        for x in self.actors:
+            raw = np.stack([per_state(f"regions.{r}.value.{x}") for r in self.regions], axis=-1)
+            total = raw.sum(axis=-1, keepdims=True)
+            if np.any(total <= 0):
+                raise ModelError(f"actor {x} values no region in some event state; every state needs a positive value")
+            self.v.append(raw / total)
+        eff = {key: np.stack([per_state(f"regions.{r}.effects.{key}") for r in self.regions], axis=-1) for key in ("ceiling", "growth", "power")}
+        # holdings under the terms (n, R): A's share
+        self.h_a = np.stack([self.holding(("terms", r), scn.terms[r]) for r in self.regions], axis=-1)
+        held = [self.h_a[:, None, :], 1.0 - self.h_a[:, None, :]]
+        # war outcomes: A's share of each region if w wins (n, R)
+        self.out_a = []
+        for w, x in enumerate(self.actors):
+            outcome = scn.war.outcomes.get(x, {})
+            cols = []
+            for r in self.regions:
+                if r in outcome:
+                    cols.append(self.holding(("war", "outcomes", x, r), outcome[r]))
+                else:
+                    cols.append(np.full(n, 1.0 if w == 0 else 0.0))
+            self.out_a.append(np.stack(cols, axis=-1))
+        # flows under the ceasefire (n, S)
+        self.x = [
+            np.einsum("nsr,nr->ns", self.v[0], self.h_a) + self.flow[0],
+            np.einsum("nsr,nr->ns", self.v[1], 1.0 - self.h_a) + self.flow[1],
+        ]
+        # value of each war outcome U[i][w] (n, S)
+        self.U = [
+            [np.einsum("nsr,nr->ns", self.v[0], self.out_a[w]) + self.war_flow[0] for w in (0, 1)],
+            [np.einsum("nsr,nr->ns", self.v[1], 1.0 - self.out_a[w]) + self.war_flow[1] for w in (0, 1)],
+        ]
+        # power
+        self.kmax = [self.ceiling[i] * np.maximum(1.0 + (held[i] * eff["ceiling"]).sum(-1), 1e-300) for i in (0, 1)]
+        self.grow = [np.clip(self.rate[i] + (held[i] * eff["growth"]).sum(-1), 0.0, 1.0) for i in (0, 1)]
+        self.log_bonus = [np.log(np.maximum(1.0 + (held[i] * eff["power"]).sum(-1), 1e-300)) for i in (0, 1)]
+        self.gamma = per_state("war.decisiveness")
+        self.log_fs = np.log1p(per_state("war.first_strike"))
+        self.lam = per_state("war.incident_hazard")
+        self.hazards = np.stack([self.get(f"events.{e}.hazard") for e in scn.event_ids], axis=-1) if self.k else np.zeros((n, 0))
+        self.P = self.transition()
+        with np.errstate(divide="ignore"):
+            self.inv1md = [1.0 / (1.0 - self.delta[i]) for i in (0, 1)]
+
+    def get(self, path: str) -> np.ndarray:
+        v = self.params[path]
+        return np.broadcast_to(np.asarray(v, dtype=float), (self.n,))
+
+    def holding(self, path: tuple[str, ...], holder) -> np.ndarray:
+        a, b = self.actors
+        if isinstance(holder, str):
+            return np.full(self.n, 1.0 if holder == a else 0.0)
+        key = ".".join(path)
+        if a in holder:
+            return self.get(f"{key}.{a}").copy()
+        return 1.0 - self.get(f"{key}.{b}")
+
+    def transition(self) -> np.ndarray:
+        """P[n, s, s']: probability of moving from event state s to s' in one period."""
+        S, k, n = self.S, self.k, self.n
+        P = np.zeros((n, S, S))
+        for s in range(S):
+            for s2 in range(S):
+                if s & ~s2:
+                    continue  # events are one-way
+                prob = np.ones(n)
+                for e in range(k):
+                    if s >> e & 1:
+                        continue
+                    prob = prob * (self.hazards[:, e] if s2 >> e & 1 else 1.0 - self.hazards[:, e])
+                P[:, s, s2] = prob
+        return P
+
+    def capacity(self, i: int, t: int) -> np.ndarray:
+        """K_i(t) per state (n, S)."""
+        k0 = self.k0[i][:, None]
+        return self.kmax[i] - (self.kmax[i] - k0) * (1.0 - self.grow[i]) ** t
+
+    def win_probs(self, t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A's win probability at t: neutral, A strikes first, B strikes first (n, S)."""
+        with np.errstate(divide="ignore"):
+            la = np.log(self.capacity(0, t)) + self.log_bonus[0]
+            lb = np.log(self.capacity(1, t)) + self.log_bonus[1]
+        d = la - lb
+        g = self.gamma
+        return expit(g * d), expit(g * (d + self.log_fs)), expit(g * (d - self.log_fs))
+
+    def war_values(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """W_A, W_B (n, S) for A's win probability p."""
+        wa = (p * self.U[0][0] + (1 - p) * self.U[0][1]) * self.inv1md[0] - self.cost[0]
+        wb = (p * self.U[1][0] + (1 - p) * self.U[1][1]) * self.inv1md[1] - self.cost[1]
+        return wa, wb
+
+
+def _expect(P: np.ndarray, V: np.ndarray) -> np.ndarray:
+    """E[V(next state) | s] for V (n, S)."""
+    if P.shape[1] == 1:
+        return V
+    return np.einsum("nij,nj->ni", P, V)
+
+
+def _tol(*arrays: np.ndarray) -> np.ndarray:
+    scale = np.ones_like(arrays[0])
+    for a in arrays:
+        scale = np.maximum(scale, np.abs(a))
+    return TOL * scale
+
+
+def commitment_flags(
+    w_a_now, w_b_now, w_a_next, w_b_next, winc_a_next, winc_b_next, v_a, v_b, f_a, f_b, d_a, d_b, lam
+) -> tuple[np.ndarray, np.ndarray]:
+    """Powell's condition, generalised: is there no bargain at t that keeps i from attacking?
+
+    For A: the most A can get from peace at t is the whole stake now (1 + f_A) plus the
+    largest stationary continuation that still leaves B at least its war value at t+1
+    (fractional-knapsack frontier of region splits, :func:`sim.bargaining.max_a_given_floor_b`).
+    Commitment fails for A when its value of attacking now exceeds that. In the
+    one-region case with common δ, no flows and no incidents this is exactly Powell
+    (2006): war iff W_A(t) > 1 + δ (1/(1-δ) - W_B(t+1)).
+    """
+    out = []
+    for (w_now, w_other_next, winc_me, winc_other, v_me, v_other, f_me, f_other, d_me, d_other) in (
+        (w_a_now, w_b_next, winc_a_next, winc_b_next, v_a, v_b, f_a, f_b, d_a, d_b),
+        (w_b_now, w_a_next, winc_b_next, winc_a_next, v_b, v_a, f_b, f_a, d_b, d_a),
+    ):
+        # the other side's perpetual flow must give it at least its war value next period
+        floor = w_other_next * (1.0 - d_other * (1.0 - lam)) - d_other * lam * winc_other
+        best_flow = max_a_given_floor_b(v_me, v_other, f_me, f_other, floor)
+        with np.errstate(invalid="ignore"):
+            cont = (best_flow + d_me * lam * winc_me) / (1.0 - d_me * (1.0 - lam))
+            most = (1.0 + f_me) + d_me * ((1.0 - lam) * cont + lam * winc_me)
+            flag = w_now > most + _tol(w_now, np.where(np.isfinite(most), most, 0.0))
+        out.append(flag | ~np.isfinite(best_flow))
+    return out[0], out[1]
+
+
+def _gather(arr: np.ndarray, state: np.ndarray) -> np.ndarray:
+    """arr (n, S) at each draw's state (n,)."""
+    return np.take_along_axis(arr, state[:, None], axis=1)[:, 0]
+
+
+def event_states(hazards: np.ndarray, u: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """Realised event state per draw and period (n, T+1) and each event's period (n, k).
+
+    Uniforms u (n, k) fix the times. The event period is the first period whose state
+    includes the event (``inf`` if never).
+
+    Event e happens during period tau_e (so it is in the state from tau_e + 1 on), where
+    tau_e is geometric with the event's per-period hazard: floor(log u / log(1 - hazard)).
+    """
+    n, k = u.shape
+    t = np.arange(horizon + 1)
+    state = np.zeros((n, horizon + 1), dtype=np.int64)
+    period = np.empty((n, k))
+    for e in range(k):
+        h = hazards[:, e]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tau = np.floor(np.log(u[:, e]) / np.log1p(-h))
+        tau = np.where(h >= 1.0, 0.0, np.where(h <= 0.0, np.inf, tau))
+        state |= (t[None, :] > tau[:, None]).astype(np.int64) << e
+        period[:, e] = tau + 1.0
+    return state, period
+
+
+def solve_chunk(
+    scn: Scenario,
+    params: Mapping[str, np.ndarray | float],
+    n: int,
+    event_u: np.ndarray,
+    *,
+    method: str | None = None,
+    selection: str | None = None,
+    keep_power: bool = False,
+) -> ChunkOutput:
+    """Solve every draw of a chunk by backward induction and return its outcomes.
+
+    Parameters
+    ----------
+    scn
+        The scenario (structure: actors, regions, terms, events).
+    params
+        Key path -> value (n,) or scalar, for every path in ``scn.numbers()``.
+    n
+        Number of draws in the chunk.
+    event_u
+        Uniforms (n, k) that fix each draw's event times.
+    method, selection
+        Override ``scn.solver``.
+    keep_power
+        Also return A's neutral win probability per state and period (n, S, T+1).
+    """
+    method = method or scn.solver.method
+    rule = selection or scn.solver.selection
+    select: Callable = select_2x2 if method == "batched" else select_2x2_nashpy
+    m = _Inputs(scn, params, n)
+    T, S = scn.horizon, m.S
+    d_a, d_b = m.delta
+    lam = m.lam
+    path_state, event_period = event_states(m.hazards, event_u, T)
+
+    # terminal stationary game at T (power and events frozen)
+    pN, pA, pB = m.win_probs(T)
+    wN = m.war_values(pN)
+    wAf = m.war_values(pA)
+    wBf = m.war_values(pB)
+    hold = [(m.x[i] + m.delta[i] * lam * wN[i]) / (1.0 - m.delta[i] * (1.0 - lam)) for i in (0, 1)]
+    V, _, _, _ = _stage(select, rule, hold, wN, wAf, wBf)
+
+    sig_a = np.empty((n, T))
+    sig_b = np.empty((n, T))
+    cause = np.empty((n, T), dtype=np.int8)
+    lam_path = np.empty((n, T))
+    power = np.empty((n, S, T + 1)) if keep_power else None
+    if keep_power:
+        power[:, :, T] = pN
+    nxt = {"wN": wN, "wAf": wAf, "wBf": wBf}
+    first = None
+    for t in range(T - 1, -1, -1):
+        pN, pA, pB = m.win_probs(t)
+        if keep_power:
+            power[:, :, t] = pN
+        wN, wAf, wBf = m.war_values(pN), m.war_values(pA), m.war_values(pB)
+        eV = [_expect(m.P, V[i]) for i in (0, 1)]
+        eW = [_expect(m.P, nxt["wN"][i]) for i in (0, 1)]
+        hold = [m.x[i] + m.delta[i] * ((1.0 - lam) * eV[i] + lam * eW[i]) for i in (0, 1)]
+        V, sa, sb, hh_eq = _stage(select, rule, hold, wN, wAf, wBf)
+        st = path_state[:, t]
+        sa_p, sb_p = _gather(sa, st), _gather(sb, st)
+        sig_a[:, t], sig_b[:, t] = sa_p, sb_p
+        lam_path[:, t] = _gather(lam, st)
+        # causes on the realised path
+        eWf_next = [_expect(m.P, nxt["wAf"][0]), _expect(m.P, nxt["wBf"][1])]
+        g = lambda arr: _gather(arr, st)  # noqa: E731
+        ca, cb = commitment_flags(
+            g(wAf[0]), g(wBf[1]), g(eWf_next[0]), g(eWf_next[1]), g(eW[0]), g(eW[1]),
+            np.take_along_axis(m.v[0], st[:, None, None], 1)[:, 0], np.take_along_axis(m.v[1], st[:, None, None], 1)[:, 0],
+            g(m.flow[0]), g(m.flow[1]), g(d_a), g(d_b), g(lam),
+        )
+        c = np.where(ca | cb, 0, np.where(g(hh_eq), 1, 2)).astype(np.int8)
+        cause[:, t] = c
+        if t == 0:
+            first = {"V": V, "wN": wN, "sa": sa, "sb": sb, "pN": pN}
+        nxt = {"wN": wN, "wAf": wAf, "wBf": wBf}
+
+    # acceptance at t = 0 (state 0: no event has happened)
+    V0 = [first["V"][i][:, 0] for i in (0, 1)]
+    W0 = [first["wN"][i][:, 0] for i in (0, 1)]
+    rej_a = (V0[0] < W0[0] - _tol(V0[0], W0[0])) | (first["sa"][:, 0] >= 1.0)
+    rej_b = (V0[1] < W0[1] - _tol(V0[1], W0[1])) | (first["sb"][:, 0] >= 1.0)
+    rejected_by = (rej_a.astype(np.int8) + 2 * rej_b.astype(np.int8))
+    accepted = rejected_by == 0
+    reject_cause = np.where(accepted, -1, cause[:, 0]).astype(np.int8)
+
+    # survival and breakdown probabilities on the realised path
+    p_hh = (1.0 - sig_a) * (1.0 - sig_b)
+    hazard = 1.0 - p_hh * (1.0 - lam_path)
+    surv = np.empty((n, T + 1))
+    surv[:, 0] = accepted
+    np.cumprod(1.0 - hazard, axis=1, out=surv[:, 1:])
+    surv[:, 1:] *= accepted[:, None]
+    if not np.all(np.isfinite(surv)):
+        raise ModelError("the model produced a non-finite survival probability for these parameters")
+
+    # bargaining references at t = 0
+    p0 = first["pN"][:, 0]
+    va0, vb0 = m.v[0][:, 0, :], m.v[1][:, 0, :]
+    fa0, fb0 = m.flow[0][:, 0], m.flow[1][:, 0]
+    dA = W0[0] * (1.0 - d_a[:, 0])  # per-period value of fighting on
+    dB = W0[1] * (1.0 - d_b[:, 0])
+    fearon_low = np.clip(dA - fa0, 0.0, 1.0)
+    hi = max_a_given_floor_b(va0, vb0, fa0, fb0, dB) - fa0
+    fearon_high = np.clip(np.where(np.isfinite(hi), hi, -np.inf), 0.0, 1.0)
+    _, _, nash_share = nash_split_batch(dA, dB, va0, vb0, fa0, fb0)
+    terms_share = np.einsum("nr,nr->n", va0, m.h_a)
+
+    return ChunkOutput(
+        accepted=accepted,
+        rejected_by=rejected_by,
+        reject_cause=reject_cause,
+        survival=surv,
+        p_a_only=sig_a * (1.0 - sig_b),
+        p_b_only=(1.0 - sig_a) * sig_b,
+        p_both=sig_a * sig_b,
+        p_incident=p_hh * lam_path,
+        cause=cause,
+        p0=p0,
+        fearon_low=fearon_low,
+        fearon_high=fearon_high,
+        nash_share_a=nash_share,
+        terms_share_a=terms_share,
+        event_period=event_period,
+        power=power,
+    )
+
+
+def _stage(select, rule, hold, wN, wAf, wBf):
+    """Build the (n, S, 2, 2) stage games, select, and return values and attack probs."""
+    A = np.empty(hold[0].shape + (2, 2))
+    B = np.empty_like(A)
+    A[..., 0, 0], A[..., 0, 1], A[..., 1, 0], A[..., 1, 1] = hold[0], wBf[0], wAf[0], wN[0]
+    B[..., 0, 0], B[..., 0, 1], B[..., 1, 0], B[..., 1, 1] = hold[1], wBf[1], wAf[1], wN[1]
+    if not (np.all(np.isfinite(A)) and np.all(np.isfinite(B))):
+        raise ModelError(
+            "stage-game payoffs are not finite (a discount factor of 1, or values too large "
+            "to represent); use discount < 1 and costs/flows below about 1e300"
+        )
+    sa, sb = select(A, B, rule)
+    ha, hb = 1.0 - sa, 1.0 - sb
+    V = [
+        ha * hb * M[..., 0, 0] + ha * sb * M[..., 0, 1] + sa * hb * M[..., 1, 0] + sa * sb * M[..., 1, 1]
+        for M in (A, B)
+    ]
+    # is (Hold, Hold) an equilibrium (weakly)?
+    hh = (A[..., 0, 0] >= A[..., 1, 0] - _tol(A[..., 0, 0], A[..., 1, 0])) & (
+        B[..., 0, 0] >= B[..., 0, 1] - _tol(B[..., 0, 0], B[..., 0, 1])
+    )
+    return V, sa, sb, hh

@@ -85,7 +85,8 @@ class ChunkOutput:
     rejected_by: np.ndarray  # (n,) int8: 0 none, 1 A, 2 B, 3 both
     reject_cause: np.ndarray  # (n,) int8 index into CAUSES, -1 none
     survival: np.ndarray  # (n, T+1) S_d(t), S_d(0) = accepted
-    # per period on the realised path: probability of a breakdown by category
+    # per period on the realised path: probability of a breakdown by who breaks it
+    # (see the attribution rule in solve_chunk); the four sum to the hazard h_t
     p_a_only: np.ndarray  # (n, T)
     p_b_only: np.ndarray
     p_both: np.ndarray
@@ -348,10 +349,11 @@ def solve_chunk(
     wAf = m.war_values(pA)
     wBf = m.war_values(pB)
     hold = [(m.x[i] + m.delta[i] * lam * wN[i]) / (1.0 - m.delta[i] * (1.0 - lam)) for i in (0, 1)]
-    V, _, _, _ = _stage(select, rule, hold, wN, wAf, wBf)
+    V = _stage(select, rule, hold, wN, wAf, wBf)[0]
 
     sig_a = np.empty((n, T))
     sig_b = np.empty((n, T))
+    p_a, p_b, p_ab = np.empty((n, T)), np.empty((n, T)), np.empty((n, T))
     cause = np.empty((n, T), dtype=np.int8)
     lam_path = np.empty((n, T))
     power = np.empty((n, S, T + 1)) if keep_power else None
@@ -367,9 +369,31 @@ def solve_chunk(
         eV = [_expect(m.P, V[i]) for i in (0, 1)]
         eW = [_expect(m.P, nxt["wN"][i]) for i in (0, 1)]
         hold = [m.x[i] + m.delta[i] * ((1.0 - lam) * eV[i] + lam * eW[i]) for i in (0, 1)]
-        V, sa, sb, hh_eq = _stage(select, rule, hold, wN, wAf, wBf)
+        V, sa, sb, dev_a, dev_b = _stage(select, rule, hold, wN, wAf, wBf)
         st = path_state[:, t]
         sa_p, sb_p = _gather(sa, st), _gather(sb, st)
+        da_p, db_p = _gather(dev_a, st), _gather(dev_b, st)
+        # Attribution. A side breaks the ceasefire if it gains by attacking a side that
+        # holds. If only A does, every non-incident breakdown is A's, even where B then
+        # fights too (fighting an attacker is not a breach); likewise B. If both do, the
+        # aggressor is the side that would attack even a ceasefire kept forever (its
+        # first-strike war value beats the stationary value of the terms); the other only
+        # strikes first because war is coming anyway. If both or neither are aggressors,
+        # both break it. If neither gains by attacking a holder (a preemptive stag-hunt
+        # outcome or a mixed equilibrium of fear), the selected probabilities decide.
+        perp = [
+            _gather((m.x[i] + m.delta[i] * lam * wN[i]) / (1.0 - m.delta[i] * (1.0 - lam)), st) for i in (0, 1)
+        ]
+        aggr_a = _gather(wAf[0], st) > perp[0] + _tol(perp[0])
+        aggr_b = _gather(wBf[1], st) > perp[1] + _tol(perp[1])
+        brk = 1.0 - (1.0 - sa_p) * (1.0 - sb_p)
+        only_a = da_p & (~db_p | (aggr_a & ~aggr_b))
+        only_b = db_p & (~da_p | (aggr_b & ~aggr_a))
+        mutual = da_p & db_p & ~only_a & ~only_b
+        fear = ~(da_p | db_p)
+        p_a[:, t] = np.where(only_a, brk, np.where(fear, sa_p * (1.0 - sb_p), 0.0))
+        p_b[:, t] = np.where(only_b, brk, np.where(fear, (1.0 - sa_p) * sb_p, 0.0))
+        p_ab[:, t] = np.where(mutual, brk, np.where(fear, sa_p * sb_p, 0.0))
         sig_a[:, t], sig_b[:, t] = sa_p, sb_p
         lam_path[:, t] = _gather(lam, st)
         # causes on the realised path
@@ -380,19 +404,27 @@ def solve_chunk(
             np.take_along_axis(m.v[0], st[:, None, None], 1)[:, 0], np.take_along_axis(m.v[1], st[:, None, None], 1)[:, 0],
             g(m.flow[0]), g(m.flow[1]), g(d_a), g(d_b), g(lam),
         )
-        c = np.where(ca | cb, 0, np.where(g(hh_eq), 1, 2)).astype(np.int8)
+        c = np.where(ca | cb, 0, np.where(fear, 1, 2)).astype(np.int8)
         cause[:, t] = c
         if t == 0:
-            first = {"V": V, "wN": wN, "sa": sa, "sb": sb, "pN": pN}
+            first = {"V": V, "wN": wN, "sa": sa, "sb": sb, "pN": pN, "only_a": only_a, "only_b": only_b, "mutual": mutual}
         nxt = {"wN": wN, "wAf": wAf, "wBf": wBf}
 
     # acceptance at t = 0 (state 0: no event has happened)
     V0 = [first["V"][i][:, 0] for i in (0, 1)]
     W0 = [first["wN"][i][:, 0] for i in (0, 1)]
-    rej_a = (V0[0] < W0[0] - _tol(V0[0], W0[0])) | (first["sa"][:, 0] >= 1.0)
-    rej_b = (V0[1] < W0[1] - _tol(V0[1], W0[1])) | (first["sb"][:, 0] >= 1.0)
-    rejected_by = (rej_a.astype(np.int8) + 2 * rej_b.astype(np.int8))
-    accepted = rejected_by == 0
+    # Rejected when the selected t = 0 equilibrium has a side attacking for sure, or a
+    # side values the ceasefire below fighting on now. The rejecting side is the one
+    # that gains by attacking a side that holds (or that prefers fighting on); when the
+    # rejection is mutual fear (neither gains by attacking a holder), both.
+    worse_a = V0[0] < W0[0] - _tol(V0[0], W0[0])
+    worse_b = V0[1] < W0[1] - _tol(V0[1], W0[1])
+    rejected = (first["sa"][:, 0] >= 1.0) | (first["sb"][:, 0] >= 1.0) | worse_a | worse_b
+    rej_a = rejected & (first["only_a"] | first["mutual"] | (worse_a & ~first["only_b"]))
+    rej_b = rejected & (first["only_b"] | first["mutual"] | (worse_b & ~first["only_a"]))
+    fear0 = rejected & ~rej_a & ~rej_b
+    rejected_by = ((rej_a | fear0).astype(np.int8) + 2 * (rej_b | fear0).astype(np.int8))
+    accepted = ~rejected
     reject_cause = np.where(accepted, -1, cause[:, 0]).astype(np.int8)
 
     # survival and breakdown probabilities on the realised path
@@ -422,9 +454,9 @@ def solve_chunk(
         rejected_by=rejected_by,
         reject_cause=reject_cause,
         survival=surv,
-        p_a_only=sig_a * (1.0 - sig_b),
-        p_b_only=(1.0 - sig_a) * sig_b,
-        p_both=sig_a * sig_b,
+        p_a_only=p_a,
+        p_b_only=p_b,
+        p_both=p_ab,
         p_incident=p_hh * lam_path,
         cause=cause,
         p0=p0,
@@ -454,8 +486,7 @@ def _stage(select, rule, hold, wN, wAf, wBf):
         ha * hb * M[..., 0, 0] + ha * sb * M[..., 0, 1] + sa * hb * M[..., 1, 0] + sa * sb * M[..., 1, 1]
         for M in (A, B)
     ]
-    # is (Hold, Hold) an equilibrium (weakly)?
-    hh = (A[..., 0, 0] >= A[..., 1, 0] - _tol(A[..., 0, 0], A[..., 1, 0])) & (
-        B[..., 0, 0] >= B[..., 0, 1] - _tol(B[..., 0, 0], B[..., 0, 1])
-    )
-    return V, sa, sb, hh
+    # who gains by attacking a side that holds? (Hold, Hold) is an equilibrium iff neither
+    dev_a = A[..., 1, 0] > A[..., 0, 0] + _tol(A[..., 0, 0], A[..., 1, 0])
+    dev_b = B[..., 0, 1] > B[..., 0, 0] + _tol(B[..., 0, 0], B[..., 0, 1])
+    return V, sa, sb, dev_a, dev_b

@@ -45,13 +45,16 @@ Per draw and event state:
 * **Causes.** A breakdown (or rejection) that is not an incident is attributed to
   ``commitment`` when Powell's condition holds at t for either side (see
   :func:`commitment_flags`: even the best split now and the most the other side can be
-  held to later leave the side better off at war: no bargain exists), to ``preemption``
-  when (Hold, Hold) *is* an equilibrium but the selection rule picked attacking (the
-  stag hunt that first-strike advantages create; never with ``selection: peaceful``), and
-  to ``terms`` otherwise (some split would keep both from attacking, the fixed terms do
-  not). ``preemption`` is an addition to DESIGN.md's three causes: folding a security
+  held to later leave the side better off at war: no bargain exists); else to ``terms``
+  when some side prefers a first-strike war even to these terms kept forever (a better
+  split would satisfy it: the terms are the problem); else to ``preemption``: both
+  would keep these terms if each trusted the other to, but fear of being attacked first
+  (the stag hunt that first-strike advantages create, now or anticipated later) breaks
+  them. ``preemption`` is an addition to DESIGN.md's three causes: folding a security
   dilemma into ``terms`` would tell a user to change the terms when no change of terms
-  removes the fear of being attacked first.
+  removes the fear of being attacked first; demilitarised zones and guarantees
+  (lower ``war.first_strike``) do. It never occurs with ``selection: peaceful`` unless
+  events make a side's future attack foreseeable.
 """
 
 from __future__ import annotations
@@ -251,31 +254,68 @@ def _tol(*arrays: np.ndarray) -> np.ndarray:
     return TOL * scale
 
 
+class Frontier:
+    """The Pareto frontier of region splits between two sides, per draw and state.
+
+    For a floor on the other side's flow, :meth:`most` gives the most this side can get
+    (the fractional knapsack of :func:`sim.bargaining.max_a_given_floor_b`). The regions
+    are sorted once, so each period's query is a few vectorised comparisons.
+    """
+
+    def __init__(self, v_me: np.ndarray, v_other: np.ndarray):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(v_me > 0, v_other / np.where(v_me > 0, v_me, 1.0), np.where(v_other > 0, np.inf, 0.0))
+        order = np.argsort(-ratio, axis=-1, kind="stable")  # give the other what it prizes most first
+        self.vo = np.take_along_axis(v_other, order, axis=-1)
+        self.vm = np.take_along_axis(v_me, order, axis=-1)
+        self.cum_o = np.cumsum(self.vo, axis=-1)
+        self.cum_m = np.cumsum(self.vm, axis=-1)
+        self.total_m = self.cum_m[..., -1]
+
+    def most(self, f_me: np.ndarray, f_other: np.ndarray, floor: np.ndarray) -> np.ndarray:
+        """Largest flow of this side over splits giving the other at least ``floor``
+        (-inf where even the whole stake leaves the other below it)."""
+        need = floor - f_other
+        R = self.vo.shape[-1]
+        k = np.minimum((self.cum_o < need[..., None]).sum(axis=-1), R - 1)[..., None]
+        prev_o = np.where(k > 0, np.take_along_axis(self.cum_o, np.maximum(k - 1, 0), -1), 0.0)[..., 0]
+        prev_m = np.where(k > 0, np.take_along_axis(self.cum_m, np.maximum(k - 1, 0), -1), 0.0)[..., 0]
+        vo_k = np.take_along_axis(self.vo, k, -1)[..., 0]
+        vm_k = np.take_along_axis(self.vm, k, -1)[..., 0]
+        frac = np.clip((need - prev_o) / np.where(vo_k > 0, vo_k, 1.0), 0.0, 1.0)
+        best = self.total_m - prev_m - frac * vm_k + f_me
+        best = np.where(need <= 0.0, self.total_m + f_me, best)
+        return np.where(need > self.cum_o[..., -1] * (1 + 1e-12) + 1e-300, -np.inf, best)
+
+
 def commitment_flags(
-    w_a_now, w_b_now, w_a_next, w_b_next, winc_a_next, winc_b_next, v_a, v_b, f_a, f_b, d_a, d_b, lam
+    frontiers, w_a_now, w_b_now, w_a_next, w_b_next, winc_a_next, winc_b_next, f_a, f_b, d_a, d_b, lam
 ) -> tuple[np.ndarray, np.ndarray]:
     """Powell's condition, generalised: is there no bargain at t that keeps i from attacking?
 
     For A: the most A can get from peace at t is the whole stake now (1 + f_A) plus the
-    largest stationary continuation that still leaves B at least its war value at t+1
-    (fractional-knapsack frontier of region splits, :func:`sim.bargaining.max_a_given_floor_b`).
-    Commitment fails for A when its value of attacking now exceeds that. In the
-    one-region case with common δ, no flows and no incidents this is exactly Powell
-    (2006): war iff W_A(t) > 1 + δ (1/(1-δ) - W_B(t+1)).
+    largest stationary continuation that still leaves B at least its first-strike war
+    value at t+1 (the frontier of region splits, :class:`Frontier`). Commitment fails
+    for A when its value of attacking now exceeds that. In the one-region case with
+    common δ, no flows and no incidents this is exactly Powell (2006):
+    war iff W_A(t) > 1 + δ (1/(1-δ) - W_B(t+1)).
+
+    ``frontiers`` is (Frontier(v_A, v_B), Frontier(v_B, v_A)); the other arguments are
+    arrays of one shape (draws x states).
     """
     out = []
-    for (w_now, w_other_next, winc_me, winc_other, v_me, v_other, f_me, f_other, d_me, d_other) in (
-        (w_a_now, w_b_next, winc_a_next, winc_b_next, v_a, v_b, f_a, f_b, d_a, d_b),
-        (w_b_now, w_a_next, winc_b_next, winc_a_next, v_b, v_a, f_b, f_a, d_b, d_a),
+    for frontier, w_now, w_other_next, winc_me, winc_other, f_me, f_other, d_me, d_other in (
+        (frontiers[0], w_a_now, w_b_next, winc_a_next, winc_b_next, f_a, f_b, d_a, d_b),
+        (frontiers[1], w_b_now, w_a_next, winc_b_next, winc_a_next, f_b, f_a, d_b, d_a),
     ):
         # the other side's perpetual flow must give it at least its war value next period
         floor = w_other_next * (1.0 - d_other * (1.0 - lam)) - d_other * lam * winc_other
-        best_flow = max_a_given_floor_b(v_me, v_other, f_me, f_other, floor)
-        with np.errstate(invalid="ignore"):
-            cont = (best_flow + d_me * lam * winc_me) / (1.0 - d_me * (1.0 - lam))
-            most = (1.0 + f_me) + d_me * ((1.0 - lam) * cont + lam * winc_me)
-            flag = w_now > most + _tol(w_now, np.where(np.isfinite(most), most, 0.0))
-        out.append(flag | ~np.isfinite(best_flow))
+        best_flow = frontier.most(f_me, f_other, floor)
+        feasible = np.isfinite(best_flow)
+        safe = np.where(feasible, best_flow, 0.0)
+        cont = (safe + d_me * lam * winc_me) / (1.0 - d_me * (1.0 - lam))
+        most = (frontier.total_m + f_me) + d_me * ((1.0 - lam) * cont + lam * winc_me)
+        out.append(~feasible | (w_now > most + _tol(w_now, most)))
     return out[0], out[1]
 
 
@@ -343,13 +383,23 @@ def solve_chunk(
     lam = m.lam
     path_state, event_period = event_states(m.hazards, event_u, T)
 
+    frontiers = (Frontier(m.v[0], m.v[1]), Frontier(m.v[1], m.v[0]))
+
+    def perpetual(i: int, w_neutral) -> np.ndarray:
+        """Stationary value of the terms kept forever (with incidents), per state."""
+        return (m.x[i] + m.delta[i] * lam * w_neutral[i]) / (1.0 - m.delta[i] * (1.0 - lam))
+
     # terminal stationary game at T (power and events frozen)
     pN, pA, pB = m.win_probs(T)
     wN = m.war_values(pN)
     wAf = m.war_values(pA)
     wBf = m.war_values(pB)
-    hold = [(m.x[i] + m.delta[i] * lam * wN[i]) / (1.0 - m.delta[i] * (1.0 - lam)) for i in (0, 1)]
-    V = _stage(select, rule, hold, wN, wAf, wBf)[0]
+    hold = [perpetual(i, wN) for i in (0, 1)]
+    V, sa, sb, _, _ = _stage(select, rule, hold, wN, wAf, wBf)
+    # beyond the horizon power is frozen, so no commitment problem: terms or preemption
+    aggr_t = (wAf[0] > hold[0] + _tol(hold[0])) | (wBf[1] > hold[1] + _tol(hold[1]))
+    c_next = np.where(aggr_t, 2, 1).astype(np.int8)
+    brk_next = 1.0 - (1.0 - sa) * (1.0 - sb)
 
     sig_a = np.empty((n, T))
     sig_b = np.empty((n, T))
@@ -370,25 +420,39 @@ def solve_chunk(
         eW = [_expect(m.P, nxt["wN"][i]) for i in (0, 1)]
         hold = [m.x[i] + m.delta[i] * ((1.0 - lam) * eV[i] + lam * eW[i]) for i in (0, 1)]
         V, sa, sb, dev_a, dev_b = _stage(select, rule, hold, wN, wAf, wBf)
+        # Causes, for every state (a breakdown's cause can be inherited from the next
+        # period's). An aggressor prefers a first-strike war even to these terms kept
+        # forever.
+        perp = [perpetual(i, wN) for i in (0, 1)]
+        aggr_a = wAf[0] > perp[0] + _tol(perp[0])
+        aggr_b = wBf[1] > perp[1] + _tol(perp[1])
+        ca, cb = commitment_flags(
+            frontiers, wAf[0], wBf[1], _expect(m.P, nxt["wAf"][0]), _expect(m.P, nxt["wBf"][1]),
+            eW[0], eW[1], m.flow[0], m.flow[1], d_a, d_b, lam,
+        )
+        # A breakdown that is neither a commitment problem nor bad terms now is driven by
+        # the war both expect next period (striking first before it comes): it inherits
+        # the most likely cause of that war; with none to inherit it is fear alone.
+        inherit = np.stack([_expect(m.P, np.where(c_next == code, brk_next, 0.0)) for code in (0, 1, 2)], axis=-1)
+        inherited = np.where(inherit.max(axis=-1) > 0.0, inherit.argmax(axis=-1), 1)
+        c_all = np.where(ca | cb, 0, np.where(aggr_a | aggr_b, 2, inherited)).astype(np.int8)
+        brk_all = 1.0 - (1.0 - sa) * (1.0 - sb)
+
         st = path_state[:, t]
         sa_p, sb_p = _gather(sa, st), _gather(sb, st)
         da_p, db_p = _gather(dev_a, st), _gather(dev_b, st)
+        ag_a, ag_b = _gather(aggr_a, st), _gather(aggr_b, st)
         # Attribution. A side breaks the ceasefire if it gains by attacking a side that
         # holds. If only A does, every non-incident breakdown is A's, even where B then
         # fights too (fighting an attacker is not a breach); likewise B. If both do, the
-        # aggressor is the side that would attack even a ceasefire kept forever (its
-        # first-strike war value beats the stationary value of the terms); the other only
-        # strikes first because war is coming anyway. If both or neither are aggressors,
-        # both break it. If neither gains by attacking a holder (a preemptive stag-hunt
-        # outcome or a mixed equilibrium of fear), the selected probabilities decide.
-        perp = [
-            _gather((m.x[i] + m.delta[i] * lam * wN[i]) / (1.0 - m.delta[i] * (1.0 - lam)), st) for i in (0, 1)
-        ]
-        aggr_a = _gather(wAf[0], st) > perp[0] + _tol(perp[0])
-        aggr_b = _gather(wBf[1], st) > perp[1] + _tol(perp[1])
+        # aggressor is the side that would attack even a ceasefire kept forever; the
+        # other only strikes first because war is coming anyway. If both or neither are
+        # aggressors, both break it. If neither gains by attacking a holder (a
+        # preemptive stag-hunt outcome or a mixed equilibrium of fear), the selected
+        # probabilities decide.
         brk = 1.0 - (1.0 - sa_p) * (1.0 - sb_p)
-        only_a = da_p & (~db_p | (aggr_a & ~aggr_b))
-        only_b = db_p & (~da_p | (aggr_b & ~aggr_a))
+        only_a = da_p & (~db_p | (ag_a & ~ag_b))
+        only_b = db_p & (~da_p | (ag_b & ~ag_a))
         mutual = da_p & db_p & ~only_a & ~only_b
         fear = ~(da_p | db_p)
         p_a[:, t] = np.where(only_a, brk, np.where(fear, sa_p * (1.0 - sb_p), 0.0))
@@ -396,19 +460,11 @@ def solve_chunk(
         p_ab[:, t] = np.where(mutual, brk, np.where(fear, sa_p * sb_p, 0.0))
         sig_a[:, t], sig_b[:, t] = sa_p, sb_p
         lam_path[:, t] = _gather(lam, st)
-        # causes on the realised path
-        eWf_next = [_expect(m.P, nxt["wAf"][0]), _expect(m.P, nxt["wBf"][1])]
-        g = lambda arr: _gather(arr, st)  # noqa: E731
-        ca, cb = commitment_flags(
-            g(wAf[0]), g(wBf[1]), g(eWf_next[0]), g(eWf_next[1]), g(eW[0]), g(eW[1]),
-            np.take_along_axis(m.v[0], st[:, None, None], 1)[:, 0], np.take_along_axis(m.v[1], st[:, None, None], 1)[:, 0],
-            g(m.flow[0]), g(m.flow[1]), g(d_a), g(d_b), g(lam),
-        )
-        c = np.where(ca | cb, 0, np.where(fear, 1, 2)).astype(np.int8)
-        cause[:, t] = c
+        cause[:, t] = _gather(c_all, st)
         if t == 0:
             first = {"V": V, "wN": wN, "sa": sa, "sb": sb, "pN": pN, "only_a": only_a, "only_b": only_b, "mutual": mutual}
         nxt = {"wN": wN, "wAf": wAf, "wBf": wBf}
+        c_next, brk_next = c_all, brk_all
 
     # acceptance at t = 0 (state 0: no event has happened)
     V0 = [first["V"][i][:, 0] for i in (0, 1)]

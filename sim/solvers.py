@@ -940,17 +940,27 @@ def _positive(M: np.ndarray) -> np.ndarray:
 
 
 def nashpy_equilibria(
-    A: npt.ArrayLike, B: npt.ArrayLike, tol: float | None = None
+    A: npt.ArrayLike,
+    B: npt.ArrayLike,
+    tol: float | None = None,
+    always_vertex: bool = False,
 ) -> list[Equilibrium]:
     """Equilibria of one game from nashpy, cross-checked (the reference path).
 
     nashpy's ``support_enumeration`` is run first (its degeneracy warning silenced). If
-    the game is degenerate (``is_degenerate``), support enumeration warned (an even
-    number of equilibria: it missed some) or found nothing, nashpy's
+    the game is degenerate (``is_degenerate``) or support enumeration found an even
+    number of verified equilibria (none included; a nondegenerate game has an odd
+    number, so it missed some), nashpy's
     ``vertex_enumeration`` (on payoffs rescaled to [1, 2], which keeps its polytopes
     bounded) is added and the union deduplicated. Every profile is verified with
     ``is_equilibrium``; failures are dropped, logged and counted in
     ``NASHPY_DIAGNOSTICS["dropped_non_equilibria"]``.
+
+    For 2x2 games support enumeration is reliable (a mixed equilibrium has full
+    support). In larger games it can miss equilibria whose support is smaller than the
+    game (its zero-probability rows solve to +-1e-17 and fail exact checks); when it
+    misses two at once the count stays odd and nothing flags it, so pass
+    ``always_vertex=True`` for a complete reference on such games.
 
     Parameters
     ----------
@@ -958,6 +968,8 @@ def nashpy_equilibria(
         Payoffs.
     tol : float, optional
         Payoff tolerance for the verification.
+    always_vertex : bool, default False
+        Always add nashpy's vertex enumeration.
 
     Returns
     -------
@@ -969,33 +981,38 @@ def nashpy_equilibria(
 
     A, B = _as_games(A, B, ndim=2)
     NASHPY_DIAGNOSTICS["games"] += 1
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        found = list(nashpy.Game(A, B).support_enumeration())
-    warned = any("degenerate" in str(w.message) for w in caught)
+    out: list[Equilibrium] = []
+
+    def add(profiles) -> None:
+        for r, c in profiles:
+            r, c = np.asarray(r, dtype=np.float64), np.asarray(c, dtype=np.float64)
+            if not is_equilibrium(A, B, r, c, tol):
+                NASHPY_DIAGNOSTICS["dropped_non_equilibria"] += 1
+                _log.warning("dropped a nashpy profile that is not an equilibrium: %s, %s",
+                             r, c)
+                continue
+            if not any(
+                np.abs(r - r2).max() <= DEDUP_TOL and np.abs(c - c2).max() <= DEDUP_TOL
+                for r2, c2 in out
+            ):
+                out.append((r, c))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nashpy's "even number ... degenerate" warning
+        add(nashpy.Game(A, B).support_enumeration())
     degenerate = is_degenerate(A, B, tol)
     NASHPY_DIAGNOSTICS["degenerate"] += degenerate
-    if degenerate or warned or not found:
+    # a nondegenerate game has an odd number of equilibria: an even count (0 included)
+    # means support enumeration missed some
+    if always_vertex or degenerate or len(out) % 2 == 0:
         NASHPY_DIAGNOSTICS["vertex_enumeration"] += 1
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                found += list(nashpy.Game(_positive(A), _positive(B)).vertex_enumeration())
+                add(nashpy.Game(_positive(A), _positive(B)).vertex_enumeration())
         except Exception as exc:  # scipy's Qhull raises on some degenerate polytopes
             NASHPY_DIAGNOSTICS["vertex_enumeration_failed"] += 1
             _log.warning("nashpy vertex_enumeration failed on %s, %s: %s", A, B, exc)
-    out: list[Equilibrium] = []
-    for r, c in found:
-        r, c = np.asarray(r, dtype=np.float64), np.asarray(c, dtype=np.float64)
-        if not is_equilibrium(A, B, r, c, tol):
-            NASHPY_DIAGNOSTICS["dropped_non_equilibria"] += 1
-            _log.warning("dropped a nashpy profile that is not an equilibrium: %s, %s", r, c)
-            continue
-        if not any(
-            np.abs(r - r2).max() <= DEDUP_TOL and np.abs(c - c2).max() <= DEDUP_TOL
-            for r2, c2 in out
-        ):
-            out.append((r, c))
     keys = [tuple(k.item() for k in _order_keys(r, c))[::-1] for r, c in out]
     return [out[i] for i in sorted(range(len(out)), key=keys.__getitem__)]
 

@@ -221,17 +221,26 @@ class _Inputs:
 
     def capacity(self, i: int, t: int) -> np.ndarray:
         """K_i(t) per state (n, S)."""
-        k0 = self.k0[i][:, None]
-        return self.kmax[i] - (self.kmax[i] - k0) * (1.0 - self.grow[i]) ** t
+        return np.exp(self.log_capacity(i, t))
+
+    def log_capacity(self, i: int, t: int) -> np.ndarray:
+        """log K_i(t) per state (n, S), from K(t) = K(0) q + Kmax (1 - q), q = (1 - rate)**t.
+
+        Both terms are >= 0, so a capacity of 1e-12 rebuilding toward 1e12 does not cancel
+        to 0 (Kmax - (Kmax - K(0)) q did, giving log 0 and a NaN win probability), and
+        K(0) is exact at t = 0. Computed in logs so no product underflows to 0.
+        """
+        q = (1.0 - self.grow[i]) ** t
+        log_kmax = np.log(np.maximum(self.kmax[i], np.finfo(float).tiny))
+        with np.errstate(divide="ignore"):  # log 0 = -inf where q is 0 or 1: exact here
+            return np.logaddexp(np.log(self.k0[i])[:, None] + np.log(q), log_kmax + np.log1p(-q))
 
     def win_probs(self, t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """A's win probability at t: neutral, A strikes first, B strikes first (n, S)."""
-        with np.errstate(divide="ignore"):
-            la = np.log(self.capacity(0, t)) + self.log_bonus[0]
-            lb = np.log(self.capacity(1, t)) + self.log_bonus[1]
-        d = la - lb
+        d = (self.log_capacity(0, t) + self.log_bonus[0]) - (self.log_capacity(1, t) + self.log_bonus[1])
         g = self.gamma
-        return expit(g * d), expit(g * (d + self.log_fs)), expit(g * (d - self.log_fs))
+        with np.errstate(over="ignore"):  # g * d = +-inf with a huge decisiveness: expit gives 1 or 0
+            return expit(g * d), expit(g * (d + self.log_fs)), expit(g * (d - self.log_fs))
 
     def war_values(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """W_A, W_B (n, S) for A's win probability p."""
@@ -259,37 +268,53 @@ class Frontier:
 
     For a floor on the other side's flow, :meth:`most` gives the most this side can get
     (the fractional knapsack of :func:`sim.bargaining.max_a_given_floor_b`). The regions
-    are sorted once, so each period's query is a few vectorised comparisons.
+    are sorted once, so each period's query is a few vectorised comparisons; queries
+    take flat indices into the (draws x states) grid so that only the cells that need
+    an answer are computed.
     """
 
     def __init__(self, v_me: np.ndarray, v_other: np.ndarray):
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(v_me > 0, v_other / np.where(v_me > 0, v_me, 1.0), np.where(v_other > 0, np.inf, 0.0))
         order = np.argsort(-ratio, axis=-1, kind="stable")  # give the other what it prizes most first
-        self.vo = np.take_along_axis(v_other, order, axis=-1)
-        self.vm = np.take_along_axis(v_me, order, axis=-1)
-        self.cum_o = np.cumsum(self.vo, axis=-1)
-        self.cum_m = np.cumsum(self.vm, axis=-1)
-        self.total_m = self.cum_m[..., -1]
+        R = v_me.shape[-1]
+        self.shape = v_me.shape[:-1]
+        self.vo = np.take_along_axis(v_other, order, axis=-1).reshape(-1, R)
+        self.vm = np.take_along_axis(v_me, order, axis=-1).reshape(-1, R)
+        zero = np.zeros((self.vo.shape[0], 1))
+        # cumulative values before each region (column 0 = nothing given yet)
+        self.cum_o = np.concatenate([zero, np.cumsum(self.vo, axis=-1)], axis=-1)
+        self.cum_m = np.concatenate([zero, np.cumsum(self.vm, axis=-1)], axis=-1)
+        self.total_m = self.cum_m[:, -1].reshape(self.shape)
 
-    def most(self, f_me: np.ndarray, f_other: np.ndarray, floor: np.ndarray) -> np.ndarray:
+    def most(self, f_me, f_other, floor, idx: np.ndarray | None = None) -> np.ndarray:
         """Largest flow of this side over splits giving the other at least ``floor``
-        (-inf where even the whole stake leaves the other below it)."""
-        need = floor - f_other
+        (-inf where even the whole stake leaves the other below it). With ``idx`` (flat
+        indices into draws x states) the arguments are already flat and only those cells
+        are computed."""
+        if idx is None:
+            flat = np.arange(self.vo.shape[0])
+            args = (np.broadcast_to(a, self.shape).ravel() for a in (f_me, f_other, floor))
+            return self.most(*args, flat).reshape(self.shape)
         R = self.vo.shape[-1]
-        k = np.minimum((self.cum_o < need[..., None]).sum(axis=-1), R - 1)[..., None]
-        prev_o = np.where(k > 0, np.take_along_axis(self.cum_o, np.maximum(k - 1, 0), -1), 0.0)[..., 0]
-        prev_m = np.where(k > 0, np.take_along_axis(self.cum_m, np.maximum(k - 1, 0), -1), 0.0)[..., 0]
-        vo_k = np.take_along_axis(self.vo, k, -1)[..., 0]
-        vm_k = np.take_along_axis(self.vm, k, -1)[..., 0]
+        need = floor - f_other
+        cum_o = self.cum_o[idx]
+        k = np.minimum((cum_o[:, 1:] < need[:, None]).sum(axis=-1), R - 1)
+        rows = np.arange(idx.size)
+        prev_o = cum_o[rows, k]
+        prev_m = self.cum_m[idx, k]
+        vo_k = self.vo[idx, k]
+        vm_k = self.vm[idx, k]
         frac = np.clip((need - prev_o) / np.where(vo_k > 0, vo_k, 1.0), 0.0, 1.0)
-        best = self.total_m - prev_m - frac * vm_k + f_me
-        best = np.where(need <= 0.0, self.total_m + f_me, best)
-        return np.where(need > self.cum_o[..., -1] * (1 + 1e-12) + 1e-300, -np.inf, best)
+        total_m = self.cum_m[idx, R]
+        best = total_m - prev_m - frac * vm_k + f_me
+        best = np.where(need <= 0.0, total_m + f_me, best)
+        return np.where(need > cum_o[:, R] * (1 + 1e-12) + 1e-300, -np.inf, best)
 
 
 def commitment_flags(
-    frontiers, w_a_now, w_b_now, w_a_next, w_b_next, winc_a_next, winc_b_next, f_a, f_b, d_a, d_b, lam
+    frontiers, w_a_now, w_b_now, w_a_next, w_b_next, winc_a_next, winc_b_next, f_a, f_b, d_a, d_b, lam,
+    where: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Powell's condition, generalised: is there no bargain at t that keeps i from attacking?
 
@@ -301,21 +326,30 @@ def commitment_flags(
     war iff W_A(t) > 1 + δ (1/(1-δ) - W_B(t+1)).
 
     ``frontiers`` is (Frontier(v_A, v_B), Frontier(v_B, v_A)); the other arguments are
-    arrays of one shape (draws x states).
+    arrays of one shape (draws x states). ``where`` (bool, that shape) limits the work to
+    the cells that need an answer; the others are False.
     """
+    shape = np.shape(w_a_now)
+    idx = np.flatnonzero(where) if where is not None else np.arange(int(np.prod(shape)))
+    flat = lambda a: np.broadcast_to(a, shape).ravel()[idx]  # noqa: E731
     out = []
     for frontier, w_now, w_other_next, winc_me, winc_other, f_me, f_other, d_me, d_other in (
         (frontiers[0], w_a_now, w_b_next, winc_a_next, winc_b_next, f_a, f_b, d_a, d_b),
         (frontiers[1], w_b_now, w_a_next, winc_b_next, winc_a_next, f_b, f_a, d_b, d_a),
     ):
-        # the other side's perpetual flow must give it at least its war value next period
-        floor = w_other_next * (1.0 - d_other * (1.0 - lam)) - d_other * lam * winc_other
-        best_flow = frontier.most(f_me, f_other, floor)
-        feasible = np.isfinite(best_flow)
-        safe = np.where(feasible, best_flow, 0.0)
-        cont = (safe + d_me * lam * winc_me) / (1.0 - d_me * (1.0 - lam))
-        most = (frontier.total_m + f_me) + d_me * ((1.0 - lam) * cont + lam * winc_me)
-        out.append(~feasible | (w_now > most + _tol(w_now, most)))
+        flag = np.zeros(shape, dtype=bool)
+        if idx.size:
+            lam_, d_me_, d_other_, winc_me_ = flat(lam), flat(d_me), flat(d_other), flat(winc_me)
+            # the other side's perpetual flow must give it at least its war value next period
+            floor = flat(w_other_next) * (1.0 - d_other_ * (1.0 - lam_)) - d_other_ * lam_ * flat(winc_other)
+            best_flow = frontier.most(flat(f_me), flat(f_other), floor, idx)
+            feasible = np.isfinite(best_flow)
+            safe = np.where(feasible, best_flow, 0.0)
+            cont = (safe + d_me_ * lam_ * winc_me_) / (1.0 - d_me_ * (1.0 - lam_))
+            most = (frontier.total_m.ravel()[idx] + flat(f_me)) + d_me_ * ((1.0 - lam_) * cont + lam_ * winc_me_)
+            w = flat(w_now)
+            flag.ravel()[idx] = ~feasible | (w > most + _tol(w, most))
+        out.append(flag)
     return out[0], out[1]
 
 
@@ -426,9 +460,10 @@ def solve_chunk(
         perp = [perpetual(i, wN) for i in (0, 1)]
         aggr_a = wAf[0] > perp[0] + _tol(perp[0])
         aggr_b = wBf[1] > perp[1] + _tol(perp[1])
+        brk_all = 1.0 - (1.0 - sa) * (1.0 - sb)
         ca, cb = commitment_flags(
             frontiers, wAf[0], wBf[1], _expect(m.P, nxt["wAf"][0]), _expect(m.P, nxt["wBf"][1]),
-            eW[0], eW[1], m.flow[0], m.flow[1], d_a, d_b, lam,
+            eW[0], eW[1], m.flow[0], m.flow[1], d_a, d_b, lam, where=brk_all > 0.0,
         )
         # A breakdown that is neither a commitment problem nor bad terms now is driven by
         # the war both expect next period (striking first before it comes): it inherits
@@ -436,7 +471,6 @@ def solve_chunk(
         inherit = np.stack([_expect(m.P, np.where(c_next == code, brk_next, 0.0)) for code in (0, 1, 2)], axis=-1)
         inherited = np.where(inherit.max(axis=-1) > 0.0, inherit.argmax(axis=-1), 1)
         c_all = np.where(ca | cb, 0, np.where(aggr_a | aggr_b, 2, inherited)).astype(np.int8)
-        brk_all = 1.0 - (1.0 - sa) * (1.0 - sb)
 
         st = path_state[:, t]
         sa_p, sb_p = _gather(sa, st), _gather(sb, st)

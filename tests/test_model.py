@@ -157,6 +157,10 @@ def test_frontier_matches_the_bargaining_reference():
     f_a, f_b = rng.normal(0, 0.1, (400, 3)), rng.normal(0, 0.1, (400, 3))
     floor = rng.uniform(-0.3, 1.3, (400, 3))
     got = Frontier(v_a, v_b).most(f_a, f_b, floor)
+    sub = np.array([0, 5, 17, 1199])
+    np.testing.assert_array_equal(
+        Frontier(v_a, v_b).most(f_a.ravel()[sub], f_b.ravel()[sub], floor.ravel()[sub], sub), got.ravel()[sub]
+    )
     want = max_a_given_floor_b(v_a, v_b, f_a, f_b, floor)
     assert np.array_equal(np.isinf(got), np.isinf(want))
     np.testing.assert_allclose(got[np.isfinite(want)], want[np.isfinite(want)], atol=1e-12)

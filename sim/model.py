@@ -126,8 +126,8 @@ class _Inputs:
         self.regions = scn.region_ids
         R = len(self.regions)
 
-        def per_state(path: str) -> np.ndarray:
-            base = self.get(path)
+        def per_state(path: str, default: str | None = None) -> np.ndarray:
+            base = self.get(path if path in params or default is None else default)
             out = np.repeat(base[:, None], self.S, axis=1)
             for e, eid in enumerate(scn.event_ids):
                 key = f"events.{eid}.changes.{path}"
@@ -141,7 +141,8 @@ class _Inputs:
         self.delta = [per_state(f"actors.{x}.discount") for x in self.actors]
         self.cost = [per_state(f"actors.{x}.war_cost") for x in self.actors]
         self.k0 = [self.get(f"actors.{x}.capacity") for x in self.actors]
-        self.ceiling = [per_state(f"actors.{x}.ceiling") for x in self.actors]
+        # an actor without a ceiling keeps its capacity as its ceiling (no growth)
+        self.ceiling = [per_state(f"actors.{x}.ceiling", default=f"actors.{x}.capacity") for x in self.actors]
         self.rate = [per_state(f"actors.{x}.rebuild_rate") for x in self.actors]
         self.flow = [per_state(f"actors.{x}.flow") for x in self.actors]
         self.war_flow = [per_state(f"actors.{x}.war_flow") for x in self.actors]

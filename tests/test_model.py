@@ -164,3 +164,22 @@ def test_frontier_matches_the_bargaining_reference():
     want = max_a_given_floor_b(v_a, v_b, f_a, f_b, floor)
     assert np.array_equal(np.isinf(got), np.isinf(want))
     np.testing.assert_allclose(got[np.isfinite(want)], want[np.isfinite(want)], atol=1e-12)
+
+
+def test_missing_ceiling_is_the_sampled_capacity_not_a_second_draw():
+    import yaml
+
+    data = yaml.safe_load(one_region(share_a=0.5, horizon=3))
+    del data["actors"]["b"]["ceiling"]
+    data["actors"]["b"]["capacity"] = "uniform(0.5, 2.0)"
+    data["actors"]["b"]["rebuild_rate"] = 0.5
+    scn = parse_scenario_text(yaml.safe_dump(data), "<t>", default_name="t")
+    assert "actors.b.ceiling" not in scn.numbers()
+    res = sim.run(scn, draws=64, seed=1)
+    assert "actors.b.ceiling" not in res.draws.columns
+    # with ceiling = capacity, B's power never moves (A's is fixed too): A's win
+    # probability is the same at every period for every draw
+    p = res.power[res.power["state"] == "none"]
+    np.testing.assert_allclose(p["q05"], p["q05"].iloc[0], rtol=1e-12)
+    np.testing.assert_allclose(p["q95"], p["q95"].iloc[0], rtol=1e-12)
+    assert p["q05"].iloc[0] < p["q95"].iloc[0]  # it does vary across draws

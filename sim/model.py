@@ -257,6 +257,15 @@ def _expect(P: np.ndarray, V: np.ndarray) -> np.ndarray:
     return np.einsum("nij,nj->ni", P, V)
 
 
+def _expect_many(P: np.ndarray, arrays: list[np.ndarray]) -> list[np.ndarray]:
+    """E[X(next state) | s] for several X (n, S) in one batched product."""
+    if P.shape[1] == 1:
+        return list(arrays)
+    X = np.stack(arrays, axis=-1)  # (n, S, m)
+    Y = np.matmul(P, X)
+    return [Y[..., j] for j in range(len(arrays))]
+
+
 def _tol(*arrays: np.ndarray) -> np.ndarray:
     scale = np.ones_like(arrays[0])
     for a in arrays:
@@ -451,8 +460,10 @@ def solve_chunk(
         if keep_power:
             power[:, :, t] = pN
         wN, wAf, wBf = m.war_values(pN), m.war_values(pA), m.war_values(pB)
-        eV = [_expect(m.P, V[i]) for i in (0, 1)]
-        eW = [_expect(m.P, nxt["wN"][i]) for i in (0, 1)]
+        # one batched expectation over next period's event state for everything needed
+        inh_next = [np.where(c_next == code, brk_next, 0.0) for code in (0, 1, 2)]
+        ex = _expect_many(m.P, [V[0], V[1], nxt["wN"][0], nxt["wN"][1], nxt["wAf"][0], nxt["wBf"][1], *inh_next])
+        eV, eW, eWf_next = ex[0:2], ex[2:4], ex[4:6]
         hold = [m.x[i] + m.delta[i] * ((1.0 - lam) * eV[i] + lam * eW[i]) for i in (0, 1)]
         V, sa, sb, dev_a, dev_b = _stage(select, rule, hold, wN, wAf, wBf)
         # Causes, for every state (a breakdown's cause can be inherited from the next
@@ -463,13 +474,13 @@ def solve_chunk(
         aggr_b = wBf[1] > perp[1] + _tol(perp[1])
         brk_all = 1.0 - (1.0 - sa) * (1.0 - sb)
         ca, cb = commitment_flags(
-            frontiers, wAf[0], wBf[1], _expect(m.P, nxt["wAf"][0]), _expect(m.P, nxt["wBf"][1]),
+            frontiers, wAf[0], wBf[1], eWf_next[0], eWf_next[1],
             eW[0], eW[1], m.flow[0], m.flow[1], d_a, d_b, lam, where=brk_all > 0.0,
         )
         # A breakdown that is neither a commitment problem nor bad terms now is driven by
         # the war both expect next period (striking first before it comes): it inherits
         # the most likely cause of that war; with none to inherit it is fear alone.
-        inherit = np.stack([_expect(m.P, np.where(c_next == code, brk_next, 0.0)) for code in (0, 1, 2)], axis=-1)
+        inherit = np.stack(ex[6:9], axis=-1)
         inherited = np.where(inherit.max(axis=-1) > 0.0, inherit.argmax(axis=-1), 1)
         c_all = np.where(ca | cb, 0, np.where(aggr_a | aggr_b, 2, inherited)).astype(np.int8)
 

@@ -117,7 +117,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, product
 from math import comb
 
 import numpy as np
@@ -306,119 +306,164 @@ def is_equilibrium(
 
 
 @lru_cache(maxsize=64)
-def _candidate_systems(c: int, d: int) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
-    """Index sets ``(J, F)`` of the square systems ``M[J, F] z_F = 1``, grouped by size."""
+def _candidate_systems(
+    c: int, d: int
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], ...]:
+    """Square systems ``M[J, F] z_F = 1`` of a polytope ``{z >= 0 : M z <= 1}``, by size.
+
+    Returns, per size ``s``, index arrays ``J (nS, s)`` (constraints chosen binding),
+    ``F (nS, s)`` (support), ``Jc (nS, c - s)`` (the other constraints) and the
+    boolean ``outside (nS, d)`` (variables not in F, hence 0).
+    """
     groups = []
     for s in range(1, min(c, d) + 1):
         J = np.array(list(combinations(range(c), s)), dtype=np.intp)
         F = np.array(list(combinations(range(d), s)), dtype=np.intp)
-        groups.append((np.repeat(J, len(F), axis=0), np.tile(F, (len(J), 1))))
+        JJ, FF = np.repeat(J, len(F), axis=0), np.tile(F, (len(J), 1))
+        rows = np.arange(len(FF))[:, None]
+        outside = np.ones((len(FF), d), dtype=bool)
+        outside[rows, FF] = False
+        others = np.ones((len(JJ), c), dtype=bool)
+        others[rows, JJ] = False
+        Jc = np.nonzero(others)[1].reshape(len(JJ), c - s)
+        groups.append((JJ, FF, Jc, outside))
     return tuple(groups)
 
 
-def _solve_ones(S: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Solve ``S z = 1`` for a stack of square matrices; flag the nonsingular ones.
+def _solve_ones(S: list[list[np.ndarray]]) -> tuple[list[np.ndarray], np.ndarray]:
+    """Solve ``S z = 1`` for many square systems given entry-wise, ``S[a][b]`` arrays.
 
-    Closed-form Cramer's rule for sizes 1 to 3 (much faster than a LAPACK call per
-    tiny system), ``np.linalg.solve`` above. Entries of ``S`` are in [1, 2].
+    Closed-form Cramer's rule for sizes 1 to 3 (elementwise over all systems at once,
+    much faster than a LAPACK call per tiny system), ``np.linalg.solve`` above. Entries
+    are in [1, 2]; a system is singular when ``|det|`` is below ``_DET_TOL`` times the
+    Hadamard bound ``(2 sqrt(s))^s`` of such matrices. Returns ``z`` as a list of ``s``
+    arrays and the mask of nonsingular systems.
     """
-    s = S.shape[-1]
+    s = len(S)
+    bound = _DET_TOL * (2.0 * np.sqrt(s)) ** s
     if s == 1:
-        det = S[..., 0, 0]
-        ok = det != 0
-        z = 1.0 / np.where(ok, det, 1.0)
-        return z[..., None], ok
+        return [1.0 / S[0][0]], np.ones(S[0][0].shape, dtype=bool)
     if s == 2:
-        a, b, c, d = S[..., 0, 0], S[..., 0, 1], S[..., 1, 0], S[..., 1, 1]
+        (a, b), (c, d) = S
         det = a * d - b * c
-        ok = np.abs(det) > _DET_TOL * np.sqrt((a * a + b * b) * (c * c + d * d))
+        ok = np.abs(det) > bound
         inv = 1.0 / np.where(ok, det, 1.0)
-        return np.stack([(d - b) * inv, (a - c) * inv], axis=-1), ok
+        return [(d - b) * inv, (a - c) * inv], ok
     if s == 3:
-        r0, r1, r2 = S[..., 0, :], S[..., 1, :], S[..., 2, :]
-        c12 = np.cross(r1, r2)
-        det = np.einsum("...i,...i->...", r0, c12)
-        norms = np.sqrt(np.einsum("...ij,...ij->...i", S, S)).prod(axis=-1)
-        ok = np.abs(det) > _DET_TOL * norms
+        (a, b, c), (d, e, f), (g, h, i) = S
+        c0, c1, c2 = e * i - f * h, f * g - d * i, d * h - e * g
+        det = a * c0 + b * c1 + c * c2
+        ok = np.abs(det) > bound
         inv = 1.0 / np.where(ok, det, 1.0)
-        z = (c12 + np.cross(r2, r0) + np.cross(r0, r1)) * inv[..., None]
-        return z, ok
-    det = np.linalg.det(S)
-    norms = np.sqrt(np.einsum("...ij,...ij->...i", S, S)).prod(axis=-1)
-    ok = np.abs(det) > _DET_TOL * norms
-    safe = np.where(ok[..., None, None], S, np.eye(s))
-    z = np.linalg.solve(safe, np.ones(S.shape[:-1] + (1,)))[..., 0]
-    return z, ok
+        # z = (r1 x r2 + r2 x r0 + r0 x r1) / det for rows r0, r1, r2
+        z0 = (c0 + (h * c - i * b) + (b * f - c * e)) * inv
+        z1 = (c1 + (i * a - g * c) + (c * d - a * f)) * inv
+        z2 = (c2 + (g * b - h * a) + (a * e - b * d)) * inv
+        return [z0, z1, z2], ok
+    M = np.stack([np.stack(row, axis=-1) for row in S], axis=-2)
+    det = np.linalg.det(M)
+    ok = np.abs(det) > bound
+    safe = np.where(ok[..., None, None], M, np.eye(s))
+    z = np.linalg.solve(safe, np.ones(M.shape[:-1] + (1,)))[..., 0]
+    return [z[..., b] for b in range(s)], ok
 
 
 def _normalise(M: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positive affine rescaling to [1, 2] per game, and the tolerance in those units.
+    """Positive affine rescaling of games ``M (m, n, N)`` to [1, 2], and tolerances.
 
-    A player whose payoffs all lie within its tolerance is made exactly indifferent.
+    Games are on the last axis. A player whose payoffs all lie within its tolerance is
+    made exactly indifferent.
     """
-    lo = M.min(axis=(-2, -1))
-    rng = M.max(axis=(-2, -1)) - lo
+    lo = M.min(axis=(0, 1))
+    rng = M.max(axis=(0, 1)) - lo
     flat = rng <= t
     safe = np.where(flat, 1.0, rng)
-    Mn = 1.0 + (M - lo[:, None, None]) / safe[:, None, None]
-    Mn[flat] = 1.0
+    Mn = 1.0 + (M - lo) / safe
+    Mn[:, :, flat] = 1.0
     return Mn, np.where(flat, 0.5, t / safe)
 
 
-def _polytope_vertices(M: np.ndarray, eps: np.ndarray):
-    """Nonzero vertices of ``{z >= 0 : M z <= 1}`` for a stack of matrices ``M (N, c, d)``.
+def _polytope_vertices(
+    M: np.ndarray, eps: np.ndarray, con_bit: np.ndarray, var_bit: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Nonzero vertices of ``{z >= 0 : M z <= 1}`` for games ``M (c, d, N)`` (games last).
 
-    Returns flattened arrays over all vertices of all games: ``game (K,)``,
-    ``z (K, d)`` (normalised to a probability vector, tiny entries snapped to 0),
-    ``tight (K, c)`` and ``zero (K, d)`` (boolean labels). Not deduplicated.
+    Every candidate system of every game is solved and checked elementwise on
+    ``(nS, N)`` arrays; labels and strategies are built only for the feasible ones.
+    Labels are bitmasks: binding constraint ``j`` sets bit ``con_bit[j]``, ``z_f = 0``
+    sets bit ``var_bit[f]``.
+
+    Returns
+    -------
+    game (K,), z (K, d), labels (K,) uint64, n_labels (K,)
+        Feasible vertices sorted by game; ``z`` normalised to a probability vector with
+        entries at most ``PROB_TOL`` set to 0. Degenerate vertices (more than ``d``
+        labels) may appear once per defining system.
     """
-    N, c, d = M.shape
-    MT = M.transpose(0, 2, 1)
-    games, zs, tights, zeros = [], [], [], []
-    for J, F in _candidate_systems(c, d):
-        nS = len(J)
-        sub = M[:, J[:, :, None], F[:, None, :]]  # (N, nS, s, s)
-        zF, ok = _solve_ones(sub)
-        tot = zF.sum(axis=-1)
-        ok &= tot > 0
-        ok &= (zF >= -PROB_TOL * np.abs(tot)[..., None]).all(axis=-1)
-        g, k = np.nonzero(ok)
-        if g.size == 0:
-            continue
-        z = np.zeros((g.size, d))
-        z[np.arange(g.size)[:, None], F[k]] = zF[g, k]
-        tot = tot[g, k]
-        Mz = np.einsum("kdc,kd->kc", MT[g], z)
-        e = (eps[g] * tot)[:, None]
-        feas = (Mz <= 1.0 + e).all(axis=-1)
-        g, z, Mz, e, tot = g[feas], z[feas], Mz[feas], e[feas], tot[feas]
-        zhat = z / tot[:, None]
-        zero = zhat <= PROB_TOL
-        zhat[zero] = 0.0
-        zhat /= zhat.sum(axis=-1, keepdims=True)
-        games.append(g)
-        zs.append(zhat)
-        tights.append(np.abs(Mz - 1.0) <= e)
-        zeros.append(zero)
-    if not games:
-        return (np.zeros(0, np.intp), np.zeros((0, d)), np.zeros((0, c), bool),
-                np.zeros((0, d), bool))
-    return (np.concatenate(games), np.concatenate(zs), np.concatenate(tights),
-            np.concatenate(zeros))
+    c, d, N = M.shape
+    one = np.uint64(1)
+    con_w = one << con_bit.astype(np.uint64)
+    var_w = one << var_bit.astype(np.uint64)
+    out = []
+    for J, F, Jc, outside in _candidate_systems(c, d):
+        nS, s = J.shape
+        z, ok = _solve_ones([[M[J[:, a], F[:, b]] for b in range(s)] for a in range(s)])
+        tot = z[0].copy()
+        for b in range(1, s):
+            tot += z[b]
+        ptol = PROB_TOL * tot
+        valid = ok
+        for b in range(s):
+            valid &= z[b] >= -ptol
+        e = eps * tot
+        slack = []  # (M z)_j - 1 for the constraints not chosen binding
+        for r in range(c - s):
+            Mz = M[Jc[:, r], F[:, 0]] * z[0]
+            for b in range(1, s):
+                Mz += M[Jc[:, r], F[:, b]] * z[b]
+            Mz -= 1.0
+            valid &= Mz <= e
+            slack.append(Mz)
+        g, k = np.nonzero(valid.T)  # game-major
+        tot, e = tot[k, g], e[k, g]
+        lab = con_w[J[k]].sum(axis=1, dtype=np.uint64)
+        lab |= (outside[k] * var_w).sum(axis=1, dtype=np.uint64)
+        n_lab = np.full(g.size, d, dtype=np.int64)
+        zk = np.zeros((g.size, d))
+        rows = np.arange(g.size)
+        for b in range(s):
+            p = z[b][k, g] / tot
+            zero = p <= PROB_TOL
+            lab |= np.where(zero, var_w[F[k, b]], np.uint64(0))
+            n_lab += zero
+            zk[rows, F[k, b]] = np.where(zero, 0.0, p)
+        for r in range(c - s):
+            tight = np.abs(slack[r][k, g]) <= e
+            lab |= np.where(tight, con_w[Jc[k, r]], np.uint64(0))
+            n_lab += tight
+        out.append((g, zk, lab, n_lab))
+    g = np.concatenate([o[0] for o in out])
+    order = np.argsort(g, kind="stable")
+    z = np.concatenate([o[1] for o in out])[order]
+    z /= z.sum(axis=1, keepdims=True)
+    lab = np.concatenate([o[2] for o in out])[order]
+    n_lab = np.concatenate([o[3] for o in out])[order]
+    return g[order], z, lab, n_lab
 
 
-def _bits(mask: np.ndarray, offset: int) -> np.ndarray:
-    w = np.left_shift(np.uint64(1), np.arange(offset, offset + mask.shape[-1], dtype=np.uint64))
-    return (mask.astype(np.uint64) * w).sum(axis=-1, dtype=np.uint64)
+def _unique_vertices(game: np.ndarray, lab: np.ndarray, n_lab: np.ndarray, dim: int):
+    """Mask keeping one copy of each vertex.
 
-
-def _dedup_by_label(game: np.ndarray, labels: np.ndarray):
-    """Indices of the first vertex of each (game, label set), sorted by game."""
-    order = np.lexsort((labels, game))
-    g, lab = game[order], labels[order]
-    first = np.ones(order.size, dtype=bool)
-    first[1:] = (g[1:] != g[:-1]) | (lab[1:] != lab[:-1])
-    return order[first]
+    A vertex with exactly ``dim`` labels has a unique defining system, so only
+    degenerate vertices can repeat; a vertex is determined by its label set.
+    """
+    keep = np.ones(game.size, dtype=bool)
+    deg = np.flatnonzero(n_lab > dim)
+    if deg.size > 1:
+        deg = deg[np.lexsort((lab[deg], game[deg]))]
+        dup = (game[deg[1:]] == game[deg[:-1]]) & (lab[deg[1:]] == lab[deg[:-1]])
+        keep[deg[1:][dup]] = False
+    return keep
 
 
 def _ragged_pairs(gx: np.ndarray, gy: np.ndarray, n_games: int):
@@ -432,51 +477,61 @@ def _ragged_pairs(gx: np.ndarray, gy: np.ndarray, n_games: int):
     return i, j
 
 
+def _polytopes(A: np.ndarray, B: np.ndarray, tA: np.ndarray, tB: np.ndarray):
+    """Vertices of both best-response polytopes of games ``A, B (N, m, n)``.
+
+    P (row strategies x): ``x >= 0`` (labels 0..m-1), ``B'^T x <= 1`` (labels m..m+n-1);
+    Q (column strategies y): ``A' y <= 1`` (labels 0..m-1), ``y >= 0`` (labels m..).
+    """
+    _, m, n = A.shape
+    An, eA = _normalise(np.ascontiguousarray(A.transpose(1, 2, 0)), tA)
+    Bn, eB = _normalise(np.ascontiguousarray(B.transpose(1, 2, 0)), tB)
+    P = _polytope_vertices(Bn.transpose(1, 0, 2), eB, m + np.arange(n), np.arange(m))
+    Q = _polytope_vertices(An, eA, np.arange(m), m + np.arange(n))
+    return P, Q
+
+
 def _vertex_equilibria(A: np.ndarray, B: np.ndarray, tA: np.ndarray, tB: np.ndarray):
-    """Extreme equilibria of a stack of games by batched vertex enumeration.
+    """Extreme equilibria of a stack of games ``(N, m, n)`` by batched vertex enumeration.
 
     Returns ``row (K, m)``, ``col (K, n)``, ``game (K,)`` sorted by game and then in the
     canonical order.
     """
     N, m, n = A.shape
-    if m + n > 64:
-        raise ValueError(f"games with m + n > 64 are too large to enumerate, got {(m, n)}")
-    An, eA = _normalise(A, tA)
-    Bn, eB = _normalise(B, tB)
-    full = np.uint64((1 << (m + n)) - 1) if m + n < 64 else np.uint64(2**64 - 1)
-
-    # P: x in R^m with x >= 0 (labels 0..m-1) and Bn^T x <= 1 (labels m..m+n-1)
-    gx, x, tx, zx = _polytope_vertices(Bn.transpose(0, 2, 1), eB)
-    lx = _bits(zx, 0) | _bits(tx, m)
-    # Q: y in R^n with An y <= 1 (labels 0..m-1) and y >= 0 (labels m..m+n-1)
-    gy, y, ty, zy = _polytope_vertices(An, eA)
-    ly = _bits(ty, 0) | _bits(zy, m)
-
-    kx = _dedup_by_label(gx, lx)
-    ky = _dedup_by_label(gy, ly)
+    if m + n > 63:
+        raise ValueError(f"games with m + n > 63 are too large to enumerate, got {(m, n)}")
+    (gx, x, lx, nx), (gy, y, ly, ny) = _polytopes(A, B, tA, tB)
+    kx = _unique_vertices(gx, lx, nx, m)
+    ky = _unique_vertices(gy, ly, ny, n)
     gx, x, lx = gx[kx], x[kx], lx[kx]
     gy, y, ly = gy[ky], y[ky], ly[ky]
 
     i, j = _ragged_pairs(gx, gy, N)
-    keep = (lx[i] | ly[j]) == full
+    keep = (lx[i] | ly[j]) == np.uint64((1 << (m + n)) - 1)
     i, j = i[keep], j[keep]
     g, row, col = gx[i], x[i], y[j]
 
+    # verify in the original payoffs (guards against rounding at the tolerance edge)
     gr, gc = best_response_gap(A[g], B[g], row, col)
     k = max(m, n)
     sA, sB = _scale(A)[g], _scale(B)[g]
     ok = (gr <= tA[g] + _slack(sA, k)) & (gc <= tB[g] + _slack(sB, k))
     g, row, col = g[ok], row[ok], col[ok]
 
-    order = np.lexsort(_order_keys(row, col) + [g])
-    g, row, col = g[order], row[order], col[order]
-    if g.size > 1:
-        same = (g[1:] == g[:-1]) & (
-            (np.abs(row[1:] - row[:-1]).max(axis=1) <= DEDUP_TOL)
-            & (np.abs(col[1:] - col[:-1]).max(axis=1) <= DEDUP_TOL)
+    # canonical order within games with several equilibria, then drop near-duplicates
+    multi = np.flatnonzero(np.bincount(g, minlength=N)[g] > 1)
+    if multi.size:
+        order = multi[np.lexsort(_order_keys(row[multi], col[multi]) + [g[multi]])]
+        row[multi], col[multi] = row[order], col[order]
+        same = (
+            (g[multi[1:]] == g[multi[:-1]])
+            & (np.abs(row[multi[1:]] - row[multi[:-1]]).max(axis=1) <= DEDUP_TOL)
+            & (np.abs(col[multi[1:]] - col[multi[:-1]]).max(axis=1) <= DEDUP_TOL)
         )
-        first = np.concatenate([[True], ~same])
-        g, row, col = g[first], row[first], col[first]
+        if same.any():
+            keep = np.ones(g.size, dtype=bool)
+            keep[multi[1:][same]] = False
+            g, row, col = g[keep], row[keep], col[keep]
     return row, col, g
 
 
@@ -548,14 +603,8 @@ def is_degenerate(A: npt.ArrayLike, B: npt.ArrayLike, tol: float | None = None) 
     A, B = _as_games(A, B, ndim=2)
     m, n = A.shape
     tA, tB, _, _ = _tolerances(A[None], B[None], tol)
-    An, eA = _normalise(A[None], tA)
-    Bn, eB = _normalise(B[None], tB)
-    _, _, tx, zx = _polytope_vertices(Bn.transpose(0, 2, 1), eB)
-    _, _, ty, zy = _polytope_vertices(An, eA)
-    return bool(
-        ((tx.sum(axis=1) + zx.sum(axis=1)) > m).any()
-        or ((ty.sum(axis=1) + zy.sum(axis=1)) > n).any()
-    )
+    (_, _, _, nx), (_, _, _, ny) = _polytopes(A[None], B[None], tA, tB)
+    return bool((nx > m).any() or (ny > n).any())
 
 
 # ----------------------------------------------------------------- batch solving
@@ -608,37 +657,148 @@ class BatchEquilibria:
         return [(self.row[e].copy(), self.col[e].copy()) for e in range(start, stop)]
 
 
-def _solve_2x2(A: np.ndarray, B: np.ndarray, tA: np.ndarray, tB: np.ndarray):
-    """Closed-form extreme equilibria of a stack of 2x2 games (see module docstring)."""
+def _candidate_validity(a0, a1, b0, b1, tA, tB) -> np.ndarray:
+    """Which of the nine 2x2 extreme-equilibrium candidates are equilibria.
+
+    Candidates ``(p, q)``, in canonical order ``3 * pi + qi`` with ``p in (0, p*, 1)``
+    and ``q in (0, q*, 1)``; ``dA(q)`` is the row player's gain from Hold at ``q``
+    (``a0`` at q = 0, ``a1`` at q = 1, 0 at q*), ``dB(p)`` likewise. Returns ``(..., 9)``.
+    This is the definition; the hot paths evaluate it once per sign class (``_T2``).
+    """
+    a0, a1, b0, b1, tA, tB = np.broadcast_arrays(a0, a1, b0, b1, tA, tB)
+    qs = ((a0 > tA) & (a1 < -tA)) | ((a0 < -tA) & (a1 > tA))  # q* in (0, 1)
+    ps = ((b0 > tB) & (b1 < -tB)) | ((b0 < -tB) & (b1 > tB))  # p* in (0, 1)
+    zero = np.zeros_like(a0)
+    dA = np.stack([a0, zero, a1], axis=-1)
+    dB = np.stack([b0, zero, b1], axis=-1)
+    tA, tB = tA[..., None], tB[..., None]
+    # row_ok[..., pi, qi]: p-candidate pi is a best reply to q-candidate qi
+    row_ok = np.stack([dA >= -tA, (np.abs(dA) <= tA) & ps[..., None], dA <= tA], axis=-2)
+    # col_ok[..., pi, qi]: q-candidate qi is a best reply to p-candidate pi
+    col_ok = np.stack([dB >= -tB, (np.abs(dB) <= tB) & qs[..., None], dB <= tB], axis=-1)
+    return (row_ok & col_ok).reshape(a0.shape + (9,))
+
+
+_MIXED, _RESOLVE = 4, 5
+
+
+def _selection_kind(e: np.ndarray, cm: bool, rule: str) -> int:
+    """What a rule does in one sign class: a pure cell 0..3, _MIXED or _RESOLVE."""
+    n_pure = int(e.sum())
+    if (rule == "mixed" and cm) or n_pure == 0:
+        return _MIXED
+    if rule == "peaceful" and e[0]:
+        return 0
+    if n_pure == 1:
+        return int(np.argmax(e))
+    return _RESOLVE  # several pure equilibria: compare risk products / payoffs
+
+
+@dataclass(frozen=True)
+class _Tables2x2:
+    """Look-up tables over the 81 sign classes of ``(a0, a1, b0, b1)``.
+
+    Each gain is classified as below ``-tol``, within ``tol`` of 0, or above ``tol``
+    (code ``27 s(a0) + 9 s(a1) + 3 s(b0) + s(b1) + 40``). The extreme-equilibrium
+    candidates, the pure equilibria and the discrete part of every selection rule
+    depend on these classes only.
+    """
+
+    count: np.ndarray  # (81,) number of extreme equilibria
+    cand: np.ndarray  # (81, 9) their candidate indices, padded
+    pure: np.ndarray  # (81, 4) pure equilibria (H,H), (H,A), (A,H), (A,A)
+    kind: dict[str, np.ndarray]  # rule -> (81,) pure cell 0..3, _MIXED or _RESOLVE
+
+    @classmethod
+    def build(cls) -> _Tables2x2:
+        signs = np.array(list(product((-1.0, 0.0, 1.0), repeat=4)))
+        valid = _candidate_validity(*signs.T, 0.5, 0.5)
+        pure = valid[:, [0, 2, 6, 8]]
+        cm = valid[:, 4]
+        assert (cm | pure.any(axis=1)).all()  # no pure equilibrium -> completely mixed
+        cand = np.zeros((81, 9), dtype=np.intp)
+        for code in range(81):
+            idx = np.flatnonzero(valid[code])
+            cand[code, : idx.size] = idx
+        kind = {
+            rule: np.array([_selection_kind(pure[c], cm[c], rule) for c in range(81)],
+                           dtype=np.intp)
+            for rule in RULES
+        }
+        return cls(valid.sum(axis=1), cand, pure, kind)
+
+
+_T2 = _Tables2x2.build()
+_X_OF_KIND = np.array([0.0, 0.0, 1.0, 1.0, 0.0, 0.0])  # row attacks in pure cell / kind
+_Y_OF_KIND = np.array([0.0, 1.0, 0.0, 1.0, 0.0, 0.0])
+_P_OF = np.array([0.0, 0.0, 0.0, 0.5, 0.5, 0.5, 1.0, 1.0, 1.0])  # p of candidate (0.5: p*)
+_Q_OF = np.array([0.0, 0.5, 1.0] * 3)
+
+
+def _gains_2x2(A: np.ndarray, B: np.ndarray, tol: float | None):
+    """Shared preamble of the 2x2 closed forms for games ``A, B (N, 4)`` (row-major).
+
+    Returns the gains ``a0, a1, b0, b1``, tolerances, scales and the sign class code,
+    after rescaling games whose payoffs are so large that differences could overflow.
+    """
     N = A.shape[0]
-    a0 = A[:, 0, 0] - A[:, 1, 0]
-    a1 = A[:, 0, 1] - A[:, 1, 1]
-    b0 = B[:, 0, 0] - B[:, 0, 1]
-    b1 = B[:, 1, 0] - B[:, 1, 1]
-    # interior indifference points exist when the gains have strictly opposite signs
-    qs = ((a0 > tA) & (a1 < -tA)) | ((a0 < -tA) & (a1 > tA))
-    ps = ((b0 > tB) & (b1 < -tB)) | ((b0 < -tB) & (b1 > tB))
-    zero = np.zeros(N)
-    dA = np.stack([a0, zero, a1], axis=1)  # row's gain from Hold at q = 0, q*, 1
-    dB = np.stack([b0, zero, b1], axis=1)  # column's gain from Hold at p = 0, p*, 1
-    tA_, tB_ = tA[:, None], tB[:, None]
-    # row_ok[g, pi, qi]: p-candidate pi is a best reply to q-candidate qi
-    row_ok = np.stack(
-        [dA >= -tA_, (np.abs(dA) <= tA_) & ps[:, None], dA <= tA_], axis=1
+    ab = np.abs(A)
+    sA = np.maximum(np.maximum(ab[:, 0], ab[:, 1]), np.maximum(ab[:, 2], ab[:, 3]))
+    np.abs(B, out=ab)
+    sB = np.maximum(np.maximum(ab[:, 0], ab[:, 1]), np.maximum(ab[:, 2], ab[:, 3]))
+    top = max(sA.max(), sB.max())
+    if not np.isfinite(top):
+        raise ValueError("payoffs must be finite")
+    if tol is None:
+        tA, tB = REL_TOL * sA, REL_TOL * sB
+    else:
+        tol = float(tol)
+        if not (np.isfinite(tol) and tol >= 0):
+            raise ValueError(f"tol must be a finite number >= 0, got {tol}")
+        tA, tB = np.full(N, tol), np.full(N, tol)
+    if top > _HUGE:  # rescale per game so that payoff differences cannot overflow
+        fa, fb = _safe_scale(sA), _safe_scale(sB)
+        A, B = A / fa[:, None], B / fb[:, None]
+        tA, tB, sA, sB = tA / fa, tB / fb, sA / fa, sB / fb
+    a0 = A[:, 0] - A[:, 2]  # row's gain from Hold over Attack when the column holds
+    a1 = A[:, 1] - A[:, 3]  # ... when the column attacks
+    b0 = B[:, 0] - B[:, 1]  # column's gain from Hold over Attack when the row holds
+    b1 = B[:, 2] - B[:, 3]  # ... when the row attacks
+    code = np.full(N, 40, dtype=np.int8)
+    for x, t, w in ((a0, tA, 27), (a1, tA, 9), (b0, tB, 3), (b1, tB, 1)):
+        s = (x > t).view(np.int8) - (x < -t).view(np.int8)
+        if w != 1:
+            s *= np.int8(w)
+        code += s
+    return A, B, a0, a1, b0, b1, tA, tB, sA, sB, code
+
+
+def _solve_2x2(A: np.ndarray, B: np.ndarray, tol: float | None):
+    """Closed-form extreme equilibria of 2x2 games ``(N, 2, 2)`` (module docstring)."""
+    N = A.shape[0]
+    A, B, a0, a1, b0, b1, tA, tB, _, _, code = _gains_2x2(
+        A.reshape(N, 4), B.reshape(N, 4), tol
     )
-    # col_ok[g, pi, qi]: q-candidate qi is a best reply to p-candidate pi
-    col_ok = np.stack(
-        [dB >= -tB_, (np.abs(dB) <= tB_) & qs[:, None], dB <= tB_], axis=2
-    )
-    valid = (row_ok & col_ok).reshape(N, 9)
-    g, c = np.nonzero(valid)
-    pstar = np.divide(b0, b0 - b1, out=np.zeros(N), where=ps)
-    qstar = np.divide(a0, a0 - a1, out=np.zeros(N), where=qs)
-    pv = np.stack([zero, pstar, np.ones(N)], axis=1)
-    qv = np.stack([zero, qstar, np.ones(N)], axis=1)
-    p, q = pv[g, c // 3], qv[g, c % 3]
-    row = np.stack([1.0 - p, p], axis=1)
-    col = np.stack([1.0 - q, q], axis=1)
+    count = _T2.count[code]
+    total = int(count.sum())
+    g = np.repeat(np.arange(N), count)
+    start = np.cumsum(count) - count
+    c = _T2.cand[code[g], np.arange(total) - start[g]]
+    p, q = _P_OF[c], _Q_OF[c]
+    mixed = np.flatnonzero(p == 0.5)
+    if mixed.size:
+        gm = g[mixed]
+        p[mixed] = b0[gm] / (b0[gm] - b1[gm])
+    mixed = np.flatnonzero(q == 0.5)
+    if mixed.size:
+        gm = g[mixed]
+        q[mixed] = a0[gm] / (a0[gm] - a1[gm])
+    row = np.empty((total, 2))
+    col = np.empty((total, 2))
+    row[:, 1] = p
+    np.subtract(1.0, p, out=row[:, 0])
+    col[:, 1] = q
+    np.subtract(1.0, q, out=col[:, 0])
     return row, col, g
 
 
@@ -662,26 +822,25 @@ def solve_batch(
     """
     A, B = _as_games(A, B, ndim=3)
     N, m, k = A.shape
-    tA, tB, _, _ = _tolerances(A, B, tol)
     if (m, k) == (2, 2):
-        row, col, game = _solve_2x2(A, B, tA, tB)
+        row, col, game = _solve_2x2(A, B, tol)
     else:
         if _n_systems(m, k) > MAX_SYSTEMS:
             raise ValueError(f"{m}x{k} games are too large for exhaustive vertex enumeration")
-        chunk = max(1, 4_000_000 // (_n_systems(m, k) * max(m, k)))
-        parts = []
-        for lo in range(0, N, chunk):
-            sl = slice(lo, lo + chunk)
-            r, c, g = _vertex_equilibria(A[sl], B[sl], tA[sl], tB[sl])
-            parts.append((r, c, g + lo))
-        if parts:
-            row = np.concatenate([p[0] for p in parts])
-            col = np.concatenate([p[1] for p in parts])
-            game = np.concatenate([p[2] for p in parts])
-        else:
-            row, col, game = np.zeros((0, m)), np.zeros((0, k)), np.zeros(0, np.intp)
-    game = game.astype(np.int64)
-    count = np.bincount(game, minlength=N).astype(np.int64)
+        tA, tB, _, _ = _tolerances(A, B, tol)
+        chunk = max(1, 2_000_000 // (_n_systems(m, k) * max(m, k)))
+        parts = [
+            _vertex_equilibria(A[lo : lo + chunk], B[lo : lo + chunk],
+                               tA[lo : lo + chunk], tB[lo : lo + chunk])
+            for lo in range(0, N, chunk)
+        ]
+        row = np.concatenate([p[0] for p in parts]) if parts else np.zeros((0, m))
+        col = np.concatenate([p[1] for p in parts]) if parts else np.zeros((0, k))
+        game = (np.concatenate([p[2] + lo for p, lo in zip(parts, range(0, N, chunk),
+                                                               strict=True)])
+                if parts else np.zeros(0, dtype=np.int64))
+    game = game.astype(np.int64, copy=False)
+    count = np.bincount(game, minlength=N).astype(np.int64, copy=False)
     return BatchEquilibria(row=row, col=col, game=game, count=count)
 
 
@@ -765,72 +924,28 @@ def select_2x2(
     if A.shape != B.shape or A.shape[-2:] != (2, 2):
         raise ValueError(f"A and B must both have shape (..., 2, 2), got {A.shape}, {B.shape}")
     shape = A.shape[:-2]
-    A = A.reshape(-1, 4)
-    B = B.reshape(-1, 4)
-    N = A.shape[0]
+    N = int(np.prod(shape))
     if N == 0:
         return np.zeros(shape), np.zeros(shape)
-    sA = np.abs(A).max(axis=1)
-    sB = np.abs(B).max(axis=1)
-    top = max(sA.max(), sB.max())
-    if not np.isfinite(top):
-        raise ValueError("payoffs must be finite")
-    if tol is None:
-        tA, tB = REL_TOL * sA, REL_TOL * sB
-    else:
-        tol = float(tol)
-        if not (np.isfinite(tol) and tol >= 0):
-            raise ValueError(f"tol must be a finite number >= 0, got {tol}")
-        tA, tB = np.full(N, tol), np.full(N, tol)
-    if top > _HUGE:  # rescale per game so that payoff differences cannot overflow
-        fa, fb = _safe_scale(sA), _safe_scale(sB)
-        A, B = A / fa[:, None], B / fb[:, None]
-        tA, tB, sA, sB = tA / fa, tB / fb, sA / fa, sB / fb
-
-    a00, a01, a10, a11 = A[:, 0], A[:, 1], A[:, 2], A[:, 3]
-    b00, b01, b10, b11 = B[:, 0], B[:, 1], B[:, 2], B[:, 3]
-    a0 = a00 - a10  # row's gain from Hold over Attack when the column player holds
-    a1 = a01 - a11  # ... when the column player attacks
-    b0 = b00 - b01  # column's gain from Hold over Attack when the row player holds
-    b1 = b10 - b11  # ... when the row player attacks
-    ntA, ntB = -tA, -tB
-    # weak pure equilibria (cell (i, j): row plays i, column plays j)
-    e00 = (a0 >= ntA) & (b0 >= ntB)
-    e10 = (a0 <= tA) & (b1 >= ntB)
-    e01 = (a1 >= ntA) & (b0 <= tB)
-    e11 = (a1 <= tA) & (b1 <= tB)
-    any_pure = e00 | e01 | e10 | e11
-    multi = (e00 & (e01 | e10 | e11)) | (e01 & (e10 | e11)) | (e10 & e11)
-    # correct wherever there is exactly one pure equilibrium; the rest is patched below
-    x = (e10 | e11).astype(np.float64)
-    y = (e01 | e11).astype(np.float64)
-
-    if rule == "mixed":
-        cm = ((a0 > tA) & (a1 < ntA)) | ((a0 < ntA) & (a1 > tA))
-        cm &= ((b0 > tB) & (b1 < ntB)) | ((b0 < ntB) & (b1 > tB))
-    else:
-        cm = ~any_pure  # no pure equilibrium implies a unique, completely mixed one
-    idx = np.flatnonzero(cm)
-    if idx.size:
+    A, B, a0, a1, b0, b1, tA, tB, sA, sB, code = _gains_2x2(
+        A.reshape(N, 4), B.reshape(N, 4), tol
+    )
+    kind = _T2.kind[rule][code]
+    x = _X_OF_KIND[kind]
+    y = _Y_OF_KIND[kind]
+    idx = np.flatnonzero(kind == _MIXED)
+    if idx.size:  # p*, q*: make the other player indifferent (denominators are nonzero)
         b0i, a0i = b0[idx], a0[idx]
         x[idx] = b0i / (b0i - b1[idx])
         y[idx] = a0i / (a0i - a1[idx])
-
-    if rule == "peaceful":
-        x[e00] = 0.0
-        y[e00] = 0.0
-        multi &= ~e00
-    multi &= ~cm
-    idx = np.flatnonzero(multi)
-    if idx.size:
-        s = (a0[idx], a1[idx], b0[idx], b1[idx])
-        e = [e00[idx], e01[idx], e10[idx], e11[idx]]
+    idx = np.flatnonzero(kind == _RESOLVE)
+    if idx.size:  # several pure equilibria: compare risk products (and payoffs)
+        e = _T2.pure[code[idx]].T
         t = (tA[idx], tB[idx])
-        xs, ys = _risk_pick(*s, *e, sA[idx], sB[idx], *t)
+        xs, ys = _risk_pick(a0[idx], a1[idx], b0[idx], b1[idx], *e, sA[idx], sB[idx], *t)
         if rule == "payoff_dominant":
-            cellsA = [a00[idx], a01[idx], a10[idx], a11[idx]]
-            cellsB = [b00[idx], b01[idx], b10[idx], b11[idx]]
-            dom = _payoff_pick(cellsA, cellsB, e, *t)
+            Ai, Bi = A[idx], B[idx]
+            dom = _payoff_pick(list(Ai.T), list(Bi.T), list(e), *t)
             has = dom[0] | dom[1] | dom[2] | dom[3]
             xs = np.where(has, dom[2] | dom[3], xs)
             ys = np.where(has, dom[1] | dom[3], ys)

@@ -9,6 +9,8 @@ The Python API used from notebooks::
     result.survival                      # pandas DataFrame
     result.save("results/my_run")
     again = sim.load_result("results/my_run")
+    table = sim.sweep(scn, vary={"actors.russia.rebuild_rate": "0.03:0.1:5"}, draws=2000)
+    sim.compare([result, "results/other_run"])  # headline figures side by side
 
 Names are imported lazily so that ``import sim`` (and the CLI) start fast.
 """
@@ -18,12 +20,13 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["run", "sweep", "load_scenario", "load_result", "Result", "Scenario", "ScenarioError", "__version__"]
+__all__ = ["run", "sweep", "compare", "load_scenario", "load_result", "Result", "Scenario", "ScenarioError", "__version__"]
 __version__ = "0.1.0"
 
 _LAZY = {
     "run": "sim.montecarlo",
     "sweep": "sim.sweep",
+    "compare": "sim.compare",
     "load_scenario": "sim.scenario",
     "Scenario": "sim.scenario",
     "ScenarioError": "sim.scenario",

@@ -139,6 +139,143 @@ def show(folder: Path) -> None:
     _print_headline(load_result(folder, draws=False))
 
 
+@main.command()
+@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=Path("compare.png"), show_default=True,
+              help="Overlay of the survival curves (.png, .svg or .pdf).")
+@click.option("--csv", "csv_out", type=click.Path(path_type=Path), help="Also write the side-by-side table as CSV.")
+def compare(folders: tuple[Path, ...], out: Path, csv_out: Path | None) -> None:
+    """Compare saved result FOLDERS: overlay their survival curves, print their headline figures side by side."""
+    from sim import plots
+    from sim.compare import compare as compare_table
+    from sim.compare import load, run_labels
+
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in plots.FORMATS:
+        _fail(f"--out {out}: give a .png, .svg or .pdf file")
+    results = load(folders)  # refuses a folder that is not a complete result (exit 1)
+    labels = run_labels(results)
+    table = compare_table(results, labels=labels)
+    _print_compare(table)
+    plots.save_compare(results, out, fmt, labels=labels)
+    click.echo(f"wrote {out}")
+    if csv_out is not None:
+        _write_atomic_text(csv_out, table.to_csv())
+        click.echo(f"wrote {csv_out}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--vary", "varies", multiple=True, metavar="KEY=START:STOP:NUM",
+              help="A key path and its grid: START:STOP:NUM or v1,v2,v3. Once or twice.")
+@click.option("--draws", type=click.IntRange(min=1), help="Draws per grid point (default: montecarlo.draws).")
+@click.option("--seed", type=click.IntRange(min=0), help="The seed of every grid point (common random numbers).")
+@click.option("--sampler", type=click.Choice(["random", "lhs", "sobol"]), help="How uncertain numbers are sampled.")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Override a key path at every grid point.")
+@click.option("--out", type=click.Path(path_type=Path), help="Output folder (default: results/<name>_sweep).")
+@click.option("--format", "fmt", type=click.Choice(["png", "svg", "pdf"]), default="png", show_default=True, help="Plot file format.")
+@click.option("--no-plots", is_flag=True, help="Skip sweep.png.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes per run.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
+def sweep(file, varies, draws, seed, sampler, sets, out, fmt, no_plots, workers, quiet) -> None:
+    """Run scenario FILE over a grid of one or two key paths; write sweep.csv and sweep.png.
+
+    Every grid point uses the same seed and draws (common random numbers), so the
+    differences between points come from the varied values, not from sampling noise.
+
+    \b
+    sim sweep scenarios/freeze_lines.yaml --vary actors.russia.rebuild_rate=0.03:0.1:5
+    sim sweep scenarios/freeze_lines.yaml --vary events.support_fades.hazard=0,0.02,0.05 \\
+        --vary regions.independence.value.russia=0.5,4 --draws 2000
+    """
+    from sim.scenario import ScenarioError, load_scenario
+    from sim.sweep import MAX_KEYS, USAGE, parse_vary, write_sweep
+    from sim.sweep import sweep as run_sweep
+
+    if not varies:
+        _fail(f"give --vary {USAGE}")
+    if len(varies) > MAX_KEYS:
+        _fail(f"vary one or two key paths (got {len(varies)} --vary options)")
+    try:
+        pairs = [parse_vary(v) for v in varies]
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        _fail(f"--vary takes {USAGE}")
+    scn = load_scenario(file, overrides=list(sets) or None)
+    out = out or Path("results") / f"{scn.name}_sweep"
+    with _progress(quiet, unit="grid points", what="sweeping") as progress:
+        table = run_sweep(scn, vary=dict(pairs), draws=draws, seed=seed, sampler=sampler, workers=workers,
+                          progress=progress)
+    path = write_sweep(table, out, plots=not no_plots, fmt=fmt, command=shlex.join(["sim", *sys.argv[1:]]))
+    if not quiet:
+        _print_sweep(table)
+        click.echo(f"wrote {path}")
+
+
+def _interval(table, col: str, i) -> str:
+    import math
+
+    v = table.at[i, col] if col in table.columns else float("nan")
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    return f"{v:.1%} ({table.at[i, col + '_ci_low']:.1%}–{table.at[i, col + '_ci_high']:.1%})"
+
+
+def _print_compare(table) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from sim.compare import HEADLINE_ROWS
+
+    out = Table(title="headline figures (95% CI)")
+    out.add_column("")
+    for label in table.index:
+        out.add_column(str(label), justify="right")
+    for name, col in HEADLINE_ROWS:
+        if col in table.columns:
+            out.add_row(name, *(_interval(table, col, i) for i in table.index))
+    out.add_row("draws", *(f"{int(d):,}" for d in table["draws"]))
+    console = Console(file=sys.stdout, width=max(100, 24 + 26 * len(table)))
+    console.print(out)
+    for label, title in zip(table.index, table["title"]):
+        console.print(f"{label}: {title}", highlight=False)
+
+
+def _print_sweep(table, limit: int = 60) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    keys = list(table.attrs.get("vary", []))
+    cols = [c for c in ("p_accepted", "p_holds_1y", "p_holds_5y", "p_holds_10y") if c in table.columns]
+    out = Table(title=f"{table.attrs.get('title', '')}  ({table.attrs.get('draws')} draws per point, seed {table.attrs.get('seed')})")
+    for k in keys:
+        out.add_column(k, justify="right")
+    for c in cols:
+        out.add_column(c.replace("p_holds_", "holds ").replace("p_accepted", "accepted"), justify="right")
+    for i in table.index[:limit]:
+        out.add_row(*(f"{table.at[i, k]:.4g}" if isinstance(table.at[i, k], float) else str(table.at[i, k]) for k in keys),
+                    *(_interval(table, c, i) for c in cols))
+    console = Console(file=sys.stdout, width=max(100, 30 * (len(keys) + len(cols))))
+    console.print(out)
+    if len(table) > limit:
+        console.print(f"... {len(table) - limit} more rows in sweep.csv")
+
+
+def _write_atomic_text(path: Path, text: str) -> None:
+    import os
+    import uuid
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def _print_headline(result) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -169,9 +306,10 @@ def _print_headline(result) -> None:
 class _progress:
     """A rich progress bar on stderr when it is a terminal (and not --quiet)."""
 
-    def __init__(self, quiet: bool):
+    def __init__(self, quiet: bool, unit: str = "draws", what: str = "solving"):
         self.enabled = not quiet and sys.stderr.isatty()
         self.bar = None
+        self.unit, self.what = unit, what
 
     def __enter__(self):
         if not self.enabled:
@@ -180,7 +318,7 @@ class _progress:
         from rich.progress import BarColumn, Progress, TimeRemainingColumn
 
         self.bar = Progress(
-            "[progress.description]{task.description}", BarColumn(), "{task.completed}/{task.total} draws",
+            "[progress.description]{task.description}", BarColumn(), "{task.completed}/{task.total} " + self.unit,
             TimeRemainingColumn(), console=Console(file=sys.stderr), transient=True,
         )
         self.bar.start()
@@ -188,7 +326,7 @@ class _progress:
 
         def update(done: int, total: int) -> None:
             if self.task is None:
-                self.task = self.bar.add_task("solving", total=total)
+                self.task = self.bar.add_task(self.what, total=total)
             self.bar.update(self.task, completed=done)
 
         return update

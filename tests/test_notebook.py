@@ -1,0 +1,55 @@
+"""notebooks/sweeps.ipynb: stored without outputs, and runs end to end with few draws."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+
+from tests.helpers import ROOT
+
+NOTEBOOK = ROOT / "notebooks" / "sweeps.ipynb"
+SMALL_DRAWS = 200
+
+
+def _read():
+    return nbformat.read(NOTEBOOK, as_version=4)
+
+
+def test_notebook_is_stored_without_outputs():
+    nb = _read()
+    nbformat.validate(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, cell.source[:60]
+
+
+def test_notebook_has_a_parameters_cell_first():
+    code = [c for c in _read().cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", [])
+    assert re.search(r"(?m)^DRAWS = \d+$", code[0].source)
+
+
+@pytest.mark.slow
+def test_notebook_runs(tmp_path):
+    from nbclient import NotebookClient
+
+    nb = _read()
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    params.source = re.sub(r"(?m)^DRAWS = \d+$", f"DRAWS = {SMALL_DRAWS}", params.source)
+    assert f"DRAWS = {SMALL_DRAWS}" in params.source
+    client = NotebookClient(nb, timeout=150, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}})
+    client.execute()  # raises CellExecutionError on the first failing cell
+
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    tables = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
+    # survival, tornado, two heatmaps, a line sweep, the comparison
+    assert len(images) >= 6
+    assert len(tables) >= 4
+    assert any("limited aims" in t and "p_holds_5y" in t for t in tables)  # the side-by-side table
+    assert any("holds 5y" in t for t in tables)  # the headline of the baseline run
+    # nothing written into the repository
+    assert not (ROOT / "compare.png").exists()

@@ -30,12 +30,53 @@ def _report_scenario_error(exc) -> None:
     sys.exit(EXIT_USAGE)
 
 
+class _Interrupted(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C so the run cleans up before it stops."""
+
+    signum = 15
+
+
+def _on_sigterm(signum, frame):  # noqa: ARG001
+    raise _Interrupted()
+
+
 class _Group(click.Group):
-    """Turns library errors into messages with exit code 1 for every command."""
+    """Turns library errors into messages with exit code 1 for every command.
+
+    Ctrl-C (and SIGTERM) stop with exit code 130 (143) after the command has cleaned up;
+    an unexpected exception (a bug) is reported in one line, with the traceback only
+    when SIM_DEBUG=1.
+    """
 
     def invoke(self, ctx):  # noqa: D102
+        import signal
+        import threading
+
+        prev_term = None
+        if threading.current_thread() is threading.main_thread():
+            try:
+                prev_term = signal.signal(signal.SIGTERM, _on_sigterm)
+            except (ValueError, OSError):
+                prev_term = None
+        try:
+            return self._invoke_reporting_errors(ctx)
+        except KeyboardInterrupt as exc:  # also while the library is still being imported
+            how = "terminated (SIGTERM)" if isinstance(exc, _Interrupted) else "interrupted (Ctrl-C)"
+            click.echo(
+                f"{how}: stopped before the end; no result was written and an earlier result in the same "
+                "folder is unchanged; run the command again to get one",
+                err=True,
+            )
+            sys.exit(128 + (exc.signum if isinstance(exc, _Interrupted) else 2))
+        finally:
+            if prev_term is not None:
+                signal.signal(signal.SIGTERM, prev_term)
+
+    def _invoke_reporting_errors(self, ctx):
+        import os
+
         from sim.model import ModelError
-        from sim.results import ResultError
+        from sim.results import ResultError, _explain
         from sim.scenario import ScenarioError
 
         try:
@@ -44,13 +85,20 @@ class _Group(click.Group):
             _report_scenario_error(exc)
         except (ModelError, ResultError) as exc:
             _fail(str(exc))
-        except KeyboardInterrupt:
-            click.echo("interrupted: stopped; no result was written", err=True)
-            sys.exit(130)
         except MemoryError:
-            _fail("out of memory; lower --draws or --chunk-size")
+            _fail("out of memory; lower --draws or --chunk-size, or use fewer --workers")
         except OSError as exc:
-            _fail(f"{getattr(exc, 'filename', '') or ''} {exc.strerror or exc}".strip())
+            name = getattr(exc, "filename", None)
+            _fail(f"{name}: {_explain(exc)}" if name else _explain(exc))
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug: one line, not a traceback
+            if os.environ.get("SIM_DEBUG"):
+                raise
+            _fail(
+                f"internal error ({type(exc).__name__}: {exc}). This is a bug in ceasefire-sim: please report "
+                "it with the command and the scenario file; SIM_DEBUG=1 shows the traceback"
+            )
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -86,6 +86,17 @@ def _sample_params(scn: Scenario, opts: RunOptions, start: int, stop: int) -> di
     return params
 
 
+def _worker_init() -> None:
+    """Worker processes ignore Ctrl-C: the parent alone handles it (it terminates the
+    pool), so a Ctrl-C in a terminal, which reaches every process of the group, stops a
+    run with one message instead of a traceback per worker. SIGTERM (which the pool's
+    terminate sends) gets its default action back, whatever handler the parent had."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _chunk(args: tuple) -> dict[str, Any]:
     """Solve draws [start, stop): a top-level function so worker processes can run it."""
     scn, opts, start, stop = args
@@ -377,7 +388,7 @@ def run(
         import multiprocessing as mp
 
         ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-        with ctx.Pool(min(opts.workers, len(tasks))) as pool:
+        with ctx.Pool(min(opts.workers, len(tasks)), initializer=_worker_init) as pool:
             try:
                 for part in pool.imap(_chunk, tasks):
                     consume(part)

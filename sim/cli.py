@@ -48,6 +48,20 @@ class _Group(click.Group):
     when SIM_DEBUG=1.
     """
 
+    def main(self, *args, **kwargs):  # noqa: D102
+        # click exits with 2 on a usage error (a bad option value, a missing argument);
+        # every bad input to `sim` exits with 1, with click's own message.
+        kwargs["standalone_mode"] = False
+        try:
+            rv = super().main(*args, **kwargs)
+        except click.exceptions.Abort:
+            click.echo("aborted", err=True)
+            sys.exit(EXIT_USAGE)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(EXIT_USAGE)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
     def invoke(self, ctx):  # noqa: D102
         import signal
         import threading

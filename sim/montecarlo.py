@@ -346,8 +346,6 @@ def run(
     if isinstance(scenario, Scenario):
         scn = scenario
         if overrides:
-            from sim.scenario import apply_overrides, parse_scenario_text
-
             items = [parse_set_option(o) for o in overrides] if isinstance(overrides, list) else list(overrides.items())
             scn = _reload_with(scn, items)
     else:
@@ -414,7 +412,9 @@ def _reload_with(scn: Scenario, items: list[tuple[str, Any]]) -> Scenario:
 
     if not scn.source_text:
         raise ValueError("overrides need a scenario loaded from text; pass the path instead")
-    return parse_scenario_text(scn.source_text, scn.source_path or "<scenario>", items, default_name=scn.name)
+    # the scenario's own overrides first, then the new ones (later ones win)
+    merged = [*scn.overrides, *items]
+    return parse_scenario_text(scn.source_text, scn.source_path or "<scenario>", merged, default_name=scn.name)
 
 
 def _default_chunk(scn: Scenario) -> int:

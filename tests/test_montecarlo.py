@@ -178,3 +178,18 @@ def test_python_m_sim_works():
 
     res = subprocess.run([sys.executable, "-m", "sim", "--help"], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0 and "run" in res.stdout and "validate" in res.stdout
+
+
+def test_overrides_on_an_overridden_scenario_add_up():
+    scn = sim.load_scenario(FREEZE, overrides={"horizon": 8})
+    res = sim.run(scn, draws=10, overrides={"war.first_strike": 0.0})
+    assert res.scenario.horizon == 8 and res.scenario.war.first_strike == 0.0
+    assert res.summary["horizon_periods"] == 8
+
+
+def test_usage_errors_exit_with_1():
+    res = CliRunner().invoke(main, ["run", str(FREEZE), "--draws", "0"])
+    assert res.exit_code == 1 and "--draws" in res.output
+    res = CliRunner().invoke(main, ["no-such-command"])
+    assert res.exit_code == 1
+    assert CliRunner().invoke(main, ["--help"]).exit_code == 0

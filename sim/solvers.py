@@ -19,17 +19,21 @@ where ``A' = 1 + (A - min A) / range(A)`` (likewise ``B'``) are positive affine
 rescalings, which leave the equilibria unchanged. A vertex is found by choosing a
 support ``F`` and an equally large set ``J`` of binding best-response constraints and
 solving the square system ``A'[J, F] y_F = 1`` (closed-form Cramer's rule up to 3x3,
-``np.linalg.solve`` above, systems with a numerically vanishing determinant are skipped:
-every vertex has a nonsingular defining system). All ``sum_s C(m, s) C(n, s)`` systems of
-all games in a batch are solved at once. A vertex's labels are *all* constraints that
-bind within the tolerance, not only the chosen ones, so degenerate vertices (more
-binding constraints than the dimension) are labelled correctly and deduplicated by
-their label sets. The extreme Nash equilibria are exactly the completely labelled
+``np.linalg.solve`` above; systems with a numerically vanishing determinant are skipped:
+every vertex has a nonsingular defining system). All ``C(m + n, m) - 1`` systems of all
+games in a batch are solved at once, with the games on the last (contiguous) axis so
+that every step is an elementwise operation on ``(systems, games)`` arrays; labels and
+strategies are built only for the feasible vertices. A vertex's labels are *all*
+constraints that bind within the tolerance, not only the chosen ones, so degenerate
+vertices (more binding constraints than the dimension) are labelled correctly and
+deduplicated by their label sets (a vertex with exactly ``dim`` labels has a unique
+defining system). The extreme Nash equilibria are exactly the completely labelled
 vertex pairs ``(x, y) != (0, 0)``. For a nondegenerate game these are all equilibria;
 for a degenerate game they are the extreme points of the (finitely many, convex)
-maximal Nash subsets, whose convex hulls make up the equilibrium components. Every
-pair is re-verified as a pair of best responses in the original payoffs before it is
-returned.
+maximal Nash subsets, whose union is the set of equilibria. Every pair is re-verified
+as a pair of best responses in the original payoffs before it is returned. Cost:
+``C(m + n, m)`` small systems per polytope (a 10x10 game takes about half a second;
+``MAX_SYSTEMS`` bounds it).
 
 ``solve_batch`` (arrays of games ``(n, m, k)``) uses a closed form for 2x2 games and the
 batched vertex enumeration above otherwise. In a 2x2 game with attack probabilities
@@ -39,7 +43,13 @@ player's gain from Hold over Attack when the column player holds/attacks) and
 ``p in {0, p*, 1}`` and ``q in {0, q*, 1}`` with ``p* = b0 / (b0 - b1)`` (makes the column
 player indifferent) and ``q* = a0 / (a0 - a1)``, which exist when the two gains have
 strictly opposite signs. Each of the (up to) nine candidates is kept when both players
-best-respond; all candidates that pass are extreme points.
+best-respond (``_candidate_validity``); all candidates that pass are extreme points.
+Which candidates pass, which pure profiles are equilibria and every discrete step of
+the selection rules depend only on the sign classes of the four gains (below ``-tol``,
+within ``tol`` of 0, above ``tol``): 81 classes, so both 2x2 hot paths compute an int8
+class code per game and read look-up tables built at import from the definitions
+(``_Tables2x2``); only ``p*``, ``q*``, the risk products and payoff comparisons are
+computed, and only for the games that need them.
 
 Tolerance
 ---------
@@ -707,6 +717,7 @@ class _Tables2x2:
     count: np.ndarray  # (81,) number of extreme equilibria
     cand: np.ndarray  # (81, 9) their candidate indices, padded
     pure: np.ndarray  # (81, 4) pure equilibria (H,H), (H,A), (A,H), (A,A)
+    pattern: np.ndarray  # (81,) bitmask of the pure equilibria: sum 2**cell
     kind: dict[str, np.ndarray]  # rule -> (81,) pure cell 0..3, _MIXED or _RESOLVE
 
     @classmethod
@@ -725,7 +736,8 @@ class _Tables2x2:
                            dtype=np.intp)
             for rule in RULES
         }
-        return cls(valid.sum(axis=1), cand, pure, kind)
+        pattern = (pure * (1 << np.arange(4))).sum(axis=1)
+        return cls(valid.sum(axis=1), cand, pure, pattern, kind)
 
 
 _T2 = _Tables2x2.build()
@@ -743,9 +755,13 @@ def _gains_2x2(A: np.ndarray, B: np.ndarray, tol: float | None):
     """
     N = A.shape[0]
     ab = np.abs(A)
-    sA = np.maximum(np.maximum(ab[:, 0], ab[:, 1]), np.maximum(ab[:, 2], ab[:, 3]))
+    sA = np.maximum(ab[:, 0], ab[:, 1])
+    np.maximum(sA, ab[:, 2], out=sA)
+    np.maximum(sA, ab[:, 3], out=sA)
     np.abs(B, out=ab)
-    sB = np.maximum(np.maximum(ab[:, 0], ab[:, 1]), np.maximum(ab[:, 2], ab[:, 3]))
+    sB = np.maximum(ab[:, 0], ab[:, 1])
+    np.maximum(sB, ab[:, 2], out=sB)
+    np.maximum(sB, ab[:, 3], out=sB)
     top = max(sA.max(), sB.max())
     if not np.isfinite(top):
         raise ValueError("payoffs must be finite")
@@ -765,8 +781,10 @@ def _gains_2x2(A: np.ndarray, B: np.ndarray, tol: float | None):
     b0 = B[:, 0] - B[:, 1]  # column's gain from Hold over Attack when the row holds
     b1 = B[:, 2] - B[:, 3]  # ... when the row attacks
     code = np.full(N, 40, dtype=np.int8)
-    for x, t, w in ((a0, tA, 27), (a1, tA, 9), (b0, tB, 3), (b1, tB, 1)):
-        s = (x > t).view(np.int8) - (x < -t).view(np.int8)
+    ntA, ntB = -tA, -tB
+    for x, t, nt, w in ((a0, tA, ntA, 27), (a1, tA, ntA, 9), (b0, tB, ntB, 3), (b1, tB, ntB, 1)):
+        s = (x > t).view(np.int8)
+        s -= (x < nt).view(np.int8)
         if w != 1:
             s *= np.int8(w)
         code += s
@@ -856,21 +874,31 @@ def _safe_scale(s):
     return np.where(s > 0, s, 1.0)
 
 
+_PAT_DIAG = 0b1001  # pure equilibria (Hold, Hold) and (Attack, Attack): coordination
+_PAT_ANTI = 0b0110  # (Hold, Attack) and (Attack, Hold): chicken
+
+
+def _cell_risk(cell, a0, a1, b0, b1, fa, fb):
+    """Risk product of pure cell 0..3 ((H,H), (H,A), (A,H), (A,A)) from the gains."""
+    la, lb = ((a0, b0), (a1, -b0), (-a0, b1), (-a1, -b1))[cell]
+    return _risk_products(la, lb, fa, fb)
+
+
+def _pareto(Ac, Bc, Ad, Bd, tA, tB):
+    """Whether payoffs ``(Ac, Bc)`` Pareto-dominate ``(Ad, Bd)`` beyond the tolerance."""
+    return ((Ac >= Ad - tA) & (Bc >= Bd - tB)) & ((Ac > Ad + tA) | (Bc > Bd + tB))
+
+
 def _risk_pick(a0, a1, b0, b1, e00, e01, e10, e11, sA, sB, tA, tB):
     """Risk-dominant pure equilibrium among ``e..`` (at least one true), vectorised.
 
     Returns boolean attack indicators ``(x, y)``.
     """
-    sA, sB = _safe_scale(sA), _safe_scale(sB)
-    u = [
-        _risk_products(a0, b0, sA, sB),  # (Hold, Hold)
-        _risk_products(a1, -b0, sA, sB),  # (Hold, Attack)
-        _risk_products(-a0, b1, sA, sB),  # (Attack, Hold)
-        _risk_products(-a1, -b1, sA, sB),  # (Attack, Attack)
-    ]
+    g = (a0, a1, b0, b1, _safe_scale(sA), _safe_scale(sB))
+    u = [_cell_risk(c, *g) for c in range(4)]
     e = [e00, e01, e10, e11]
     best = np.max([np.where(ei, ui, -np.inf) for ui, ei in zip(u, e, strict=True)], axis=0)
-    tie = tA / sA + tB / sB
+    tie = tA / g[4] + tB / g[5]
     ok = [ei & (ui >= best - tie) for ui, ei in zip(u, e, strict=True)]
     x = ~ok[0] & ~ok[1]
     y = ~ok[0] & (ok[1] | ~ok[2])
@@ -883,11 +911,8 @@ def _payoff_pick(cellsA, cellsB, e, tA, tB):
     for c in range(4):
         d_c = e[c].copy()
         for d in range(4):
-            if d == c:
-                continue
-            weak = (cellsA[c] >= cellsA[d] - tA) & (cellsB[c] >= cellsB[d] - tB)
-            strict = (cellsA[c] > cellsA[d] + tA) | (cellsB[c] > cellsB[d] + tB)
-            d_c &= ~e[d] | (weak & strict)
+            if d != c:
+                d_c &= ~e[d] | _pareto(cellsA[c], cellsB[c], cellsA[d], cellsB[d], tA, tB)
         dom.append(d_c)
     return dom
 
@@ -940,6 +965,26 @@ def select_2x2(
         y[idx] = a0i / (a0i - a1[idx])
     idx = np.flatnonzero(kind == _RESOLVE)
     if idx.size:  # several pure equilibria: compare risk products (and payoffs)
+        pattern = _T2.pattern[code[idx]]
+        fa, fb = _safe_scale(sA), _safe_scale(sB)
+        # two strict-or-weak equilibria on a diagonal: the common cases, done directly
+        # (same expressions as the general path and select_from_list: same bits)
+        for pat, (c1, c2) in ((_PAT_DIAG, (0, 3)), (_PAT_ANTI, (1, 2))):
+            sub = idx[pattern == pat]
+            if not sub.size:
+                continue
+            g = (a0[sub], a1[sub], b0[sub], b1[sub], fa[sub], fb[sub])
+            tie = tA[sub] / g[4] + tB[sub] / g[5]
+            first = _cell_risk(c1, *g) >= _cell_risk(c2, *g) - tie
+            if rule == "payoff_dominant":
+                Ai, Bi, t = A[sub], B[sub], (tA[sub], tB[sub])
+                one = _pareto(Ai[:, c1], Bi[:, c1], Ai[:, c2], Bi[:, c2], *t)
+                two = _pareto(Ai[:, c2], Bi[:, c2], Ai[:, c1], Bi[:, c1], *t)
+                first = np.where(one | two, one, first)
+            x[sub] = _X_OF_KIND[np.where(first, c1, c2)]
+            y[sub] = _Y_OF_KIND[np.where(first, c1, c2)]
+        idx = idx[(pattern != _PAT_DIAG) & (pattern != _PAT_ANTI)]
+    if idx.size:  # degenerate games with adjacent, three or four pure equilibria
         e = _T2.pure[code[idx]].T
         t = (tA[idx], tB[idx])
         xs, ys = _risk_pick(a0[idx], a1[idx], b0[idx], b1[idx], *e, sA[idx], sB[idx], *t)

@@ -65,7 +65,7 @@ def _fr(M) -> list[list[Fraction]]:
 def exact_support_enumeration(A, B) -> list[tuple[tuple, tuple]]:
     """All equilibria of a NONDEGENERATE game: supports of equal size, exact arithmetic.
 
-    For supports I, J (|I| = |J| = s) solve ``sum_j A[i][j] y_j = v`` (i in I),
+    For supports Ir, J (|Ir| = |J| = s) solve ``sum_j A[i][j] y_j = v`` (i in Ir),
     ``sum y = 1`` and the same for x with B; keep positive solutions whose supports are
     best responses. Payoffs are converted to Fractions exactly (floats included).
     """
@@ -73,13 +73,13 @@ def exact_support_enumeration(A, B) -> list[tuple[tuple, tuple]]:
     m, n = len(A), len(A[0])
     out = []
     for s in range(1, min(m, n) + 1):
-        for I in combinations(range(m), s):
+        for Ir in combinations(range(m), s):
             for J in combinations(range(n), s):
                 # unknowns: y_J and v
-                My = [[A[i][j] for j in J] + [Fraction(-1)] for i in I]
+                My = [[A[i][j] for j in J] + [Fraction(-1)] for i in Ir]
                 My.append([Fraction(1)] * s + [Fraction(0)])
                 sy = _solve_exact(My, [Fraction(0)] * s + [Fraction(1)])
-                Mx = [[B[i][j] for i in I] + [Fraction(-1)] for j in J]
+                Mx = [[B[i][j] for i in Ir] + [Fraction(-1)] for j in J]
                 Mx.append([Fraction(1)] * s + [Fraction(0)])
                 sx = _solve_exact(Mx, [Fraction(0)] * s + [Fraction(1)])
                 if sy is None or sx is None:
@@ -90,7 +90,7 @@ def exact_support_enumeration(A, B) -> list[tuple[tuple, tuple]]:
                 x = [Fraction(0)] * m
                 for j, p in zip(J, sy[:s], strict=False):
                     y[j] = p
-                for i, p in zip(I, sx[:s], strict=False):
+                for i, p in zip(Ir, sx[:s], strict=False):
                     x[i] = p
                 v, u = sy[s], sx[s]
                 if all(sum(A[i][j] * y[j] for j in range(n)) <= v for i in range(m)) and all(

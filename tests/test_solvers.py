@@ -603,6 +603,30 @@ def test_select_2x2_agrees_with_select_from_list_on_thousands():
                 assert x[g] in (0.0, 1.0) and y[g] in (0.0, 1.0)  # exact pure values
 
 
+@pytest.mark.parametrize("base", [STAG, CHICKEN, BOS, STAG_STRONG], ids=["stag", "chicken",
+                                                                         "bos", "stag_strong"])
+def test_select_2x2_on_model_like_families(base):
+    """Perturbed stag hunts / chicken games (the simulator's typical stage games).
+
+    Most have two pure equilibria, the case select_2x2 resolves on its direct
+    coordination/chicken path; ties are produced by rounding the perturbations.
+    """
+    rng = np.random.default_rng(41)
+    A0, B0 = np.array(base[0], float), np.array(base[1], float)
+    noise = rng.normal(scale=1.0, size=(2, 700, 2, 2))
+    A = A0 + noise[0]
+    B = B0 + noise[1]
+    A[:250], B[:250] = np.round(A[:250]), np.round(B[:250])  # integer ties
+    batch = solve_batch(A, B)
+    for rule in RULES:
+        x, y = select_2x2(A, B, rule)
+        for g in range(len(A)):
+            r, c = select_from_list(A[g], B[g], batch.for_game(g), rule)
+            assert (x[g], y[g]) == (r[1], c[1]) or (
+                abs(x[g] - r[1]) <= 1e-12 and abs(y[g] - c[1]) <= 1e-12
+            ), (rule, A[g].tolist(), B[g].tolist())
+
+
 def test_solve_batch_2x2_closed_form_equals_vertex_enumeration():
     """The 2x2 closed form and the general vertex enumeration are independent codes."""
     rng = np.random.default_rng(13)

@@ -4,7 +4,8 @@ A scenario is a YAML file that states a ceasefire proposal (``terms``) and the b
 about two actors (``actors``, ``regions``, ``war``, ``events``). Every number may be
 an uncertain belief written as a distribution (see :mod:`sim.distributions`).
 
-Loading never evaluates anything: the text is read with PyYAML's safe parser, and
+Loading never evaluates anything: the text is read with PyYAML's safe parser (libyaml
+when available; objects are built by PyYAML's SafeConstructor only), and
 anchors, aliases, explicit tags and nesting deeper than :data:`MAX_DEPTH` are refused
 before a single node is built (so alias bombs cannot expand and ``!!python/...`` tags
 never reach a constructor). Duplicate keys and non-string keys are refused (YAML would
@@ -24,8 +25,8 @@ the target key path of the change).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
-import functools
 import math
 import re
 import stat
@@ -94,10 +95,12 @@ class Problem:
     has_value: bool = False
 
     def __str__(self) -> str:
+        """``file:line: key.path: message (got value)``, always one line."""
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        key = f" {self.path}:" if self.path else ""
+        path = self.path if self.path.isprintable() else repr(self.path)  # e.g. a key with a newline
+        key = f" {path}:" if self.path else ""
         got = f" (got {_short(self.value)})" if self.has_value else ""
-        return f"{where}:{key} {self.message}{got}"
+        return f"{where}:{key} {_one_line(self.message)}{got}"
 
 
 class ScenarioError(ValueError):
@@ -490,6 +493,9 @@ _TAG_PREFIX = "tag:yaml.org,2002:"
 _STR_TAG = _TAG_PREFIX + "str"
 _NUMBER_TAGS = {_TAG_PREFIX + "int", _TAG_PREFIX + "float"}
 _STANDARD_TAGS = {_TAG_PREFIX + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
+# Parsing and composing use libyaml when PyYAML has it (several times faster); both give
+# the same events and nodes. Objects are always built by PyYAML's SafeConstructor.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Lines:
@@ -536,7 +542,10 @@ def _short_tag(tag: str) -> str:
 def _yaml_error(exc: BaseException, file: str, text: str | None = None) -> Problem:
     """One line for a PyYAML error, with the line number where PyYAML gives one."""
     if isinstance(exc, yaml.reader.ReaderError):
-        line = text.count("\n", 0, exc.position) + 1 if text is not None else None
+        line = None
+        if text is not None:  # libyaml gives a byte offset, PyYAML a character offset
+            before = text.encode("utf-8")[: exc.position] if _LOADER is not yaml.SafeLoader else text[: exc.position]
+            line = before.count(b"\n" if isinstance(before, bytes) else "\n") + 1
         char = exc.character
         shown = f"#x{ord(char) if isinstance(char, str) else char:04x}"
         return Problem(file, line, "", f"character {shown} is not allowed in YAML text ({exc.reason})")
@@ -544,9 +553,11 @@ def _yaml_error(exc: BaseException, file: str, text: str | None = None) -> Probl
     line = mark.line + 1 if mark is not None else None
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
+    if "maximum nesting depth" in problem:  # libyaml's own limit, beyond MAX_DEPTH
+        return Problem(file, line, "", f"mappings and lists are nested more than {MAX_DEPTH} deep")
     msg = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
     if text is not None and line is not None:
-        source = text.splitlines()[line - 1] if line <= len(text.splitlines()) else ""
+        source = text.split("\n")[line - 1] if line <= text.count("\n") + 1 else ""
         if re.search(r"[{\[]", source) and re.search(r"[A-Za-z_]\w*\s*\(", source):
             msg += (
                 "; inside {...} or [...] YAML splits text at commas: quote distributions, "
@@ -559,7 +570,7 @@ def _scan_events(text: str, file: str) -> list[Problem]:
     """Refuse anchors, aliases, explicit tags and deep nesting before composing anything."""
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_LOADER):
             line = event.start_mark.line + 1 if event.start_mark else None
             if isinstance(event, yaml.AliasEvent):
                 return [Problem(file, line, "", f"YAML aliases (*{event.anchor}) are not allowed; write the value out")]
@@ -583,16 +594,30 @@ def _scan_events(text: str, file: str) -> list[Problem]:
     return []
 
 
-def _split_scalar(item: yaml.Node, collection: yaml.Node, text: str) -> tuple[str, int] | None:
+class _Offsets:
+    """Character offset of a (line, column) mark in the text (libyaml's ``index`` may
+    count bytes, so offsets are computed from line and column, which count characters)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0]
+        for i, ch in enumerate(text):
+            if ch == "\n":
+                self.starts.append(i + 1)
+
+    def __call__(self, mark: yaml.Mark) -> int:
+        return self.starts[min(mark.line, len(self.starts) - 1)] + mark.column
+
+
+def _split_scalar(item: yaml.Node, collection: yaml.Node, text: str, offset: _Offsets) -> tuple[str, int] | None:
     """If ``item`` is a plain scalar that YAML cut at a comma inside ``{...}``/``[...]``
     (more '(' than ')': ``uniform(0.3`` of ``uniform(0.3, 1.0)``), return the text as
-    written and the index where it ends."""
-    if not isinstance(item, yaml.ScalarNode) or item.style is not None:
+    written and the offset where it ends."""
+    if not isinstance(item, yaml.ScalarNode) or item.style not in (None, ""):  # plain: None or "" (libyaml)
         return None
     if item.value.count("(") <= item.value.count(")"):
         return None
-    start = item.start_mark.index
-    stop = min(collection.end_mark.index - 1, start + 1000, len(text))
+    start = offset(item.start_mark)
+    stop = min(offset(collection.end_mark) - 1, start + 1000, len(text))
     depth, end = 0, stop
     for j in range(start, stop):
         if text[j] == "(":
@@ -619,6 +644,7 @@ class _Walk:
 
     def __init__(self, text: str, file: str, lines: _Lines) -> None:
         self.text, self.file, self.lines = text, file, lines
+        self.offset = _Offsets(text)
         self.problems: list[Problem] = []
 
     def add(self, line: int, path: tuple[str, ...], message: str, value: Any = None, has_value: bool = False) -> None:
@@ -631,15 +657,21 @@ class _Walk:
             if node.tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
                 self.add(line, path, f"a number written with {len(node.value)} characters is too long "
                          f"(at most {MAX_NUMBER_CHARS})")
+            elif node.tag == _TAG_PREFIX + "timestamp":
+                try:
+                    yaml.constructor.SafeConstructor().construct_yaml_timestamp(node)
+                except ValueError as exc:
+                    self.add(line, path, f"YAML reads this as a date, but it is not a valid one ({exc}); "
+                             "quote it if it is text", node.value, True)
         elif isinstance(node, yaml.MappingNode):
             self.mapping(node, path)
         elif isinstance(node, yaml.SequenceNode):
             skip_until = -1
             for i, item in enumerate(node.value):
-                if item.start_mark.index < skip_until:
+                if skip_until >= 0 and self.offset(item.start_mark) < skip_until:
                     continue
                 child = (*path, str(i))
-                split = _split_scalar(item, node, self.text) if node.flow_style else None
+                split = _split_scalar(item, node, self.text, self.offset) if node.flow_style else None
                 if split:
                     self.add(item.start_mark.line + 1, child,
                              f"YAML split {split[0]!r} at its commas (inside [...] a comma separates "
@@ -652,7 +684,7 @@ class _Walk:
         seen: dict[str, int] = {}
         skip_until = -1
         for key_node, value_node in node.value:
-            if key_node.start_mark.index < skip_until:
+            if skip_until >= 0 and self.offset(key_node.start_mark) < skip_until:
                 continue
             line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
@@ -674,7 +706,7 @@ class _Walk:
                 continue
             seen[key] = line
             self.lines.lines[child] = line
-            split = _split_scalar(value_node, node, self.text) if node.flow_style else None
+            split = _split_scalar(value_node, node, self.text, self.offset) if node.flow_style else None
             if split:
                 self.add(line, child,
                          f"YAML split {split[0]!r} at its commas (inside {{...}} a comma separates "
@@ -690,7 +722,7 @@ def _compose(text: str, file: str, lines: _Lines, path: tuple[str, ...] = ()) ->
     if problems:
         raise ScenarioError(problems)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:  # e.g. several documents in one file
         raise ScenarioError([_yaml_error(exc, file, text)]) from None
     except RecursionError:  # pragma: no cover - nesting is bounded by _scan_events
@@ -720,7 +752,7 @@ def _construct(node: yaml.Node, file: str) -> Any:
 def _load_yaml(text: str, file: str) -> tuple[Any, _Lines]:
     lines = _Lines()
     node = _compose(text, file, lines)
-    if node is None:
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _TAG_PREFIX + "null" and not node.value):
         raise ScenarioError([Problem(file, None, "", "the file is empty; a scenario is a YAML mapping "
                                      "with title, horizon, actors, regions and terms")])
     if not isinstance(node, yaml.MappingNode):
@@ -799,15 +831,16 @@ def _set_path(data: dict, path: tuple[str, ...], key: str, value: Any) -> Proble
         if isinstance(node, list):
             idx = _list_index(node, part)
             if idx is None:
-                return Problem("--set", None, key, f"cannot set {key}: {here} is a list of {len(node)} "
-                               f"items; give an index from 0 to {len(node) - 1}")
+                n = len(node)
+                which = f"give an index from 0 to {n - 1}" if n else "it cannot be indexed"
+                return Problem("--set", None, key, f"{here} is a list of {n} item{'s' if n != 1 else ''}; {which}")
             if last:
                 node[idx] = copy.deepcopy(value)
             else:
                 node = node[idx]
             continue
         if not isinstance(node, dict):
-            return Problem("--set", None, key, f"cannot set {key}: {here} is not a mapping", node, True)
+            return Problem("--set", None, key, f"{here} is not a mapping, so it has no key {part!r}", node, True)
         if last:
             node[part] = copy.deepcopy(value)
         else:
@@ -926,7 +959,8 @@ def _message(err: dict, loc: tuple[str, ...], key_error: bool) -> str:
     if kind == "list_type":
         return f"must be a list (one '- item' per line){empty_hint}"
     if kind == "too_short":
-        return f"must have at least {ctx.get('min_length')} entry"
+        n = ctx.get("min_length")
+        return f"must have at least {n} entr{'y' if n == 1 else 'ies'}"
     return _one_line(err["msg"].replace("Input should be", "must be"))
 
 
@@ -952,8 +986,13 @@ def _problems_from_pydantic(exc: ValidationError, data: Any, file: str, lines: _
                                         f"or each actor's share, e.g. {example}", value, True))
                 continue
         message = _message(err, loc, key_error)
+        if branch is not None and err["type"] == "string_pattern_mismatch":
+            message = f"must be an actor id{' (' + ', '.join(actors) + ')' if actors else ''} or each actor's share, e.g. {example}"
         has_value = err["type"] not in ("missing", "extra_forbidden") and not key_error
-        out.append(_problem(file, lines, loc, message, err.get("input"), has_value))
+        problem = _problem(file, lines, loc, message, err.get("input"), has_value)
+        if err["type"] == "missing" and len(loc) == 1:  # a top-level key: no line to point at
+            problem = dataclasses.replace(problem, line=None)
+        out.append(problem)
     return _dedupe(out)
 
 
@@ -994,15 +1033,28 @@ def _allowed_keys(loc: tuple[str, ...]) -> list[str]:
     return list(model.model_fields) if model is not None else []
 
 
-def _unchangeable(target: str, changeable: dict[str, Any]) -> str:
-    """Why ``target`` is not a key an event can change, with a suggestion."""
+def _unchangeable(target: str, scn: Scenario, changeable: dict[str, Any]) -> str:
+    """Why ``target`` is not a key path an event can change, as precisely as possible."""
     parts = target.split(".")
-    models = {"actors": Actor, "regions": Region, "war": War}
-    model = models.get(parts[0])
-    if model is not None and len(parts) in (2, 3) and parts[-1] in model.model_fields:
+    actors, regions = list(scn.actors), list(scn.regions)
+
+    def unknown(kind: str, name: str, allowed: list[str]) -> str:
+        return f"unknown {kind} {name!r} (allowed: {', '.join(allowed)})"
+
+    if parts[0] == "actors" and len(parts) == 3 and parts[1] not in actors:
+        return unknown("actor", parts[1], actors)
+    if parts[0] == "regions" and len(parts) >= 3 and parts[1] not in regions:
+        return unknown("region", parts[1], regions)
+    if parts[0] == "regions" and len(parts) == 4 and parts[2] == "value" and parts[3] not in actors:
+        return unknown("actor", parts[3], actors)
+    prefix = target.rpartition(".")[0]
+    siblings = [k.rpartition(".")[2] for k in changeable if k.rpartition(".")[0] == prefix]
+    close = difflib.get_close_matches(parts[-1], siblings, n=1, cutoff=0.75)
+    if close:
+        return f"not a key an event can change (did you mean {prefix}.{close[0]}?)"
+    if parts[0] in ("actors", "regions", "war") and len(parts) >= 2:
         return f"{parts[-1]} is not a key an event can change"
-    close = difflib.get_close_matches(target, list(changeable), n=1, cutoff=0.8)
-    return "not a key an event can change" + (f" (did you mean {close[0]}?)" if close else "")
+    return "not a key an event can change"
 
 
 def _surely_positive(v: float | Distribution) -> bool:
@@ -1079,7 +1131,7 @@ def _semantic_problems(scn: Scenario, file: str, lines: _Lines) -> tuple[list[Pr
         for target, value in event.changes.items():
             path = ("events", eid, "changes", target)
             if target not in changeable:
-                add(path, f"{_unchangeable(target, changeable)}; an event can change only: {CHANGEABLE}")
+                add(path, f"{_unchangeable(target, scn, changeable)}; an event can change only: {CHANGEABLE}")
                 continue
             try:
                 parsed_changes[eid][target] = _validate_change(changeable[target], value)

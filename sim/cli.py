@@ -89,8 +89,7 @@ class _Group(click.Group):
     def _invoke_reporting_errors(self, ctx):
         import os
 
-        from sim.model import ModelError
-        from sim.results import ResultError, _explain
+        from sim.errors import ModelError, ResultError
         from sim.scenario import ScenarioError
 
         try:
@@ -102,6 +101,8 @@ class _Group(click.Group):
         except MemoryError:
             _fail("out of memory; lower --draws or --chunk-size, or use fewer --workers")
         except OSError as exc:
+            from sim.results import _explain
+
             name = getattr(exc, "filename", None)
             _fail(f"{name}: {_explain(exc)}" if name else _explain(exc))
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):

@@ -65,6 +65,7 @@ from typing import Callable, Mapping
 import numpy as np
 from scipy.special import expit
 
+from sim.errors import ModelError
 from sim.bargaining import max_a_given_floor_b, nash_split_batch
 from sim.scenario import Scenario
 from sim.solvers import select_2x2, select_2x2_nashpy
@@ -76,8 +77,6 @@ CAUSES = ("commitment", "preemption", "terms", "incident")
 TOL = 1e-9
 
 
-class ModelError(ValueError):
-    """The model cannot give a finite answer for these parameters."""
 
 
 @dataclass

@@ -44,14 +44,14 @@ from typing import Any
 
 import pandas as pd
 
+from sim.errors import ResultError
+
 __all__ = ["Result", "ResultWriter", "load_result", "check_result", "ResultError", "REQUIRED_FILES"]
 
 REQUIRED_FILES = ("summary.json", "survival.csv", "breakdown.csv", "power.csv", "draws.parquet")
 FORMAT_VERSION = 1
 
 
-class ResultError(ValueError):
-    """A folder is not a complete result, or a result cannot be written."""
 
 
 @dataclass

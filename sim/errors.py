@@ -1,0 +1,9 @@
+"""Errors a user can cause, importable without loading the numerical modules."""
+
+
+class ModelError(ValueError):
+    """The model cannot give a finite answer for these parameters."""
+
+
+class ResultError(ValueError):
+    """A folder is not a complete result, or a result cannot be written."""

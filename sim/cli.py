@@ -344,26 +344,46 @@ def _print_headline(result) -> None:
     from rich.table import Table
 
     s = result.summary
-    table = Table(title=f"{result.title}  ({s['draws']} draws, seed {s['seed']}, {s['sampler']})")
+    labels = s.get("actor_labels") or {}
+    name = lambda k: labels.get(k, k)  # noqa: E731
+    pct = lambda v: f"{v:.1%}"  # noqa: E731
+    console = Console(file=sys.stdout, width=max(100, Console().width or 100))
+    console.print(f"[bold]{result.title}[/bold]")
+    console.print(
+        f"{s['draws']:,} draws · seed {s['seed']} · {s['sampler']} sampler · "
+        f"selection {s['solver']['selection']} · solver {s['solver']['method']}"
+    )
+    table = Table(show_edge=False, pad_edge=False)
     table.add_column("")
     table.add_column("estimate", justify="right")
     table.add_column("95% CI", justify="right")
-    rows = [("accepted", s["p_accepted"])] + [(f"holds {k}", v) for k, v in s["p_holds"].items()]
-    for label, v in rows:
-        table.add_row(label, f"{v['estimate']:.1%}", f"{v['ci_low']:.1%} – {v['ci_high']:.1%}")
-    console = Console(file=sys.stdout, width=100)
+    table.add_column("if accepted", justify="right")
+    table.add_row("accepted", pct(s["p_accepted"]["estimate"]),
+                  f"{pct(s['p_accepted']['ci_low'])} – {pct(s['p_accepted']['ci_high'])}", "")
+    cond = s.get("p_holds_if_accepted") or {}
+    for k, v in s["p_holds"].items():
+        c = cond.get(k)
+        table.add_row(f"holds {k}", pct(v["estimate"]), f"{pct(v['ci_low'])} – {pct(v['ci_high'])}",
+                      "" if c is None else pct(c))
     console.print(table)
-    actors = s["breakdown_by_actor"]
-    causes = s["breakdown_by_cause"]
+    horizon_years = s["horizon_periods"] / {"year": 1, "quarter": 4, "month": 12}[s["period"]]
     if s["p_breaks_within_horizon"] > 0:
-        who = ", ".join(f"{k} {v:.0%}" for k, v in actors.items() if v > 0.0005)
-        why = ", ".join(f"{k} {v:.0%}" for k, v in causes.items() if v > 0.0005)
-        console.print(f"breakdowns within the horizon: {s['p_breaks_within_horizon']:.1%} of draws; by: {who}; cause: {why}")
-    rej = {k: v for k, v in s["rejected_by"].items() if v > 0}
-    if rej:
-        console.print("rejected by: " + ", ".join(f"{k} {v:.1%}" for k, v in rej.items()))
+        who = ", ".join(f"{name(k)} {v:.0%}" for k, v in sorted(s["breakdown_by_actor"].items(), key=lambda kv: -kv[1]) if v >= 0.005)
+        why = ", ".join(f"{k} {v:.0%}" for k, v in sorted(s["breakdown_by_cause"].items(), key=lambda kv: -kv[1]) if v >= 0.005)
+        console.print(f"breaks within {horizon_years:g} years: {pct(s['p_breaks_within_horizon'])} of draws")
+        console.print(f"  broken by: {who}")
+        console.print(f"  cause: {why}")
+    rejected = 1.0 - s["p_accepted"]["estimate"]
+    if rejected > 0:
+        by = ", ".join(f"{name(k)} {pct(v)}" for k, v in s["rejected_by"].items() if v > 0)
+        why = ", ".join(f"{k} {v:.0%}" for k, v in sorted(s["rejection_cause"].items(), key=lambda kv: -kv[1]) if v >= 0.005)
+        console.print(f"rejected: {pct(rejected)} of draws")
+        console.print(f"  rejected by: {by}")
+        console.print(f"  cause: {why}")
     if s.get("median_duration_years") is not None:
         console.print(f"median duration of an accepted ceasefire: {s['median_duration_years']:g} years")
+    elif s["p_accepted"]["estimate"] > 0:
+        console.print(f"median duration of an accepted ceasefire: more than the {horizon_years:g}-year horizon")
 
 
 class _progress:

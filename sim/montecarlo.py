@@ -256,6 +256,7 @@ def _finish(scn: Scenario, opts: RunOptions, sums: dict, power_parts: list[np.nd
         "scenario": scn.name,
         "title": scn.title,
         "actors": [a, b],
+        "actor_labels": {a: scn.display_name(a), b: scn.display_name(b)},
         "period": scn.period,
         "horizon_periods": T,
         "draws": n,

@@ -142,6 +142,9 @@ def test_cli_run_end_to_end(tmp_path):
                                     "--set", "horizon=8", "--set", "war.first_strike=uniform(0, 0.1)"])
     assert res.exit_code == 0, res.output
     assert "accepted" in res.output and "holds 1y" in res.output and "holds 2y" in res.output
+    assert "if accepted" in res.output and "60 draws" in res.output
+    # actors are named by their labels, not their ids
+    assert "Russia" in res.output and "russia" not in res.output.replace("scenarios", "")
     for name in ("summary.json", "draws.parquet", "survival.csv", "manifest.json", "survival.png"):
         assert (out / name).is_file(), name
     summary = json.loads((out / "summary.json").read_text())

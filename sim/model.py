@@ -526,7 +526,10 @@ def solve_chunk(
     fear0 = rejected & ~rej_a & ~rej_b
     rejected_by = ((rej_a | fear0).astype(np.int8) + 2 * (rej_b | fear0).astype(np.int8))
     accepted = ~rejected
-    reject_cause = np.where(accepted, -1, cause[:, 0]).astype(np.int8)
+    # Preferring the war that is already going on to the terms is about the terms
+    # (no first strike is involved at t = 0), unless no bargain exists at all.
+    reject_cause = np.where(accepted, -1, np.where((worse_a | worse_b) & (cause[:, 0] != 0), 2, cause[:, 0]))
+    reject_cause = reject_cause.astype(np.int8)
 
     # survival and breakdown probabilities on the realised path
     p_hh = (1.0 - sig_a) * (1.0 - sig_b)

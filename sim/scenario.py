@@ -263,7 +263,10 @@ CeilingEffect = number(-1.0, lo_open=True, what="fractional change of the holder
 GrowthEffect = number(-1.0, 1.0, what="added to the holder's rebuild rate (the sum is clipped to [0, 1])")
 PowerEffect = number(-1.0, lo_open=True, what="fractional bonus to the holder's strength in war")
 Decisiveness = number(0.0, lo_open=True, what="Tullock contest exponent γ")
-FirstStrike = number(0.0, what="fractional strength bonus of the side that attacks first")
+FirstStrike = number(
+    -1.0, lo_open=True,
+    what="fractional strength bonus of the side that attacks first (negative: the defence has the advantage)",
+)
 Hazard = number(0.0, 1.0, what="per-period probability")
 Real = number()
 

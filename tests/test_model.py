@@ -183,3 +183,22 @@ def test_missing_ceiling_is_the_sampled_capacity_not_a_second_draw():
     np.testing.assert_allclose(p["q05"], p["q05"].iloc[0], rtol=1e-12)
     np.testing.assert_allclose(p["q95"], p["q95"].iloc[0], rtol=1e-12)
     assert p["q05"].iloc[0] < p["q95"].iloc[0]  # it does vary across draws
+
+
+def test_a_defenders_advantage_is_a_negative_first_strike():
+    """first_strike in (-1, 0): attacking first weakens the attacker, so terms that
+    would be attacked without it hold."""
+    base = dict(p_now=0.5, delta=0.9, cost_a=0.2, cost_b=0.2, share_a=0.49, horizon=4)
+    attacked = _run(one_region(**base, first_strike=0.1), draws=1).draws.iloc[0]
+    defended = _run(one_region(**base, first_strike=-0.3), draws=1).draws.iloc[0]
+    assert not attacked["accepted"] and attacked["rejected_by"] == "a"
+    assert defended["accepted"] and defended["cause"] == ""
+
+
+def test_terms_worse_than_fighting_on_are_rejected_for_the_terms():
+    """Refusing terms below the Fearon range is about the terms, whatever the
+    first-strike advantage (the war is already on at t = 0)."""
+    for fs in (0.2, -0.3):
+        row = _run(one_region(p_now=0.5, cost_a=0.2, cost_b=0.2, share_a=0.45, horizon=4, first_strike=fs),
+                   draws=1).draws.iloc[0]
+        assert not row["accepted"] and row["rejected_by"] == "a" and row["cause"] == "terms"

@@ -422,7 +422,7 @@ RANGE_CASES = [  # (key path, bad value, line needle, allowed texts)
     ("actors.b.rebuild_rate", 1.5, "rebuild_rate", ["[0, 1]"]),
     ("regions.r.value.b", -1, "b: -1", [">= 0"]),
     ("regions.r.effects.power", -1, "power", ["> -1"]),
-    ("war.first_strike", -0.1, "first_strike", [">= 0"]),
+    ("war.first_strike", -1.0, "first_strike", ["> -1"]),
     ("war.decisiveness", 0, "decisiveness", ["> 0"]),
     ("war.incident_hazard", 1.5, "incident_hazard", ["[0, 1]"]),
     ("war.incident_hazard", "normal(0.01, 0.01)", "incident_hazard", ["[-inf, inf]", "in [0, 1]", "truncate"]),

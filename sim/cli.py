@@ -387,28 +387,40 @@ def _print_headline(result) -> None:
 
 
 class _progress:
-    """A rich progress bar on stderr when it is a terminal (and not --quiet)."""
+    """A rich progress bar on stderr, for runs longer than a second.
 
-    def __init__(self, quiet: bool, unit: str = "draws", what: str = "solving"):
-        self.enabled = not quiet and sys.stderr.isatty()
+    Off with ``--quiet`` and when stderr is not a terminal (a pipe or a log file).
+    """
+
+    DELAY = 1.0  # seconds before the bar appears: short runs print nothing
+
+    def __init__(self, quiet: bool, unit: str = "draws", what: str = "solving", file=None):
+        self.file = file or sys.stderr
+        self.enabled = not quiet and self.file.isatty()
         self.bar = None
+        self.task = None
         self.unit, self.what = unit, what
 
     def __enter__(self):
         if not self.enabled:
             return None
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TimeRemainingColumn
+        import time
 
-        self.bar = Progress(
-            "[progress.description]{task.description}", BarColumn(), "{task.completed}/{task.total} " + self.unit,
-            TimeRemainingColumn(), console=Console(file=sys.stderr), transient=True,
-        )
-        self.bar.start()
-        self.task = None
+        t0 = time.monotonic()
 
         def update(done: int, total: int) -> None:
-            if self.task is None:
+            if self.bar is None:
+                if time.monotonic() - t0 < self.DELAY:
+                    return
+                from rich.console import Console
+                from rich.progress import BarColumn, Progress, TimeRemainingColumn
+
+                self.bar = Progress(
+                    "[progress.description]{task.description}", BarColumn(),
+                    "{task.completed}/{task.total} " + self.unit, TimeRemainingColumn(),
+                    console=Console(file=self.file, force_terminal=True), transient=True,
+                )
+                self.bar.start()
                 self.task = self.bar.add_task(self.what, total=total)
             self.bar.update(self.task, completed=done)
 

@@ -196,3 +196,35 @@ def test_usage_errors_exit_with_1():
     res = CliRunner().invoke(main, ["no-such-command"])
     assert res.exit_code == 1
     assert CliRunner().invoke(main, ["--help"]).exit_code == 0
+
+
+class _FakeTTY:
+    def __init__(self, tty: bool):
+        import io
+
+        self.buf, self.tty = io.StringIO(), tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, s: str) -> int:
+        return self.buf.write(s)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("tty,quiet,delay,shown", [(True, False, 0.0, True), (True, True, 0.0, False),
+                                                    (False, False, 0.0, False), (True, False, 60.0, False)])
+def test_progress_bar_only_on_a_terminal_for_long_runs(monkeypatch, tty, quiet, delay, shown):
+    from sim import cli
+
+    monkeypatch.setattr(cli._progress, "DELAY", delay)
+    fake = _FakeTTY(tty)
+    bar = cli._progress(quiet, file=fake)
+    with bar as update:
+        if update is not None:
+            sim.run(FREEZE, draws=40, seed=1, overrides={"horizon": 4}, chunk_size=10, progress=update)
+    assert (bar.bar is not None) == shown
+    if shown:
+        assert bar.bar.tasks[0].completed == 40 and bar.bar.tasks[0].total == 40

@@ -17,6 +17,15 @@ Each is a frozen dataclass with a vectorised ``ppf``, ``bounds``, ``mean``, ``to
 Every parameter can also be passed by name in the shorthand (``uniform(low=0, high=1)``);
 the optional ``low``/``high`` of ``normal`` and ``beta`` are keyword-only.
 
+``ppf`` is monotone and finite for every u in [0, 1] (anything else is a ``ValueError``).
+A finite bound is returned exactly at u = 0 or 1; towards an infinite bound u is clipped
+into [U_CLIP, 1 - U_CLIP] (``U_CLIP = 1e-12``, about 7.03 sd for a normal).  Interior u of
+``beta`` and truncated ``normal`` are clipped the same way because scipy's inverses can
+return nan within 1e-16 of 0 or 1.  Beyond the spec: ``beta`` shapes are limited to
+:data:`MAX_BETA_SHAPE` (scipy's ``betaincinv`` gives wrong, non-monotone quantiles for some
+larger ones), a truncated normal's interval must hold :data:`MIN_TRUNCATION_MASS` of its
+probability, and parameters whose quantiles or mean overflow float64 are rejected.
+
 The shorthand is parsed by a small hand-written tokenizer and recursive-descent parser,
 never evaluated.  Anything outside the grammar raises :class:`DistributionError` (a
 ``ValueError``) whose message says what was wrong and what is allowed.  Inputs are bounded
@@ -91,9 +100,11 @@ from scipy.stats import qmc
 
 __all__ = [
     "ALLOWED_FORMS",
+    "MAX_BETA_SHAPE",
     "MAX_LIST_LENGTH",
     "MAX_TEXT_LENGTH",
     "METHODS",
+    "MIN_TRUNCATION_MASS",
     "STREAM_BREAKS",
     "STREAM_EVENTS",
     "STREAM_PARAMS",
@@ -123,7 +134,10 @@ U_CLIP = 1e-12
 """Uniform points are kept in [U_CLIP, 1 - U_CLIP]; so is ``u`` before an unbounded ppf."""
 MIN_TRUNCATION_MASS = 1e-6
 """Least probability the truncation interval of a normal must carry."""
+MAX_BETA_SHAPE = 1e4
+"""Largest a or b accepted by ``beta`` (scipy's inverse is unreliable beyond)."""
 _FAR = 40.0  # standard-normal tail beyond 40 sd is below the smallest float64
+_TINY = float(np.finfo(np.float64).tiny)
 
 STREAM_PARAMS = 0
 """Stream id of the parameter samplers (``random`` and ``lhs`` blocks)."""
@@ -401,7 +415,9 @@ class Normal(Distribution):
             if getattr(self, key) is not None:
                 self._set(key, _number(getattr(self, key), f"normal: {key}"))
         if not self.sd > 0:
-            raise DistributionError(f"normal: sd ({_fmt(self.sd)}) must be > 0; usage: {self.usage}")
+            raise DistributionError(
+                f"normal: sd ({_fmt(self.sd)}) must be > 0; usage: {self.usage}"
+            )
         if self.low is not None and self.high is not None and not self.low < self.high:
             raise DistributionError(
                 f"normal: low ({_fmt(self.low)}) must be < high ({_fmt(self.high)}); "
@@ -410,7 +426,10 @@ class Normal(Distribution):
         if self.truncated:
             a, b = self._standard_bounds()
             # P(a < Z < b), computed on the side that does not lose precision
-            mass = special.ndtr(-a) - special.ndtr(-b) if a > 0 else special.ndtr(b) - special.ndtr(a)
+            if a > 0:
+                mass = special.ndtr(-a) - special.ndtr(-b)
+            else:
+                mass = special.ndtr(b) - special.ndtr(a)
             if not mass >= MIN_TRUNCATION_MASS:
                 lo, hi = self.bounds()
                 raise DistributionError(
@@ -497,7 +516,12 @@ class LogNormal(Distribution):
 
 @dataclass(frozen=True)
 class Beta(Distribution):
-    """``beta(a, b[, low=, high=])``: a, b > 0, rescaled from [0, 1] to [low, high]."""
+    """``beta(a, b[, low=, high=])``: 0 < a, b <= 1e4, rescaled from [0, 1] to [low, high].
+
+    The upper limit on a and b is ours, not the spec's: scipy's ``betaincinv`` returns
+    wrong, non-monotone quantiles for some larger shapes (e.g. a = 1000, b = 5.6e5), and
+    such a beta is nearly a point mass anyway (sd < 0.005 on [0, 1]).
+    """
 
     a: float
     b: float
@@ -513,9 +537,16 @@ class Beta(Distribution):
         for key in ("a", "b", "low", "high"):
             self._set(key, _number(getattr(self, key), f"beta: {key}"))
         for key in ("a", "b"):
-            if not getattr(self, key) > 0:
+            value = getattr(self, key)
+            if not value > 0:
                 raise DistributionError(
-                    f"beta: {key} ({_fmt(getattr(self, key))}) must be > 0; usage: {self.usage}"
+                    f"beta: {key} ({_fmt(value)}) must be > 0; usage: {self.usage}"
+                )
+            if value > MAX_BETA_SHAPE:
+                raise DistributionError(
+                    f"beta: {key} ({_fmt(value)}) must be <= {MAX_BETA_SHAPE:g} (a nearly "
+                    "constant value is better written normal(mu, sd, low=, high=)); "
+                    f"usage: {self.usage}"
                 )
         if not self.low < self.high:
             raise DistributionError(
@@ -525,10 +556,14 @@ class Beta(Distribution):
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         # u = 0 and 1 give low and high; other u are kept in [U_CLIP, 1 - U_CLIP] because
-        # scipy's betaincinv can return nan far in the tails (e.g. a=2, b=4, u=1e-300)
+        # scipy's betaincinv can return nan far in the tails (e.g. a=2, b=4, u=1e-300), and
+        # results that underflow (small a) are flushed to 0: betaincinv returns the smallest
+        # normal float for some u and 0 for larger ones, which is not monotone
         u = _as_u(u)
         inner = np.clip(u, U_CLIP, 1.0 - U_CLIP)
-        x = np.where((u == 0.0) | (u == 1.0), u, special.betaincinv(self.a, self.b, inner))
+        x = special.betaincinv(self.a, self.b, inner)
+        x = np.where(x <= _TINY, 0.0, x)
+        x = np.where((u == 0.0) | (u == 1.0), u, x)
         return np.clip(self.low + x * (self.high - self.low), self.low, self.high)
 
     def bounds(self) -> tuple[float, float]:
@@ -733,7 +768,9 @@ class _Parser:
     def expect(self, kinds: str, what: str) -> _Token:
         tok = self.next()
         if tok.kind not in kinds.split():
-            raise self.error(f"expected {what} at position {tok.pos}, found {_describe(tok)}", tok.pos)
+            raise self.error(
+                f"expected {what} at position {tok.pos}, found {_describe(tok)}", tok.pos
+            )
         return tok
 
     # -- grammar
@@ -774,7 +811,9 @@ class _Parser:
             )
         return self.bind(positional, keywords)
 
-    def argument(self, positional: list[tuple[Any, int]], keywords: dict[str, tuple[Any, int]]) -> None:
+    def argument(
+        self, positional: list[tuple[Any, int]], keywords: dict[str, tuple[Any, int]]
+    ) -> None:
         tok = self.peek()
         if tok.kind == "ident":
             self.next()

@@ -89,7 +89,10 @@ def main(argv: list[str] | None = None) -> int:
                     rate = state["tried"] / (time.monotonic() - t0)
                     print(f"  {state['tried']:,} cases, {n_fail} failures, {rate:.1f} cases/s", flush=True)
 
-            one()
+            try:
+                one()
+            except Exception as exc:  # noqa: BLE001 - a generator problem must not end the campaign
+                counts[f"(generator error: {type(exc).__name__})"] += 1
             batch += 1
 
     wall = time.monotonic() - t0

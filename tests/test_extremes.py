@@ -91,6 +91,7 @@ EXTREMES = {
     "decisiveness 1e300": ["war.decisiveness=1e300"],
     "decisiveness 1e-9": ["war.decisiveness=1e-9"],
     "first strike 1e12": ["war.first_strike=1e12"],
+    "first strike -0.999999 (a defender's edge)": ["war.first_strike=-0.999999"],
     "flows 1e12 and -1e12": ["actors.a.flow=1e12", "actors.b.flow=-1e12"],
     "war flow 1e12": ["actors.a.war_flow=1e12"],
     "horizon 1": ["horizon=1"],

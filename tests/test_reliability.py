@@ -75,7 +75,7 @@ BASE: dict[str, Any] = {
 RANGES = {
     "discount": (0.0, 1.0), "war_cost": (0.0, None), "capacity": (0.0, None), "ceiling": (-1.0, None),
     "rebuild_rate": (0.0, 1.0), "flow": (None, None), "war_flow": (None, None), "power": (-1.0, None),
-    "growth": (-1.0, 1.0), "decisiveness": (0.0, None), "first_strike": (0.0, None),
+    "growth": (-1.0, 1.0), "decisiveness": (0.0, None), "first_strike": (-1.0, None),
     "incident_hazard": (0.0, 1.0), "hazard": (0.0, 1.0), "horizon": (1, 10_000), "draws": (1, 100_000_000),
     "seed": (0, 2**63 - 1), "a": (0.0, 1.0), "b": (0.0, 1.0),
 }
@@ -155,6 +155,11 @@ def _numeric_paths(data: dict) -> list[tuple]:
     return out
 
 
+def _has_path(data: Any, dotted: str) -> bool:
+    """Is ``dotted`` (as recorded by fuzz_cases) still a path of ``data``?"""
+    return any(".".join(p) == dotted for p in _all_paths(data))
+
+
 def _get(data: Any, path: tuple) -> Any:
     for k in path:
         data = data[k]
@@ -198,7 +203,7 @@ EDGE_VALUES: dict[str, list[Any]] = {
     "power": [-0.999999, 1e6],
     "growth": [-1.0, 1.0],
     "decisiveness": [1e-9, 1e3, 1e300],
-    "first_strike": [0.0, 1e12],
+    "first_strike": [-0.999999, 0.0, 1e12],
     "incident_hazard": [0.0, 1.0, "uniform(0, 1)"],
     "hazard": [0.0, 1.0],
     "horizon": [1, 200],
@@ -244,7 +249,7 @@ def fuzz_cases(draw) -> dict:
             ops.append(f"rename {'.'.join(p)} -> {new!r}")
         elif kind == "retype":
             p = draw(st.sampled_from(paths))
-            v = draw(st.sampled_from(WEIRD_VALUES) | ANY_YAML_VALUE)
+            v = copy.deepcopy(draw(st.sampled_from(WEIRD_VALUES) | ANY_YAML_VALUE))  # later ops may edit it
             _parent(data, p)[p[-1]] = v
             ops.append(f"retype {'.'.join(p)} = {v!r:.40}")
             value_paths.append(".".join(p))
@@ -258,7 +263,7 @@ def fuzz_cases(draw) -> dict:
                 v = _outside(key, draw(st.integers(0, 50)))
                 value_paths.append(".".join(p))
             elif kind == "dist":
-                v = draw(st.sampled_from(BAD_DISTRIBUTIONS))
+                v = copy.deepcopy(draw(st.sampled_from(BAD_DISTRIBUTIONS)))
                 value_paths.append(".".join(p))
             else:
                 v = draw(st.sampled_from(EDGE_VALUES.get(key, [0.0])))
@@ -319,7 +324,10 @@ def fuzz_cases(draw) -> dict:
                                     *PAYLOADS_STR[:3]]))
         sets.append(f"{key}={val}" if draw(st.integers(0, 9)) else key)  # sometimes no '='
         ops.append(f"set {sets[-1]!r:.60}")
-    only_values = all(op.split()[0] in ("retype", "range", "dist", "payload", "good_edge") for op in ops)
+    # the message must name a bad path only when bad values are all that is wrong (a
+    # later op may have overwritten one, or a dropped key may be reported instead)
+    value_paths = [p for p in value_paths if _has_path(data, p)]
+    only_values = all(op.split()[0] in ("retype", "range", "dist", "payload") for op in ops)
     return {"text": raw, "sets": sets, "ops": ops, "paths": value_paths if only_values else []}
 
 
@@ -341,7 +349,8 @@ def _names_path(text: str, path: str) -> bool:
     if len(parts) > 3 and parts[0] == "events" and parts[2] == "changes":
         parts = [*parts[:3], ".".join(parts[3:])]
     candidates = {".".join(parts), ".".join(parts[:-1]) if len(parts) > 1 else parts[0]}
-    return any(f" {c}:" in text or f" {c}." in text for c in candidates if c)
+    # a path holding odd characters is printed quoted: 'terms.x y': ...
+    return any(re.search(r"[\s'\"]" + re.escape(c) + r"[.:'\"]", text) for c in candidates if c)
 
 
 def _invoke(args: list[str]) -> tuple[Any, str]:

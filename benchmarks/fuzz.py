@@ -35,6 +35,22 @@ from tests.test_reliability import exercise, fuzz_cases  # noqa: E402
 BATCH = 250
 
 
+def replay(path: Path, timeout: float) -> int:
+    """Re-run saved failing cases (after a fix) and print how each ends now."""
+    bad = 0
+    with tempfile.TemporaryDirectory(prefix="sim-fuzz-") as tmp:
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+            saved = json.loads(line)
+            case = {"text": saved["text_latin1"].encode("latin-1"), "sets": saved["sets"], "ops": saved["ops"],
+                    "paths": saved.get("paths", [])}
+            work = Path(tmp) / f"r{i}"
+            work.mkdir()
+            outcome, detail = exercise(case, work, timeout=timeout)
+            bad += outcome.startswith("FAIL")
+            print(f"{i}: was {saved['outcome']!r}, now {outcome!r} {detail[:200]}")
+    return 1 if bad else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cases", type=int, default=20_000, help="stop after this many cases (default 20000)")
@@ -42,7 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0, help="first hypothesis seed (one seed per batch of cases)")
     ap.add_argument("--timeout", type=float, default=30.0, help="seconds one case may take before it counts as a hang")
     ap.add_argument("--failures", default="benchmarks/out/fuzz_failures.jsonl", help="where failing cases go")
+    ap.add_argument("--replay", metavar="FILE", help="re-run the failing cases saved in FILE and report each outcome")
     args = ap.parse_args(argv)
+    if args.replay:
+        return replay(Path(args.replay), args.timeout)
 
     deadline = time.monotonic() + args.minutes * 60 if args.minutes else None
     counts: collections.Counter[str] = collections.Counter()
@@ -80,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
                 if outcome.startswith("FAIL"):
                     n_fail += 1
                     fails.write(json.dumps({"outcome": outcome, "detail": detail, "ops": case["ops"],
-                                            "sets": case["sets"], "text": case["text"].decode("utf-8", "replace")}) + "\n")
+                                            "sets": case["sets"], "paths": case["paths"],
+                                            "text_latin1": case["text"].decode("latin-1")}) + "\n")
                     fails.flush()
                 import shutil
 

@@ -402,9 +402,10 @@ def check_result_folder(out: Path) -> str | None:
             return f"survival.csv {col} not a finite probability"
     if np.any(np.diff(surv["survival"].to_numpy(float)) > 1e-12):
         return "survival increases over time"
-    raw = (out / "summary.json").read_text()
-    if re.search(r"\bNaN\b|Infinity", raw):
-        return "summary.json holds NaN/Infinity"
+    constants: list[str] = []  # NaN, Infinity, -Infinity tokens (not strings such as a label "NaN")
+    json.loads((out / "summary.json").read_text(), parse_constant=lambda c: constants.append(c) or 0.0)
+    if constants:
+        return f"summary.json holds {constants[0]}"
     return None
 
 

@@ -297,7 +297,8 @@ def fuzz_cases(draw) -> dict:
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000)
     # text-level damage
     text_op = "none" if valid_only else draw(st.sampled_from(
-        ["none"] * 5 + ["truncate", "insert", "bytes", "yaml_tag", "dup_line", "drop_line", "indent", "alias_bomb"]))
+        ["none"] * 5 + ["truncate", "insert", "bytes", "yaml_tag", "dup_line", "drop_line", "indent", "alias_bomb",
+                        "deep", "huge"]))
     raw = text.encode("utf-8")
     if text_op != "none":
         lines = text.splitlines(keepends=True)
@@ -329,6 +330,12 @@ def fuzz_cases(draw) -> dict:
             i = draw(st.integers(0, len(lines) - 1))
             lines[i] = draw(st.sampled_from([" ", "  ", "\t", "    "])) + lines[i] if draw(st.booleans()) else lines[i].lstrip()
             raw = "".join(lines).encode("utf-8")
+        elif text_op == "deep":  # nesting that would exhaust a recursive parser
+            n = draw(st.sampled_from([33, 1000, 100_000]))
+            opener, closer = draw(st.sampled_from([("[", "]"), ("{a: ", "}")]))
+            raw += f"deep: {opener * n}1{closer * n}\n".encode()
+        elif text_op == "huge":  # past the size limit, or just under it
+            raw += b"# " + b"x" * draw(st.sampled_from([10_000, 999_000, 1_100_000])) + b"\n"
         elif text_op == "alias_bomb":
             bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
             for j in range(1, 9):
@@ -477,7 +484,7 @@ def exercise(case: dict, workdir: Path, timeout: float = 20.0) -> tuple[str, str
 # the in-suite fuzz test (~30 s); benchmarks/fuzz.py runs the long campaign
 
 
-@settings(max_examples=500, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow],
+@settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow],
           database=None)
 @given(case=fuzz_cases())
 def test_fuzzed_scenarios_end_cleanly(case):

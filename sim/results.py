@@ -137,6 +137,7 @@ class ResultWriter:
             raise ResultError(f"{parent}: cannot write here ({_explain(exc)})") from None
         self._parquet = None
         self._schema = None
+        self._rows = 0
         self.started = datetime.now(timezone.utc)
 
     def write_draws(self, frame: pd.DataFrame) -> None:
@@ -153,6 +154,7 @@ class ResultWriter:
             else:
                 table = table.cast(self._schema)
             self._parquet.write_table(table)
+            self._rows += table.num_rows
         except OSError as exc:
             raise ResultError(
                 f"{self.target}: cannot write draws.parquet ({_explain(exc)}); nothing was replaced"
@@ -165,6 +167,14 @@ class ResultWriter:
             if self._parquet is None:
                 self.write_draws(result.draws if len(result.draws.columns) else pd.DataFrame({"draw": []}))
             self._parquet.close()
+            n = (result.summary or {}).get("draws")
+            if n is not None and self._rows != n:
+                self.abort()
+                raise ResultError(
+                    f"{self.target}: the draws table has {self._rows} rows for {n} draws, so the folder would "
+                    "not be a complete result; nothing was written (a Result whose draws were streamed to "
+                    "another folder cannot be saved again: run it again without draws_sink)"
+                )
             _write_json(self.tmp / "summary.json", result.summary)
             result.survival.to_csv(self.tmp / "survival.csv", index=False)
             result.breakdown.to_csv(self.tmp / "breakdown.csv", index=False)
@@ -180,6 +190,9 @@ class ResultWriter:
         except OSError as exc:
             self.abort()
             raise ResultError(f"{self.target}: cannot write the result ({_explain(exc)}); nothing was replaced") from None
+        except ResultError:
+            self.abort()
+            raise
         except ValueError as exc:  # e.g. a NaN json refuses (check_result should have caught it)
             self.abort()
             raise ResultError(f"{self.target}: refusing to write an invalid result ({exc}); nothing was replaced") from None
@@ -713,10 +726,21 @@ def _load_from(folder: Path, dfd: int, verify: bool, draws: bool) -> Result:
                 fh.seek(0)
         try:
             summary = json.loads(handles["summary.json"].read().decode("utf-8"))
+            import pyarrow.parquet as pq
+
+            rows = pq.ParquetFile(handles["draws.parquet"]).metadata.num_rows
+            handles["draws.parquet"].seek(0)
+            if isinstance(summary, dict) and summary.get("draws") is not None and rows != summary["draws"]:
+                raise ResultError(
+                    f"{folder}: draws.parquet has {rows} rows for {summary['draws']} draws; not a complete "
+                    "result: run the scenario again"
+                )
             survival = pd.read_csv(handles["survival.csv"])
             breakdown = pd.read_csv(handles["breakdown.csv"])
             power = pd.read_csv(handles["power.csv"])
             table = pd.read_parquet(handles["draws.parquet"]) if draws else pd.DataFrame()
+        except ResultError:
+            raise
         except (OSError, ValueError) as exc:
             raise ResultError(f"{folder}: cannot read the result ({exc}); run the scenario again") from None
         except Exception as exc:  # noqa: BLE001 - pyarrow's own errors on a damaged file

@@ -871,3 +871,26 @@ def test_check_result_accepts_null_where_documented():
     res.survival["survival_if_accepted"] = np.nan  # no draw accepted
     check_result(res)
     assert math.isfinite(res.summary["p_accepted"]["estimate"])
+
+
+def test_a_result_without_its_draws_is_not_saved_as_complete(tmp_path):
+    """A Result whose draws went to a sink holds an empty draws table: saving it again
+    would make a folder whose summary counts draws its table does not have."""
+    from sim.montecarlo import run
+
+    chunks: list = []
+    res = run(_scenario_obj(), draws=7, seed=1, draws_sink=chunks.append)
+    with pytest.raises(ResultError, match="0 rows for 7 draws.*draws_sink"):
+        res.save(tmp_path / "res", plots=False)
+    assert not (tmp_path / "res").exists() and not _visible_partials(tmp_path)
+    # and a folder like that (written by an older version) is refused on loading
+    full = _small_result()
+    full.save(tmp_path / "ok", plots=False)
+    m = json.loads((tmp_path / "ok" / "manifest.json").read_text())
+    summary = json.loads((tmp_path / "ok" / "summary.json").read_text())
+    summary["draws"] = 8
+    (tmp_path / "ok" / "summary.json").write_text(json.dumps(summary))
+    m["files"]["summary.json"]["sha256"] = results_mod._sha256(tmp_path / "ok" / "summary.json")
+    (tmp_path / "ok" / "manifest.json").write_text(json.dumps(m))
+    with pytest.raises(ResultError, match="7 rows for 8 draws"):
+        load_result(tmp_path / "ok")

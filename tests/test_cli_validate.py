@@ -136,7 +136,7 @@ def test_line_numbers_point_at_the_key(tmp_path):
     text = minimal_text() + "war:\n  first_strike: -1\n"
     file = write(tmp_path, text)
     [line] = failing("validate", str(file))
-    assert line == f"{file}:{len(text.splitlines())}: war.first_strike: must be >= 0 (got -1)"
+    assert line == f"{file}:{len(text.splitlines())}: war.first_strike: must be > -1 (got -1)"
 
 
 @pytest.mark.parametrize("text, expected", [

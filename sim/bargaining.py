@@ -237,7 +237,7 @@ def powell_war(p_now, p_next, delta, cost_a, cost_b):
         (1 - p_now) - delta (1 - p_next) > (1 - delta)(1 + cost_b + delta cost_a)  (B)
 
     i.e. iff W_A(t) > 1 + delta (1/(1-delta) - W_B(t+1)) or the same with A and B
-    swapped (DESIGN.md section 2). Both inequalities are strict: at equality the side
+    swapped. Both inequalities are strict: at equality the side
     whose power declines is indifferent and peace is (just) possible.
 
     Parameters

@@ -1,9 +1,8 @@
 """The game model: stakes, shifting power, events, stage games, backward induction.
 
-Everything here is vectorised over a chunk of Monte Carlo draws. Notation follows
-DESIGN.md section 2: actor A (first in the file, row player) and B; periods
-t = 0 .. T-1; event states s = bit masks of the events that have happened
-(S = 2**k states).
+Everything here is vectorised over a chunk of Monte Carlo draws. Notation: actor A
+(first in the file, row player) and B; periods t = 0 .. T-1; event states s = bit masks
+of the events that have happened (S = 2**k states).
 
 Per draw and event state:
 
@@ -36,7 +35,7 @@ Per draw and event state:
   (:func:`sim.solvers.select_2x2`), computed backward from the stationary game at T.
 * **Beyond the horizon** power and events are frozen; holding pays the stationary
   ceasefire value with incidents, (x_i + δ_i λ W_i^neutral) / (1 - δ_i (1-λ)) (this reduces
-  to DESIGN.md's x_i / (1-δ_i) when λ = 0, and keeps incidents from vanishing at T).
+  to the plain x_i / (1-δ_i) when λ = 0, and keeps incidents from vanishing at T).
 * **Hazard** of breakdown at t on the draw's realised event path:
   h_t = 1 - (1-σ_A)(1-σ_B)(1-λ), with σ_i the selected probability that i attacks.
 * **Acceptance.** At t = 0 (no event yet) side i rejects the terms if its ceasefire value
@@ -50,7 +49,7 @@ Per draw and event state:
   split would satisfy it: the terms are the problem); else to ``preemption``: both
   would keep these terms if each trusted the other to, but fear of being attacked first
   (the stag hunt that first-strike advantages create, now or anticipated later) breaks
-  them. ``preemption`` is an addition to DESIGN.md's three causes: folding a security
+  them. ``preemption`` is a fourth cause beside the usual three: folding a security
   dilemma into ``terms`` would tell a user to change the terms when no change of terms
   removes the fear of being attacked first; demilitarised zones and guarantees
   (lower ``war.first_strike``) do. It never occurs with ``selection: peaceful`` unless

@@ -359,7 +359,7 @@ def test_powell_grid_matches_the_war_value_form_and_scalar_calls():
     war = powell_war(p_now, p_next, delta, c_a, c_b)
     assert war.dtype == bool and war.shape == p_now.shape
     assert 0 < war.sum() < war.size  # the grid straddles the boundary
-    # DESIGN.md: war iff W_A(t) > 1 + delta (1/(1 - delta) - W_B(t+1)), or swapped
+    # the model's form: war iff W_A(t) > 1 + delta (1/(1 - delta) - W_B(t+1)), or swapped
     w_a_now = p_now / (1 - delta) - c_a
     w_b_next = (1 - p_next) / (1 - delta) - c_b
     w_b_now = (1 - p_now) / (1 - delta) - c_b

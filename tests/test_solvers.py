@@ -486,7 +486,7 @@ def test_nashpy_support_enumeration_is_not_ground_truth(record_property):
 
     It checks supports with exact float comparisons, so on random 3x3 games it drops
     some equilibria whose support is smaller than the game (here in about 15% of games
-    with normal payoffs; DESIGN.md quotes about 1%). Where it disagrees with us, it
+    with normal payoffs; often quoted as about 1%). Where it disagrees with us, it
     must only be missing equilibria, and each one we have and it lacks must be a
     verified best-response pair that the exact rational enumeration also finds.
     """

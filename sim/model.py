@@ -538,7 +538,11 @@ def solve_chunk(
     np.cumprod(1.0 - hazard, axis=1, out=surv[:, 1:])
     surv[:, 1:] *= accepted[:, None]
     if not np.all(np.isfinite(surv)):
-        raise ModelError("the model produced a non-finite survival probability for these parameters")
+        raise ModelError(
+            "the model produced a non-finite survival probability for these parameters: some numbers "
+            "are at the limits of floating point (a discount factor within about 1e-12 of 1, or values, "
+            "costs or capacities beyond about 1e300); narrow those ranges and run again"
+        )
 
     # bargaining references at t = 0
     p0 = first["pN"][:, 0]

@@ -311,12 +311,17 @@ def check_result(result: Result) -> None:
 # the folder swap and its clean-up
 
 
+#: Files that mark a folder as one of ours (a run's or a sweep's), safe to replace.
+MARKERS = ("manifest.json", "sweep.json")
+
+
 def _is_result_folder(path: Path) -> bool:
-    return (path / "manifest.json").is_file()
+    return any((path / name).is_file() for name in MARKERS)
 
 
 def _check_replaceable(target: Path) -> None:
-    """Refuse (before any work) an ``out`` that must not be replaced."""
+    """Refuse (before any work) an ``out`` that must not be replaced: only an empty
+    folder or an earlier result of ours (a run or a sweep) is."""
     if not os.path.lexists(target):
         return
     if not target.is_dir():
@@ -328,7 +333,7 @@ def _check_replaceable(target: Path) -> None:
         raise ResultError(f"{target}: cannot read the folder ({_explain(exc)})") from None
     if not empty and not _is_result_folder(target):
         raise ResultError(
-            f"{target}: exists and holds files that are not a sim result (no manifest.json); to protect "
+            f"{target}: exists and holds files that are not a sim result (no manifest.json or sweep.json); to protect "
             "them nothing is replaced: choose another --out, or move that folder away first"
         )
 

@@ -293,39 +293,32 @@ def write_sweep(
     Everything is written into a hidden temporary folder beside ``out`` and renamed into
     place when complete, replacing an earlier sweep only then.
     """
-    from sim.results import _clean_stale_temps
+    from sim.results import _check_replaceable, _clean_stale_temps, _explain, _swap_into_place
 
     target = Path(out).absolute()
-    if target.exists() and not target.is_dir():
-        raise ResultError(f"{target}: exists and is not a folder; choose another --out")
+    _check_replaceable(target)  # only an empty folder or an earlier result/sweep is replaced
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ResultError(f"{target.parent}: cannot create the folder ({exc.strerror or exc})") from None
+        raise ResultError(f"{target.parent}: cannot create the folder ({_explain(exc)})") from None
     _clean_stale_temps(target.parent, target.name)
     tmp = target.parent / f".{target.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
         tmp.mkdir()
         table.to_csv(tmp / "sweep.csv", index=False)
-        meta = {k: v for k, v in table.attrs.items()}
-        meta.update(rows=len(table), command=command if command is not None else " ".join(sys.argv))
-        with open(tmp / "sweep.json", "w", encoding="utf-8") as fh:
-            json.dump(meta, fh, indent=2, default=str)
-            fh.write("\n")
         if plots:
             from sim import plots as plotting
 
             plotting.save_sweep(table, tmp / f"sweep.{fmt}", fmt=fmt)
-        old = None
-        if target.exists():
-            old = target.parent / f".{target.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-            os.rename(target, old)
-        os.rename(tmp, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        meta = {k: v for k, v in table.attrs.items()}
+        meta.update(rows=len(table), command=command if command is not None else " ".join(sys.argv))
+        with open(tmp / "sweep.json", "w", encoding="utf-8") as fh:  # written last: marks it complete
+            json.dump(meta, fh, indent=2, default=str)
+            fh.write("\n")
+        _swap_into_place(tmp, target)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise ResultError(f"{target}: cannot write the sweep ({exc.strerror or exc}); nothing was replaced") from None
+        raise ResultError(f"{target}: cannot write the sweep ({_explain(exc)}); nothing was replaced") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -316,3 +316,23 @@ def test_sweep_cli_errors(tmp_path, args, message):
     assert message in res.output
     assert "Traceback" not in res.output
     assert not out.exists()
+
+
+def test_sweep_never_replaces_a_folder_of_other_files(tmp_path):
+    """`--out` pointing at a folder of the user's own files is refused, not wiped."""
+    import pandas as pd
+
+    from sim.errors import ResultError
+    from sim.sweep import write_sweep
+
+    mine = tmp_path / "documents"
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("precious")
+    table = pd.DataFrame({"x": [1.0], "p_accepted": [0.5]})
+    with pytest.raises(ResultError, match="not a sim result"):
+        write_sweep(table, mine, plots=False)
+    assert (mine / "thesis.tex").read_text() == "precious"
+    # an earlier sweep is replaced
+    out = write_sweep(table, tmp_path / "sweep", plots=False)
+    again = write_sweep(table.assign(x=[2.0]), out, plots=False)
+    assert pd.read_csv(again / "sweep.csv")["x"].tolist() == [2.0]

@@ -50,6 +50,8 @@ __all__ = ["Result", "ResultWriter", "load_result", "check_result", "ResultError
 
 REQUIRED_FILES = ("summary.json", "survival.csv", "breakdown.csv", "power.csv", "draws.parquet")
 FORMAT_VERSION = 1
+#: Rows per parquet row group in draws.parquet (fixed, so chunking never changes the file).
+ROW_GROUP = 65536
 
 
 
@@ -136,6 +138,8 @@ class ResultWriter:
         except OSError as exc:
             raise ResultError(f"{parent}: cannot write here ({_explain(exc)})") from None
         self._parquet = None
+        self._pending: list = []
+        self._pending_rows = 0
         self._schema = None
         self._rows = 0
         self.started = datetime.now(timezone.utc)
@@ -153,12 +157,31 @@ class ResultWriter:
                 self._parquet = pq.ParquetWriter(self.tmp / "draws.parquet", table.schema, compression="zstd")
             else:
                 table = table.cast(self._schema)
-            self._parquet.write_table(table)
+            # Row groups of a fixed size, whatever the chunks: the file's bytes then do
+            # not depend on --chunk-size or --workers either.
+            self._pending.append(table)
+            self._pending_rows += table.num_rows
             self._rows += table.num_rows
+            if self._pending_rows >= ROW_GROUP:
+                self._flush(final=False)
         except OSError as exc:
             raise ResultError(
                 f"{self.target}: cannot write draws.parquet ({_explain(exc)}); nothing was replaced"
             ) from None
+
+    def _flush(self, *, final: bool) -> None:
+        import pyarrow as pa
+
+        if not self._pending:
+            return
+        table = pa.concat_tables(self._pending).combine_chunks()
+        full = (table.num_rows // ROW_GROUP) * ROW_GROUP
+        cut = table.num_rows if final else full
+        if cut:
+            self._parquet.write_table(table.slice(0, cut), row_group_size=ROW_GROUP)
+        rest = table.slice(cut)
+        self._pending = [rest] if rest.num_rows else []
+        self._pending_rows = rest.num_rows
 
     def finish(self, result: Result, *, plots: bool = True, fmt: str = "png", command: str | None = None) -> Path:
         """Write the rest of the folder, then swap it into place; returns the target."""
@@ -166,6 +189,7 @@ class ResultWriter:
         try:
             if self._parquet is None:
                 self.write_draws(result.draws if len(result.draws.columns) else pd.DataFrame({"draw": []}))
+            self._flush(final=True)
             self._parquet.close()
             n = (result.summary or {}).get("draws")
             if n is not None and self._rows != n:

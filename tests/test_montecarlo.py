@@ -228,3 +228,34 @@ def test_progress_bar_only_on_a_terminal_for_long_runs(monkeypatch, tty, quiet, 
     assert (bar.bar is not None) == shown
     if shown:
         assert bar.bar.tasks[0].completed == 40 and bar.bar.tasks[0].total == 40
+
+
+@pytest.mark.parametrize("row_group", [65536, 25])
+def test_cli_sampler_chunks_and_workers_give_identical_folders(tmp_path, monkeypatch, row_group):
+    """Through the CLI: --sampler is used, and --chunk-size/--workers change no number
+    (nor a byte of the files, with one row group or several)."""
+    monkeypatch.setattr(sim.results, "ROW_GROUP", row_group)
+    args = ["run", str(FREEZE), "--draws", "90", "--seed", "4", "--sampler", "sobol", "--set", "horizon=6",
+            "--no-plots", "-q"]
+    a = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "a"), "--chunk-size", "90"])
+    b = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "b"), "--chunk-size", "16", "--workers", "2"])
+    assert a.exit_code == 0 and b.exit_code == 0, a.output + b.output
+    for name in ("summary.json", "survival.csv", "breakdown.csv", "power.csv", "draws.parquet"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    summary = json.loads((tmp_path / "a" / "summary.json").read_text())
+    assert summary["sampler"] == "sobol"
+    assert summary["actor_labels"] == {"russia": "Russia", "ukraine": "Ukraine"}
+    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    assert manifest["chunk_size"] == 16 and manifest["workers"] == 2 and manifest["sampler"] == "sobol"
+    breakdown = pd.read_csv(tmp_path / "a" / "breakdown.csv")
+    assert list(breakdown.columns) == [
+        "period", "years", "breaker.russia", "breaker.ukraine", "breaker.both", "breaker.incident",
+        "cause.commitment", "cause.preemption", "cause.terms", "cause.incident",
+    ]
+    assert len(breakdown) == 6
+    power = pd.read_csv(tmp_path / "a" / "power.csv")
+    assert set(power["state"]) == {"none", "support_fades", "sanctions_lifted", "leadership_change",
+                                   "support_fades+sanctions_lifted", "support_fades+leadership_change",
+                                   "sanctions_lifted+leadership_change",
+                                   "support_fades+sanctions_lifted+leadership_change"}
+    assert ((power["q05"] <= power["median"]) & (power["median"] <= power["q95"])).all()

@@ -122,7 +122,6 @@ class _Inputs:
         a, b = scn.actor_ids
         self.actors = (a, b)
         self.regions = scn.region_ids
-        R = len(self.regions)
 
         def per_state(path: str, default: str | None = None) -> np.ndarray:
             base = self.get(path if path in params or default is None else default)

@@ -20,14 +20,13 @@ import math
 import os
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from sim import distributions as dist
-from sim.model import CAUSES, ChunkOutput, ModelError, event_state_labels, solve_chunk
+from sim.model import CAUSES, ChunkOutput, event_state_labels, solve_chunk
 from sim.scenario import Scenario, load_scenario, parse_set_option
 
 __all__ = ["run", "RunOptions", "milestones", "DEFAULT_CHUNK", "POWER_DRAWS"]

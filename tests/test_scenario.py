@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from sim import scenario as smod
-from sim.distributions import Choice, Distribution, Uniform
+from sim.distributions import Distribution, Uniform
 from sim.scenario import (
     CHANGEABLE,
     MAX_EVENTS,

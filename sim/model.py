@@ -436,10 +436,10 @@ def solve_chunk(
     wAf = m.war_values(pA)
     wBf = m.war_values(pB)
     hold = [perpetual(i, wN) for i in (0, 1)]
-    V, sa, sb, _, _ = _stage(select, rule, hold, wN, wAf, wBf)
-    # beyond the horizon power is frozen, so no commitment problem: terms or preemption
-    aggr_t = (wAf[0] > hold[0] + _tol(hold[0])) | (wBf[1] > hold[1] + _tol(hold[1]))
-    c_next = np.where(aggr_t, 2, 1).astype(np.int8)
+    V, sa, sb, dev_a_t, dev_b_t = _stage(select, rule, hold, wN, wAf, wBf)
+    # beyond the horizon power is frozen, so no commitment problem: terms, or preemption
+    # when (Hold, Hold) is an equilibrium that the rule did not select
+    c_next = np.where(dev_a_t | dev_b_t, 2, 1).astype(np.int8)
     brk_next = 1.0 - (1.0 - sa) * (1.0 - sb)
 
     sig_a = np.empty((n, T))
@@ -476,9 +476,13 @@ def solve_chunk(
         )
         # A breakdown that is neither a commitment problem nor bad terms now is driven by
         # the war both expect next period (striking first before it comes): it inherits
-        # the most likely cause of that war; with none to inherit it is fear alone.
+        # the most likely cause of that war. With none to inherit, it is `terms` if a side
+        # gains by attacking a side that holds (the terms' future value, e.g. after an
+        # event, falls short, and a bargain exists), and fear alone (`preemption`) if
+        # neither does, i.e. (Hold, Hold) was an equilibrium that was not selected.
         inherit = np.stack(ex[6:9], axis=-1)
-        inherited = np.where(inherit.max(axis=-1) > 0.0, inherit.argmax(axis=-1), 1)
+        fallback = np.where(dev_a | dev_b, 2, 1)
+        inherited = np.where(inherit.max(axis=-1) > 0.0, inherit.argmax(axis=-1), fallback)
         c_all = np.where(ca | cb, 0, np.where(aggr_a | aggr_b, 2, inherited)).astype(np.int8)
 
         st = path_state[:, t]

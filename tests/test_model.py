@@ -202,3 +202,14 @@ def test_terms_worse_than_fighting_on_are_rejected_for_the_terms():
         row = _run(one_region(p_now=0.5, cost_a=0.2, cost_b=0.2, share_a=0.45, horizon=4, first_strike=fs),
                    draws=1).draws.iloc[0]
         assert not row["accepted"] and row["rejected_by"] == "a" and row["cause"] == "terms"
+
+
+def test_no_first_strike_advantage_means_no_preemption():
+    """Without a first-strike bonus nobody fears being attacked first: (Attack, Attack)
+    is never strict, so no breakdown or rejection may be put down to preemption, even
+    when events make a side's future worse (that is a matter of terms)."""
+    res = sim.run(FREEZE, draws=500, seed=1, overrides={"war.first_strike": 0.0})
+    assert "preemption" not in set(res.draws["cause"])
+    assert res.summary["breakdown_by_cause"]["preemption"] == 0.0
+    assert res.summary["rejection_cause"]["preemption"] == 0.0
+    assert (res.draws["cause"] == "terms").sum() > 0

@@ -124,13 +124,18 @@ class _Inputs:
         self.regions = scn.region_ids
 
         def per_state(path: str, default: str | None = None) -> np.ndarray:
+            """(n, S) values of ``path`` (or of ``default`` where ``path`` is not given).
+
+            Events apply in file order, a later event's change winning; within one event a
+            change of ``path`` beats one of the more general ``default``."""
             base = self.get(path if path in params or default is None else default)
             out = np.repeat(base[:, None], self.S, axis=1)
             for e, eid in enumerate(scn.event_ids):
-                key = f"events.{eid}.changes.{path}"
-                if key in params:
-                    states = [s for s in range(self.S) if s >> e & 1]
-                    out[:, states] = self.get(key)[:, None]
+                for key in (default, path):
+                    change = f"events.{eid}.changes.{key}"
+                    if key is not None and change in params:
+                        states = [s for s in range(self.S) if s >> e & 1]
+                        out[:, states] = self.get(change)[:, None]
             return out
 
         self.per_state = per_state
@@ -151,7 +156,17 @@ class _Inputs:
             if np.any(total <= 0):
                 raise ModelError(f"actor {x} values no region in some event state; every state needs a positive value")
             self.v.append(raw / total)
-        eff = {key: np.stack([per_state(f"regions.{r}.effects.{key}") for r in self.regions], axis=-1) for key in ("ceiling", "growth", "power")}
+        # region effects for each actor as holder (n, S, R): per-holder values where given
+        eff = [
+            {
+                key: np.stack(
+                    [per_state(f"regions.{r}.effects.{key}.{x}", default=f"regions.{r}.effects.{key}") for r in self.regions],
+                    axis=-1,
+                )
+                for key in ("ceiling", "growth", "power")
+            }
+            for x in self.actors
+        ]
         # holdings under the terms (n, R): A's share
         self.h_a = np.stack([self.holding(("terms", r), scn.terms[r]) for r in self.regions], axis=-1)
         held = [self.h_a[:, None, :], 1.0 - self.h_a[:, None, :]]
@@ -177,9 +192,9 @@ class _Inputs:
             [np.einsum("nsr,nr->ns", self.v[1], 1.0 - self.out_a[w]) + self.war_flow[1] for w in (0, 1)],
         ]
         # power
-        self.kmax = [self.ceiling[i] * np.maximum(1.0 + (held[i] * eff["ceiling"]).sum(-1), 1e-300) for i in (0, 1)]
-        self.grow = [np.clip(self.rate[i] + (held[i] * eff["growth"]).sum(-1), 0.0, 1.0) for i in (0, 1)]
-        self.log_bonus = [np.log(np.maximum(1.0 + (held[i] * eff["power"]).sum(-1), 1e-300)) for i in (0, 1)]
+        self.kmax = [self.ceiling[i] * np.maximum(1.0 + (held[i] * eff[i]["ceiling"]).sum(-1), 1e-300) for i in (0, 1)]
+        self.grow = [np.clip(self.rate[i] + (held[i] * eff[i]["growth"]).sum(-1), 0.0, 1.0) for i in (0, 1)]
+        self.log_bonus = [np.log(np.maximum(1.0 + (held[i] * eff[i]["power"]).sum(-1), 1e-300)) for i in (0, 1)]
         self.gamma = per_state("war.decisiveness")
         self.log_fs = np.log1p(per_state("war.first_strike"))
         self.lam = per_state("war.incident_hazard")

@@ -262,6 +262,40 @@ RegionValue = number(0.0, what="relative value to the actor; normalised per acto
 CeilingEffect = number(-1.0, lo_open=True, what="fractional change of the holder's capacity ceiling")
 GrowthEffect = number(-1.0, 1.0, what="added to the holder's rebuild rate (the sum is clipped to [0, 1])")
 PowerEffect = number(-1.0, lo_open=True, what="fractional bonus to the holder's strength in war")
+
+
+def per_holder(num_type: Any):
+    """A region effect: one number for whichever side holds the region, or a mapping of
+    actor id to number when the region does different things for each side (e.g. an
+    industry that matters more to one economy). A mapping with a ``dist`` key is a
+    distribution, not a per-actor mapping."""
+    adapter = TypeAdapter(num_type)
+
+    def check(value: Any) -> Any:
+        if isinstance(value, dict) and "dist" not in value:
+            out = {}
+            for aid, v in value.items():
+                if not isinstance(aid, str) or not re.match(ID_PATTERN, aid):
+                    raise ValueError(f"per-actor effects are keyed by actor id, got {aid!r}")
+                try:
+                    out[aid] = adapter.validate_python(v)
+                except ValidationError as exc:
+                    msg = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
+                    raise ValueError(f"{aid}: {msg}") from None
+            return out
+        return adapter.validate_python(value)
+
+    schema = copy.deepcopy(adapter.json_schema())
+    return Annotated[
+        Any,
+        BeforeValidator(check),
+        PlainSerializer(
+            lambda v, info: {k: _serialise_number(x, info) for k, x in v.items()}
+            if isinstance(v, dict) else _serialise_number(v, info)
+        ),
+        WithJsonSchema({"anyOf": [schema, {"type": "object", "additionalProperties": schema,
+                                           "description": "per holder: actor id -> effect"}]}),
+    ]
 Decisiveness = number(0.0, lo_open=True, what="Tullock contest exponent γ")
 FirstStrike = number(
     -1.0, lo_open=True,
@@ -303,9 +337,9 @@ class Actor(Strict):
 class Effects(Strict):
     """What holding a region does for its holder (scaled by the share held)."""
 
-    ceiling: CeilingEffect = 0.0
-    growth: GrowthEffect = 0.0
-    power: PowerEffect = 0.0
+    ceiling: per_holder(CeilingEffect) = 0.0
+    growth: per_holder(GrowthEffect) = 0.0
+    power: per_holder(PowerEffect) = 0.0
 
 
 class Region(Strict):
@@ -421,7 +455,12 @@ class Scenario(Strict):
             for aid in self.actors:
                 out[f"regions.{rid}.value.{aid}"] = region.value.get(aid, 0.0)
             for key in ("ceiling", "growth", "power"):
-                out[f"regions.{rid}.effects.{key}"] = getattr(region.effects, key)
+                effect = getattr(region.effects, key)
+                if isinstance(effect, dict):  # per holder; an actor not named gets 0
+                    for aid in self.actors:
+                        out[f"regions.{rid}.effects.{key}.{aid}"] = effect.get(aid, 0.0)
+                else:
+                    out[f"regions.{rid}.effects.{key}"] = effect
         for rid, holder in self.terms.items():
             if isinstance(holder, dict):
                 for aid, share in holder.items():
@@ -460,7 +499,7 @@ _ADAPTERS: dict[tuple[str, str], TypeAdapter] = {}
 
 CHANGEABLE = (
     "actors.<id>.{discount, war_cost, ceiling, rebuild_rate, flow, war_flow}, "
-    "regions.<id>.value.<actor>, regions.<id>.effects.{ceiling, growth, power}, "
+    "regions.<id>.value.<actor>, regions.<id>.effects.{ceiling, growth, power}[.<actor>], "
     "war.{decisiveness, first_strike, incident_hazard}"
 )
 
@@ -476,6 +515,8 @@ def _changeable(scn: Scenario) -> dict[str, tuple[str, str]]:
             out[f"regions.{rid}.value.{aid}"] = ("value", "")
         for key in _CHANGE_TYPES["effects"]:
             out[f"regions.{rid}.effects.{key}"] = ("effects", key)
+            for aid in scn.actors:
+                out[f"regions.{rid}.effects.{key}.{aid}"] = ("effects", key)
     for key in _CHANGE_TYPES["war"]:
         out[f"war.{key}"] = ("war", key)
     return out
@@ -1108,6 +1149,12 @@ def _semantic_problems(scn: Scenario, file: str, lines: _Lines) -> tuple[list[Pr
         for aid in region.value:
             if aid not in actors:
                 add(("regions", rid, "value", aid), f"unknown actor; {one_of_actors}", aid, True)
+        for key in ("ceiling", "growth", "power"):
+            effect = getattr(region.effects, key)
+            if isinstance(effect, dict):
+                for aid in effect:
+                    if aid not in actors:
+                        add(("regions", rid, "effects", key, aid), f"unknown actor; {one_of_actors}", aid, True)
     for rid, holder in scn.terms.items():
         if rid not in scn.regions:
             add(("terms", rid), f"unknown region; allowed: {', '.join(regions)}", rid, True)

@@ -213,3 +213,54 @@ def test_no_first_strike_advantage_means_no_preemption():
     assert res.summary["breakdown_by_cause"]["preemption"] == 0.0
     assert res.summary["rejection_cause"]["preemption"] == 0.0
     assert (res.draws["cause"] == "terms").sum() > 0
+
+
+def _effects_scenario(effect, change=None) -> str:
+    import yaml
+
+    data = yaml.safe_load(one_region(share_a=1.0, horizon=6, p_now=0.5))
+    data["actors"]["a"]["rebuild_rate"] = 0.5
+    data["actors"]["a"]["ceiling"] = 1.0
+    data["regions"]["stake"]["effects"] = {"ceiling": effect}
+    if change is not None:
+        data["events"] = {"e": {"hazard": 1.0, "changes": change}}
+    return yaml.safe_dump(data)
+
+
+def test_region_effects_can_differ_by_holder():
+    """`effects.ceiling: {a: x}` raises A's ceiling when A holds the region; an effect
+    given only for B does nothing while A holds it; a single number is for any holder."""
+    def final_p(effect, change=None):
+        res = _run(_effects_scenario(effect, change), draws=1)
+        p = res.power[res.power["state"] == ("none" if change is None else "e")]
+        return float(p["median"].iloc[-1])
+
+    base = final_p(0.0)
+    assert base == pytest.approx(0.5)
+    k = 2.0 - 0.5**6  # A's capacity at T = 6 rebuilding at 0.5 from 1 toward a doubled ceiling
+    assert final_p({"a": 1.0}) == pytest.approx(k / (k + 1))
+    assert final_p({"b": 1.0}) == pytest.approx(base)  # B's effect, but A holds the region
+    assert final_p(1.0) == pytest.approx(k / (k + 1))
+    # an event can change one holder's effect
+    assert final_p({"b": 1.0}, {"regions.stake.effects.ceiling.a": 1.0}) == pytest.approx(k / (k + 1))
+    scn = parse_scenario_text(_effects_scenario({"a": "uniform(0, 1)"}), "<t>", default_name="t")
+    assert set(scn.uncertain()) == {"regions.stake.effects.ceiling.a"}
+    assert scn.numbers()["regions.stake.effects.ceiling.b"] == 0.0
+
+
+@pytest.mark.parametrize("effect,message", [
+    ({"c": 0.1}, "regions.stake.effects.ceiling.c: unknown actor"),
+    ({"a": -2.0}, "a: must be > -1"),
+    ({"a": "uniform(0, 1"}, "regions.stake.effects.ceiling"),
+])
+def test_per_holder_effects_are_checked(effect, message):
+    from sim.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario_text(_effects_scenario(effect), "f.yaml", default_name="t")
+    assert message in str(err.value)
+
+
+def test_distribution_mapping_is_not_a_per_holder_mapping():
+    scn = parse_scenario_text(_effects_scenario({"dist": "uniform", "low": 0.0, "high": 0.5}), "<t>", default_name="t")
+    assert set(scn.uncertain()) == {"regions.stake.effects.ceiling"}

@@ -43,7 +43,15 @@ pytestmark = pytest.mark.skipif(not SIM.exists(), reason=f"no {SIM} (install the
 def _start(out: Path, *, draws: int = BIG, seed: int = 2, workers: int = 1) -> subprocess.Popen:
     cmd = [str(SIM), "run", str(FREEZE), "--draws", str(draws), "--seed", str(seed), "--no-plots", "-q",
            "--out", str(out), "--workers", str(workers)]
-    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    # A job started in the background by a non-interactive shell inherits SIGINT as
+    # ignored (and Python then installs no Ctrl-C handler); reset it so the test does not
+    # depend on how pytest itself was launched.
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=_default_sigint)
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _temp_folders(parent: Path, name: str, pid: int | None = None) -> list[Path]:

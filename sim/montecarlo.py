@@ -282,7 +282,7 @@ def _finish(scn: Scenario, opts: RunOptions, sums: dict, power_parts: list[np.nd
 
 def _power_table(scn: Scenario, parts: list[np.ndarray]) -> pd.DataFrame:
     if not parts:
-        return pd.DataFrame(columns=["state", "period", "years", "median", "q05", "q25", "q75", "q95"])
+        return pd.DataFrame(columns=["state", "period", "years", "median", "q05", "q25", "q75", "q95", "draws"])
     p = np.concatenate(parts, axis=0)  # (m, S, T+1)
     T = scn.horizon
     ts = np.unique(np.linspace(0, T, min(T + 1, POWER_POINTS + 1)).astype(int))
@@ -301,6 +301,7 @@ def _power_table(scn: Scenario, parts: list[np.ndarray]) -> pd.DataFrame:
                     "q25": q[1, s],
                     "q75": q[3, s],
                     "q95": q[4, s],
+                    "draws": p.shape[0],  # the quantiles are over the run's first draws
                 }
             )
         )

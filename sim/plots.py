@@ -609,6 +609,9 @@ def plot_power(result, ax=None):
         _message(ax, "no balance-of-power data in this result")
         _style(ax, "years since the ceasefire began", ylabel, title)
         return ax
+    n_power = int(p["draws"].iloc[0]) if "draws" in p.columns else None
+    if n_power is not None and n_power < int(result.summary.get("draws") or 0):
+        title += f"\n(bands over the first {n_power:,} of {int(result.summary['draws']):,} draws)"
     groups = _power_groups(p)
     for i, (events, states) in enumerate(groups):
         sub = p[p["state"] == states[0]].sort_values("period")

@@ -259,3 +259,15 @@ def test_cli_sampler_chunks_and_workers_give_identical_folders(tmp_path, monkeyp
                                    "sanctions_lifted+leadership_change",
                                    "support_fades+sanctions_lifted+leadership_change"}
     assert ((power["q05"] <= power["median"]) & (power["median"] <= power["q95"])).all()
+
+
+def test_power_table_says_how_many_draws_it_rests_on():
+    from sim import plots
+
+    res = sim.run(FREEZE, draws=1200, seed=1, overrides={"horizon": 4}, chunk_size=500)
+    assert (res.power["draws"] == 1000).all()  # the first 1000 draws, across chunks
+    ax = plots.plot_power(res)
+    assert "first 1,000 of 1,200 draws" in ax.get_title()
+    small = sim.run(FREEZE, draws=50, seed=1, overrides={"horizon": 4})
+    assert (small.power["draws"] == 50).all()
+    assert "first" not in plots.plot_power(small).get_title()

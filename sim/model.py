@@ -195,6 +195,9 @@ class _Inputs:
         self.kmax = [self.ceiling[i] * np.maximum(1.0 + (held[i] * eff[i]["ceiling"]).sum(-1), 1e-300) for i in (0, 1)]
         self.grow = [np.clip(self.rate[i] + (held[i] * eff[i]["growth"]).sum(-1), 0.0, 1.0) for i in (0, 1)]
         self.log_bonus = [np.log(np.maximum(1.0 + (held[i] * eff[i]["power"]).sum(-1), 1e-300)) for i in (0, 1)]
+        # logs used every period by log_capacity, taken once
+        self.log_k0 = [np.log(self.k0[i])[:, None] for i in (0, 1)]
+        self.log_kmax = [np.log(np.maximum(self.kmax[i], np.finfo(float).tiny)) for i in (0, 1)]
         self.gamma = per_state("war.decisiveness")
         self.log_fs = np.log1p(per_state("war.first_strike"))
         self.lam = per_state("war.incident_hazard")
@@ -232,10 +235,6 @@ class _Inputs:
                 P[:, s, s2] = prob
         return P
 
-    def capacity(self, i: int, t: int) -> np.ndarray:
-        """K_i(t) per state (n, S)."""
-        return np.exp(self.log_capacity(i, t))
-
     def log_capacity(self, i: int, t: int) -> np.ndarray:
         """log K_i(t) per state (n, S), from K(t) = K(0) q + Kmax (1 - q), q = (1 - rate)**t.
 
@@ -244,9 +243,8 @@ class _Inputs:
         K(0) is exact at t = 0. Computed in logs so no product underflows to 0.
         """
         q = (1.0 - self.grow[i]) ** t
-        log_kmax = np.log(np.maximum(self.kmax[i], np.finfo(float).tiny))
         with np.errstate(divide="ignore"):  # log 0 = -inf where q is 0 or 1: exact here
-            return np.logaddexp(np.log(self.k0[i])[:, None] + np.log(q), log_kmax + np.log1p(-q))
+            return np.logaddexp(self.log_k0[i] + np.log(q), self.log_kmax[i] + np.log1p(-q))
 
     def win_probs(self, t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """A's win probability at t: neutral, A strikes first, B strikes first (n, S)."""
@@ -260,13 +258,6 @@ class _Inputs:
         wa = (p * self.U[0][0] + (1 - p) * self.U[0][1]) * self.inv1md[0] - self.cost[0]
         wb = (p * self.U[1][0] + (1 - p) * self.U[1][1]) * self.inv1md[1] - self.cost[1]
         return wa, wb
-
-
-def _expect(P: np.ndarray, V: np.ndarray) -> np.ndarray:
-    """E[V(next state) | s] for V (n, S)."""
-    if P.shape[1] == 1:
-        return V
-    return np.einsum("nij,nj->ni", P, V)
 
 
 def _expect_many(P: np.ndarray, arrays: list[np.ndarray]) -> list[np.ndarray]:

@@ -37,7 +37,6 @@ STORY_BLOCK = 16384
 POWER_DRAWS = 1000
 POWER_POINTS = 400
 FIXED = 2**40  # fixed-point scale for exact, order-independent sums
-BREAKERS = ("a", "b", "both", "incident")
 
 
 def milestones(scn: Scenario) -> dict[str, int]:

@@ -25,13 +25,13 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "run": "sim.montecarlo",
-    "sweep": "sim.sweep",
-    "compare": "sim.compare",
+    "sweep": "sim.analysis",
+    "compare": "sim.analysis",
     "load_scenario": "sim.scenario",
     "Scenario": "sim.scenario",
     "ScenarioError": "sim.scenario",
-    "load_result": "sim.results",
-    "Result": "sim.results",
+    "load_result": "sim.io",
+    "Result": "sim.io",
 }
 
 

@@ -101,7 +101,7 @@ class _Group(click.Group):
         except MemoryError:
             _fail("out of memory; lower --draws or --chunk-size, or use fewer --workers")
         except OSError as exc:
-            from sim.results import _explain
+            from sim.io.results import _explain
 
             name = getattr(exc, "filename", None)
             _fail(f"{name}: {_explain(exc)}" if name else _explain(exc))
@@ -172,7 +172,7 @@ def schema() -> None:
 def run(file, draws, seed, sampler, sets, out, no_plots, fmt, workers, chunk_size, quiet) -> None:
     """Run scenario FILE and write results/<name>/."""
     from sim.montecarlo import run as run_mc
-    from sim.results import ResultWriter
+    from sim.io import ResultWriter
     from sim.scenario import load_scenario
 
     scn = load_scenario(file, overrides=list(sets) or None)
@@ -197,7 +197,7 @@ def run(file, draws, seed, sampler, sets, out, no_plots, fmt, workers, chunk_siz
 @click.argument("folder", type=click.Path(path_type=Path))
 def show(folder: Path) -> None:
     """Print the headline table of a saved result FOLDER."""
-    from sim.results import load_result
+    from sim.io import load_result
 
     _print_headline(load_result(folder, draws=False))
 
@@ -210,8 +210,8 @@ def show(folder: Path) -> None:
 def compare(folders: tuple[Path, ...], out: Path, csv_out: Path | None) -> None:
     """Compare saved result FOLDERS: overlay their survival curves, print their headline figures side by side."""
     from sim import plots
-    from sim.compare import compare as compare_table
-    from sim.compare import load, run_labels
+    from sim.analysis.comparison import compare as compare_table
+    from sim.analysis.comparison import load, run_labels
 
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in plots.FORMATS:
@@ -252,8 +252,8 @@ def sweep(file, varies, draws, seed, sampler, sets, out, fmt, no_plots, workers,
         --vary regions.independence.value.russia=0.5,4 --draws 2000
     """
     from sim.scenario import ScenarioError, load_scenario
-    from sim.sweep import MAX_KEYS, USAGE, parse_vary, write_sweep
-    from sim.sweep import sweep as run_sweep
+    from sim.analysis.sweeps import MAX_KEYS, USAGE, parse_vary, write_sweep
+    from sim.analysis.sweeps import sweep as run_sweep
 
     if not varies:
         _fail(f"give --vary {USAGE}")
@@ -289,7 +289,7 @@ def _print_compare(table) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from sim.compare import HEADLINE_ROWS
+    from sim.analysis.comparison import HEADLINE_ROWS
 
     out = Table(title="headline figures (95% CI)")
     out.add_column("")

@@ -8,6 +8,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 FREEZE = ROOT / "scenarios" / "freeze_lines.yaml"
+DATA = ROOT / "tests" / "data"
 
 
 def one_region(

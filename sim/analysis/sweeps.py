@@ -1,0 +1,324 @@
+"""Sweeps: run one scenario over a grid of one or two assumptions.
+
+::
+
+    table = sim.sweep("scenarios/freeze_lines.yaml",
+                      vary={"actors.russia.rebuild_rate": "0.03:0.10:4",
+                            "events.support_fades.hazard": [0.0, 0.02, 0.05]},
+                      draws=2000)
+
+Each varied key path is applied as an override (like ``--set``) on top of the scenario
+and of any ``overrides``; a value may be a number, a word, or a distribution shorthand.
+Every grid point runs with the same seed and number of draws: **common random numbers**,
+so the other assumptions take the same sampled values at every grid point and the
+differences between points are not Monte Carlo noise (curves come out smooth). Keep in
+mind that fixing a varied assumption removes it from the sampled ones.
+
+The table has one row per grid point (the first key varies slowest): the varied values,
+then the headline figures with their 95% intervals (:func:`sim.analysis.headline_figures`).
+:func:`write_sweep` writes ``sweep.csv``, ``sweep.json`` and ``sweep.png`` (lines with
+bands for one key, a heatmap of P(holds 5 years) for two) atomically.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+import math
+import os
+import re
+import shutil
+import sys
+import uuid
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.comparison import headline_figures
+from sim.montecarlo import run
+from sim.io import ResultError
+from sim.scenario import (
+    Problem,
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    parse_scenario_text,
+    parse_set_option,
+)
+
+__all__ = ["sweep", "parse_vary", "grid_values", "write_sweep", "MAX_POINTS", "MAX_KEYS"]
+
+MAX_KEYS = 2
+#: A larger grid is refused (a typo such as 0:1:1000 would otherwise run for hours).
+MAX_POINTS = 2500
+_RANGE = re.compile(r"^\s*([^:]+):([^:]+):([^:]+)\s*$")
+USAGE = "KEY=START:STOP:NUM (e.g. actors.russia.rebuild_rate=0.03:0.1:5) or KEY=v1,v2,v3"
+
+
+def _problem(key: str, message: str, value: Any = None) -> ScenarioError:
+    return ScenarioError([Problem("--vary", None, key, message, value, value is not None)])
+
+
+def parse_vary(text: str) -> tuple[str, list[Any]]:
+    """Parse one ``--vary`` option into (key path, values).
+
+    ``KEY=START:STOP:NUM`` gives ``NUM`` evenly spaced numbers from START to STOP
+    (integers when START and STOP are integers and the steps are whole);
+    ``KEY=v1,v2,v3`` gives the listed values, each read like a ``--set`` value (commas
+    inside a distribution's brackets do not split). Raises :class:`ScenarioError` with a
+    message naming the problem.
+    """
+    if "=" not in text:
+        raise _problem("", f"expected {USAGE}", text)
+    key, spec = text.split("=", 1)
+    key = key.strip()
+    if not key or any(not part for part in key.split(".")):
+        raise _problem(key, "the key must be a dotted key path such as war.first_strike", text)
+    return key, grid_values(key, spec)
+
+
+def grid_values(key: str, spec: str | Sequence[Any] | np.ndarray) -> list[Any]:
+    """The values of one varied key: a ``START:STOP:NUM`` or ``v1,v2`` string, or a list."""
+    if isinstance(spec, np.ndarray):
+        spec = spec.tolist()
+    if isinstance(spec, (list, tuple)):
+        values = [v.item() if isinstance(v, np.generic) else v for v in spec]
+        if not values:
+            raise _problem(key, "no values to vary over", list(spec))
+        return _distinct(key, values)
+    if not isinstance(spec, str):
+        raise _problem(key, f"expected a list of values or a string {USAGE.split('=', 1)[1]}", spec)
+    spec = spec.strip()
+    if not spec:
+        raise _problem(key, f"no values; expected {USAGE}", spec)
+    m = _RANGE.match(spec)
+    if m and "(" not in spec:
+        return _range(key, spec, *m.groups())
+    if ":" in spec and "(" not in spec and "," not in spec:
+        raise _problem(key, "a range is START:STOP:NUM, e.g. 0.03:0.1:5", spec)
+    items = _split_top_level(spec)
+    if any(not item.strip() for item in items):
+        raise _problem(key, "empty value in the list; write v1,v2,v3", spec)
+    values = [parse_set_option(f"{key}={item.strip()}")[1] for item in items]
+    return _distinct(key, values)
+
+
+def _range(key: str, spec: str, start: str, stop: str, num: str) -> list[Any]:
+    try:
+        n = int(num)
+    except ValueError:
+        raise _problem(key, "NUM in START:STOP:NUM must be a whole number of grid points", spec) from None
+    if n < 1:
+        raise _problem(key, "NUM in START:STOP:NUM must be at least 1", spec)
+    try:
+        a, b = float(start), float(stop)
+    except ValueError:
+        raise _problem(key, "START and STOP in START:STOP:NUM must be numbers", spec) from None
+    if not (math.isfinite(a) and math.isfinite(b)):
+        raise _problem(key, "START and STOP must be finite numbers", spec)
+    if n > 1 and a == b:
+        raise _problem(key, "START and STOP are equal; give a range or a single value", spec)
+    values = np.linspace(a, b, n)
+    if _is_int(start) and _is_int(stop) and np.allclose(values, np.round(values)):
+        return [int(round(v)) for v in values]
+    return [float(np.round(v, 12)) for v in values]
+
+
+def _is_int(text: str) -> bool:
+    return re.fullmatch(r"\s*[+-]?\d+\s*", text) is not None
+
+
+def _split_top_level(spec: str) -> list[str]:
+    """Split at commas outside (), [] and {}."""
+    out, depth, cur = [], 0, []
+    for ch in spec:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        if ch == "," and depth == 0:
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    out.append("".join(cur))
+    return out
+
+
+def _distinct(key: str, values: list[Any]) -> list[Any]:
+    seen = []
+    for v in values:
+        if any(type(v) is type(s) and v == s for s in seen):
+            raise _problem(key, "a value is listed twice", v)
+        seen.append(v)
+    return values
+
+
+def _as_items(overrides: Mapping[str, Any] | Sequence[str] | Sequence[tuple[str, Any]] | None) -> list[tuple]:
+    if not overrides:
+        return []
+    if isinstance(overrides, Mapping):
+        return list(overrides.items())
+    return [parse_set_option(o) if isinstance(o, str) else tuple(o) for o in overrides]
+
+
+def _as_vary(vary: Mapping[str, Any] | Sequence[str]) -> dict[str, list[Any]]:
+    """``{key: spec}`` or ``["KEY=SPEC", ...]`` -> ``{key: values}``."""
+    if isinstance(vary, str):
+        vary = [vary]
+    if isinstance(vary, Mapping):
+        pairs = [(k, grid_values(k, v)) for k, v in vary.items()]
+    else:
+        pairs = [parse_vary(v) for v in vary]
+    if not pairs:
+        raise _problem("", f"nothing to vary; give one or two {USAGE}")
+    if len(pairs) > MAX_KEYS:
+        raise _problem(", ".join(k for k, _ in pairs), f"vary one or two key paths (got {len(pairs)})")
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise _problem(keys[0], "the same key path is varied twice")
+    return dict(pairs)
+
+
+def _point_scenario(text: str, file: str, name: str, items: list[tuple[str, Any]], vary_keys: set[str]) -> Scenario:
+    try:
+        return parse_scenario_text(text, file, items, default_name=name)
+    except ScenarioError as exc:  # name --vary (not --set) for the varied keys
+        raise ScenarioError([
+            dataclasses.replace(p, file="--vary") if p.file == "--set" and p.path in vary_keys else p
+            for p in exc.problems
+        ]) from None
+
+
+def sweep(
+    scenario: Scenario | str | os.PathLike,
+    vary: Mapping[str, Any] | Sequence[str],
+    *,
+    draws: int | None = None,
+    seed: int | None = None,
+    sampler: str | None = None,
+    overrides: Mapping[str, Any] | Sequence[str] | None = None,
+    workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """Run ``scenario`` at every point of a grid over one or two key paths.
+
+    Parameters
+    ----------
+    scenario
+        A :class:`Scenario` (its ``--set`` overrides are kept) or a scenario file.
+    vary
+        ``{key path: values}``: a list of values, a ``"START:STOP:NUM"`` range or a
+        ``"v1,v2,v3"`` list; or ``["KEY=SPEC", ...]`` as given to ``--vary``.
+    draws, seed, sampler
+        As for :func:`sim.run`; the same at every grid point (common random numbers).
+        Default: the scenario's ``montecarlo`` section.
+    overrides
+        Further key path -> value overrides applied at every point (the varied keys win).
+    workers
+        Processes per run; results do not depend on it.
+    progress
+        Called with (grid points done, grid points total) after each point.
+
+    Returns
+    -------
+    DataFrame
+        One row per grid point: the varied key paths, then ``p_accepted``,
+        ``p_holds_<k>`` (each with ``_ci_low``/``_ci_high``) and
+        ``median_duration_years``. ``attrs`` holds ``scenario``, ``title``, ``vary``
+        (the key paths), ``draws``, ``seed``, ``sampler`` and ``overrides``.
+
+    Raises
+    ------
+    ScenarioError
+        For a malformed ``vary``, or a key path or value the scenario does not accept,
+        before anything runs.
+    """
+    grid = _as_vary(vary)
+    if isinstance(scenario, Scenario):
+        base = scenario
+        if not base.source_text:
+            raise ValueError("sweeps need a scenario loaded from text (sim.load_scenario); pass the path instead")
+    else:
+        base = load_scenario(scenario)
+    text, file, name = base.source_text, base.source_path or "<scenario>", base.name
+    fixed = [(k, v) for k, v in [*base.overrides, *_as_items(overrides)] if k not in grid]
+    keys = list(grid)
+    points = list(itertools.product(*grid.values()))
+    if len(points) > MAX_POINTS:
+        raise _problem(", ".join(keys), f"{len(points)} grid points; at most {MAX_POINTS}", len(points))
+    # check every grid point before running any
+    scenarios = [_point_scenario(text, file, name, [*fixed, *zip(keys, p, strict=True)], set(keys)) for p in points]
+    mc = scenarios[0].montecarlo
+    draws = int(mc.draws if draws is None else draws)
+    seed = int(mc.seed if seed is None else seed)
+    sampler = sampler or mc.sampler
+    rows = []
+    for i, (point, scn) in enumerate(zip(points, scenarios, strict=True)):
+        result = run(scn, draws=draws, seed=seed, sampler=sampler, workers=workers)
+        rows.append({**dict(zip(keys, point, strict=True)), **headline_figures(result.summary)})
+        if progress is not None:
+            progress(i + 1, len(points))
+    table = pd.DataFrame(rows)
+    for k in keys:
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in grid[k]):
+            table[k] = table[k].astype(object)
+    table.attrs.update(
+        scenario=name,
+        title=base.title,
+        scenario_file=base.source_path or None,
+        vary=keys,
+        draws=draws,
+        seed=seed,
+        sampler=sampler,
+        overrides=[[k, v] for k, v in fixed],
+    )
+    return table
+
+
+def write_sweep(
+    table: pd.DataFrame,
+    out: str | os.PathLike,
+    *,
+    plots: bool = True,
+    fmt: str = "png",
+    command: str | None = None,
+) -> Path:
+    """Write ``sweep.csv``, ``sweep.json`` (what was run) and ``sweep.<fmt>`` into ``out``.
+
+    Everything is written into a hidden temporary folder beside ``out`` and renamed into
+    place when complete, replacing an earlier sweep only then.
+    """
+    from sim.io.results import _check_replaceable, _clean_stale_temps, _explain, _swap_into_place
+
+    target = Path(out).absolute()
+    _check_replaceable(target)  # only an empty folder or an earlier result/sweep is replaced
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ResultError(f"{target.parent}: cannot create the folder ({_explain(exc)})") from None
+    _clean_stale_temps(target.parent, target.name)
+    tmp = target.parent / f".{target.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        tmp.mkdir()
+        table.to_csv(tmp / "sweep.csv", index=False)
+        if plots:
+            from sim import plots as plotting
+
+            plotting.save_sweep(table, tmp / f"sweep.{fmt}", fmt=fmt)
+        meta = {k: v for k, v in table.attrs.items()}
+        meta.update(rows=len(table), command=command if command is not None else " ".join(sys.argv))
+        with open(tmp / "sweep.json", "w", encoding="utf-8") as fh:  # written last: marks it complete
+            json.dump(meta, fh, indent=2, default=str)
+            fh.write("\n")
+        _swap_into_place(tmp, target)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise ResultError(f"{target}: cannot write the sweep ({_explain(exc)}); nothing was replaced") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target

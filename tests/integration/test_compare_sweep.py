@@ -1,0 +1,338 @@
+"""`sim compare`, `sim sweep` and `sim show`: library functions and commands."""
+
+from __future__ import annotations
+
+import json
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import sim
+from sim import plots
+from sim.cli import main
+from sim.analysis.comparison import compare, headline_figures, run_labels
+from sim.scenario import ScenarioError
+from sim.analysis.sweeps import grid_values, parse_vary, sweep
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from tests.helpers import FREEZE  # noqa: E402
+
+FIVE_YEARS = "horizon=20"  # quarters: the 1, 2 and 5-year figures, and quick runs
+HEADLINE = [
+    "p_accepted", "p_accepted_ci_low", "p_accepted_ci_high",
+    "p_holds_1y", "p_holds_1y_ci_low", "p_holds_1y_ci_high",
+    "p_holds_2y", "p_holds_2y_ci_low", "p_holds_2y_ci_high",
+    "p_holds_5y", "p_holds_5y_ci_low", "p_holds_5y_ci_high",
+    "median_duration_years",
+]
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Two saved runs: the scenario and a variant (through --set)."""
+    root = tmp_path_factory.mktemp("runs")
+    base, variant = root / "as_written", root / "limited_aims"
+    for out, extra in ((base, []), (variant, ["--set", "regions.independence.value.russia=0.5"])):
+        res = invoke("run", FREEZE, "--draws", 150, "--seed", 7, "--set", FIVE_YEARS, *extra, "--out", out,
+                     "--no-plots", "-q")
+        assert res.exit_code == 0, res.output
+    return base, variant
+
+
+# --- compare ------------------------------------------------------------------------------
+
+
+def test_compare_table(runs):
+    table = compare(list(runs))
+    assert list(table.index) == ["as_written", "limited_aims"]
+    assert list(table.columns) == ["title", "draws", "seed", *HEADLINE]
+    assert (table["draws"] == 150).all() and (table["seed"] == 7).all()
+    for name, folder in zip(table.index, runs, strict=False):
+        summary = json.loads((folder / "summary.json").read_text())
+        assert table.loc[name, "p_holds_5y"] == summary["p_holds"]["5y"]["estimate"]
+        assert table.loc[name, "p_accepted_ci_low"] == summary["p_accepted"]["ci_low"]
+    # the variant differs (its occupier values Ukraine's independence at 0.5 in every draw)
+    assert table.loc["as_written", "p_accepted"] != table.loc["limited_aims", "p_accepted"]
+
+
+def test_compare_takes_results_and_folders(runs):
+    r = sim.load_result(runs[0], draws=False)
+    table = sim.compare([r, runs[1]], labels=["a", "b"])
+    assert list(table.index) == ["a", "b"]
+    assert table.loc["a", "p_holds_5y"] == r.summary["p_holds"]["5y"]["estimate"]
+    with pytest.raises(ValueError, match="labels"):
+        compare([r], labels=["a", "b"])
+
+
+def test_run_labels_are_unique():
+    r1 = sim.run(FREEZE, draws=20, overrides={"horizon": 8})
+    r2 = sim.run(FREEZE, draws=20, overrides={"horizon": 8, "war.first_strike": 0.1})
+    labels = run_labels([r1, r2, r1])
+    assert len(set(labels)) == 3
+    assert "war.first_strike=0.1" in labels[1]
+
+
+def test_compare_refuses_an_incomplete_folder(runs, tmp_path):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for name in ("summary.json", "survival.csv"):
+        (broken / name).write_bytes((runs[0] / name).read_bytes())  # a result without manifest.json
+    with pytest.raises(sim.io.ResultError, match="no manifest.json"):
+        compare([runs[0], broken])
+    res = invoke("compare", runs[0], broken, "--out", tmp_path / "c.png")
+    assert res.exit_code == 1
+    assert "broken: not a complete result (no manifest.json" in res.output
+    assert "Traceback" not in res.output
+    assert not (tmp_path / "c.png").exists()
+
+
+def test_compare_refuses_a_missing_folder(runs, tmp_path):
+    res = invoke("compare", runs[0], tmp_path / "nowhere", "--out", tmp_path / "c.png")
+    assert res.exit_code == 1 and "not a folder" in res.output
+
+
+def test_compare_cli(runs, tmp_path):
+    out, csv = tmp_path / "cmp" / "compare.svg", tmp_path / "cmp.csv"
+    (tmp_path / "cmp").mkdir()
+    res = invoke("compare", *runs, "--out", out, "--csv", csv)
+    assert res.exit_code == 0, res.output
+    for text in ("as_written", "limited_aims", "accepted", "holds 5y", "draws", f"wrote {out}"):
+        assert text in res.output
+    assert "holds 10y" not in res.output  # beyond a five-year horizon
+    assert out.read_text().lstrip().startswith("<?xml")
+    table = pd.read_csv(csv, index_col="run")
+    assert list(table.index) == ["as_written", "limited_aims"] and "p_holds_5y_ci_high" in table
+    assert sorted(p.name for p in out.parent.iterdir()) == ["compare.svg"]  # written atomically
+
+
+def test_compare_cli_default_out_and_bad_suffix(runs, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    res = invoke("compare", *runs)
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "compare.png").is_file()
+    res = invoke("compare", *runs, "--out", "table.txt")
+    assert res.exit_code == 1 and ".png, .svg or .pdf" in res.output
+
+
+def test_compare_figure(runs):
+    ax = plots.plot_compare(list(runs))
+    assert ax.get_xlabel() == "years since the ceasefire began"
+    assert "probability" in ax.get_ylabel()
+    title = sim.load_result(runs[0], draws=False).title
+    assert title in ax.get_title()
+    assert len(ax.lines) == 2 and len(ax.collections) == 2  # a curve and a band per run
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert [t.split(":")[0] for t in legend] == ["as_written", "limited_aims"]
+    assert all("at 5 years" in t for t in legend)
+
+
+# --- show ---------------------------------------------------------------------------------
+
+
+def test_show_prints_the_headline(runs):
+    res = invoke("show", runs[1])
+    assert res.exit_code == 0, res.output
+    summary = json.loads((runs[1] / "summary.json").read_text())
+    for text in ("accepted", "holds 1y", "holds 2y", "holds 5y", "150 draws", "seed 7", "95% CI"):
+        assert text in res.output
+    assert f"{summary['p_holds']['5y']['estimate']:.1%}" in res.output
+    assert "holds 10y" not in res.output
+
+
+def test_show_refuses_an_incomplete_folder(tmp_path):
+    (tmp_path / "half").mkdir()
+    res = invoke("show", tmp_path / "half")
+    assert res.exit_code == 1 and "not a complete result" in res.output
+
+
+# --- sweep: parsing -----------------------------------------------------------------------
+
+
+def test_parse_vary_forms():
+    assert parse_vary("actors.russia.rebuild_rate=0.03:0.1:3") == ("actors.russia.rebuild_rate", [0.03, 0.065, 0.1])
+    assert parse_vary("horizon=8:16:3") == ("horizon", [8, 12, 16])  # whole steps stay integers
+    assert parse_vary("horizon=8:15:3") == ("horizon", [8.0, 11.5, 15.0])
+    assert parse_vary("war.first_strike=0.1") == ("war.first_strike", [0.1])
+    key, values = parse_vary("war.first_strike=0, uniform(0.1, 0.2), 0.3")
+    assert values == [0, "uniform(0.1, 0.2)", 0.3]
+    assert parse_vary("solver.selection=peaceful,risk_dominant")[1] == ["peaceful", "risk_dominant"]
+    assert parse_vary("x=-0.2:-0.1:2")[1] == [-0.2, -0.1]
+    assert grid_values("x", np.array([1.0, 2.0])) == [1.0, 2.0]
+
+
+@pytest.mark.parametrize("text,message", [
+    ("actors.russia.rebuild_rate", "expected KEY=START:STOP:NUM"),
+    ("actors.russia.rebuild_rate=0.03:0.1", "START:STOP:NUM"),
+    ("actors.russia.rebuild_rate=0.03:0.1:0", "at least 1"),
+    ("actors.russia.rebuild_rate=0.03:0.1:2.5", "whole number"),
+    ("actors.russia.rebuild_rate=a:0.1:3", "must be numbers"),
+    ("actors.russia.rebuild_rate=0.1:0.1:3", "equal"),
+    ("actors.russia.rebuild_rate=0.1,,0.2", "empty value"),
+    ("actors.russia.rebuild_rate=0.1,0.1", "listed twice"),
+    ("actors..rebuild_rate=0.1", "dotted key path"),
+    ("=0.1", "dotted key path"),
+])
+def test_parse_vary_refuses(text, message):
+    with pytest.raises(ScenarioError, match=message) as info:
+        parse_vary(text)
+    assert all(p.file == "--vary" for p in info.value.problems)
+
+
+# --- sweep: library -----------------------------------------------------------------------
+
+
+def test_sweep_one_key_uses_common_random_numbers():
+    key = "actors.russia.rebuild_rate"
+    table = sim.sweep(FREEZE, vary={key: "0.03:0.1:3"}, draws=80, seed=3, overrides=[FIVE_YEARS])
+    assert list(table.columns) == [key, *HEADLINE]
+    assert len(table) == 3
+    assert table[key].tolist() == [0.03, 0.065, 0.1]
+    assert table.attrs["vary"] == [key] and table.attrs["draws"] == 80 and table.attrs["seed"] == 3
+    assert table.attrs["title"] == sim.load_scenario(FREEZE).title
+    # every grid point is exactly the run with that override and the same seed
+    direct = sim.run(FREEZE, draws=80, seed=3, overrides={"horizon": 20, key: 0.065})
+    assert table.iloc[1][HEADLINE[:-1]].tolist() == pd.Series(headline_figures(direct.summary))[HEADLINE[:-1]].tolist()
+
+
+def test_sweep_two_keys_first_varies_slowest():
+    scn = sim.load_scenario(FREEZE, overrides=[FIVE_YEARS])  # a scenario's own --set is kept
+    table = sweep(
+        scn,
+        vary={"events.support_fades.hazard": [0.0, 0.05], "regions.independence.value.russia": "0.5,4"},
+        draws=40,
+        seed=1,
+    )
+    assert len(table) == 4
+    assert table["events.support_fades.hazard"].tolist() == [0.0, 0.0, 0.05, 0.05]
+    assert table["regions.independence.value.russia"].tolist() == [0.5, 4, 0.5, 4]
+    assert "p_holds_10y" not in table  # the five-year horizon of the --set
+    assert table.attrs["overrides"] == [["horizon", 20]]
+
+
+def test_sweep_refuses_bad_keys_and_values_before_running(monkeypatch):
+    calls = []
+    monkeypatch.setattr("sim.analysis.sweeps.run", lambda *a, **k: calls.append(1))
+    with pytest.raises(ScenarioError, match="rebuild_rate") as info:
+        sweep(FREEZE, vary={"actors.russia.rebuild_rate": [0.05, 1.5]}, draws=10)
+    assert info.value.problems[0].file == "--vary"
+    with pytest.raises(ScenarioError, match="unknown key"):
+        sweep(FREEZE, vary={"actors.russia.rebuildrate": [0.05]}, draws=10)
+    with pytest.raises(ScenarioError, match="one or two"):
+        sweep(FREEZE, vary={"war.first_strike": "0.1", "war.decisiveness": "1", "horizon": "8"}, draws=10)
+    with pytest.raises(ScenarioError, match="at most"):
+        sweep(FREEZE, vary={"war.first_strike": "0:0.3:100", "war.decisiveness": "1:3:100"}, draws=10)
+    assert calls == []
+
+
+def test_sim_sweep_is_callable_even_after_importing_the_module():
+    import importlib
+
+    importlib.import_module("sim.analysis.sweeps")
+    importlib.import_module("sim.analysis.comparison")
+    assert callable(sim.sweep) and callable(sim.compare)
+
+
+def test_sweep_figures():
+    one = sim.sweep(FREEZE, vary={"war.first_strike": "0.05:0.3:3"}, draws=40, overrides={"horizon": 20})
+    ax = plots.plot_sweep(one)
+    assert ax.get_xlabel() == "war first_strike   [war.first_strike]"
+    assert one.attrs["title"] in ax.get_title()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["accepted", "holds 1y", "holds 2y", "holds 5y"]
+    assert len(ax.lines) == 4 and len(ax.collections) == 4  # a line and a band each
+
+    two = sim.sweep(FREEZE, vary={"war.first_strike": "0.05,0.3", "war.decisiveness": "1:3:3"}, draws=40,
+                    overrides={"horizon": 20})
+    ax = plots.plot_sweep(two)
+    assert len(ax.images) == 1
+    assert ax.images[0].get_array().shape == (3, 2)
+    assert ax.get_xlabel().startswith("war first_strike") and ax.get_ylabel().startswith("war decisiveness")
+    assert "P(holds 5 years)" in ax.get_title()
+    assert len(ax.texts) == 6  # every cell annotated
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0.05", "0.3"]
+
+
+# --- sweep: command -----------------------------------------------------------------------
+
+
+def test_sweep_cli(tmp_path):
+    out = tmp_path / "sw"
+    res = invoke("sweep", FREEZE, "--vary", "actors.russia.rebuild_rate=0.03:0.1:2", "--vary",
+                 "events.support_fades.hazard=0,0.05", "--draws", 40, "--seed", 2, "--set", FIVE_YEARS, "--out", out)
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in out.iterdir()) == ["sweep.csv", "sweep.json", "sweep.png"]
+    assert [p.name for p in tmp_path.iterdir()] == ["sw"]  # no temporary folder left
+    table = pd.read_csv(out / "sweep.csv")
+    assert list(table.columns) == ["actors.russia.rebuild_rate", "events.support_fades.hazard", *HEADLINE]
+    assert len(table) == 4
+    meta = json.loads((out / "sweep.json").read_text())
+    assert meta["draws"] == 40 and meta["seed"] == 2 and meta["rows"] == 4
+    assert meta["vary"] == ["actors.russia.rebuild_rate", "events.support_fades.hazard"]
+    assert "holds 5y" in res.output and f"wrote {out}" in res.output
+    # the API gives the same table
+    api = sim.sweep(FREEZE, vary={"actors.russia.rebuild_rate": "0.03:0.1:2", "events.support_fades.hazard": "0,0.05"},
+                    draws=40, seed=2, overrides={"horizon": 20})
+    pd.testing.assert_frame_equal(table, api, check_dtype=False, rtol=1e-12)
+
+
+def test_sweep_cli_replaces_an_earlier_sweep(tmp_path):
+    out = tmp_path / "sw"
+    for n in (2, 3):
+        res = invoke("sweep", FREEZE, "--vary", f"war.first_strike=0.1:0.2:{n}", "--draws", 20, "--set", "horizon=8",
+                     "--out", out, "-q", "--no-plots", "--format", "svg")
+        assert res.exit_code == 0, res.output
+        assert res.output == ""
+    assert len(pd.read_csv(out / "sweep.csv")) == 3
+    assert not (out / "sweep.png").exists()
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--vary", "actors.russia.rebuild_rate=0.03:0.1"], "a range is START:STOP:NUM"),
+    (["--vary", "actors.russia.rebuild_rate"], "--vary takes KEY=START:STOP:NUM"),
+    (["--vary", "actors.russia.rebuildrate=0.03,0.1"], "unknown key"),
+    (["--vary", "actors.russia.rebuild_rate=-1,0.5"], "must be in [0, 1]"),
+    (["--vary", "a=1,2", "--vary", "b=1,2", "--vary", "c=1,2"], "one or two key paths"),
+    ([], "give --vary"),
+])
+def test_sweep_cli_errors(tmp_path, args, message):
+    out = tmp_path / "sw"
+    res = invoke("sweep", FREEZE, *args, "--draws", 10, "--out", out)
+    assert res.exit_code == 1, res.output
+    assert message in res.output
+    assert "Traceback" not in res.output
+    assert not out.exists()
+
+
+def test_sweep_never_replaces_a_folder_of_other_files(tmp_path):
+    """`--out` pointing at a folder of the user's own files is refused, not wiped."""
+    import pandas as pd
+
+    from sim.errors import ResultError
+    from sim.analysis.sweeps import write_sweep
+
+    mine = tmp_path / "documents"
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("precious")
+    table = pd.DataFrame({"x": [1.0], "p_accepted": [0.5]})
+    with pytest.raises(ResultError, match="not a sim result"):
+        write_sweep(table, mine, plots=False)
+    assert (mine / "thesis.tex").read_text() == "precious"
+    # an earlier sweep is replaced
+    out = write_sweep(table, tmp_path / "sweep", plots=False)
+    again = write_sweep(table.assign(x=[2.0]), out, plots=False)
+    assert pd.read_csv(again / "sweep.csv")["x"].tolist() == [2.0]

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SCENARIO ?= scenarios/freeze_lines.yaml
 
-.PHONY: run test install install-test clean bench
+.PHONY: run test test-fast lint install install-test clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,20 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(BIN)/sim run $(SCENARIO)
 
-test: install-test
+# lint: ruff (style, imports, docstrings), the import-layer contracts, mypy on games/ and model/
+lint: install-test
+	$(BIN)/ruff check sim tests benchmarks scenarios
+	$(BIN)/ruff format --check sim tests benchmarks scenarios
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+# the whole suite: lint, then unit, integration and system tests
+test: lint
 	$(BIN)/python -m pytest -q
+
+# the unit tier only (under a minute)
+test-fast: install-test
+	$(BIN)/python -m pytest -q tests/unit
 
 bench: install-test
 	$(BIN)/python benchmarks/solver.py

@@ -35,14 +35,20 @@ def fingerprints(draws: int | None, only: list[str]) -> dict[str, dict[str, str]
             if draws:
                 cmd += ["--draws", str(draws)]
             subprocess.run(cmd, check=True)
-            out[path.stem] = {f: hashlib.sha256((folder / f).read_bytes()).hexdigest() for f in FILES}
-            print(path.stem, " ".join(f"{f}={h[:12]}" for f, h in out[path.stem].items()), flush=True)
+            out[path.stem] = {
+                f: hashlib.sha256((folder / f).read_bytes()).hexdigest() for f in FILES
+            }
+            print(
+                path.stem, " ".join(f"{f}={h[:12]}" for f, h in out[path.stem].items()), flush=True
+            )
     return out
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--draws", type=int, default=None, help="draws per scenario (default: each file's own)")
+    ap.add_argument(
+        "--draws", type=int, default=None, help="draws per scenario (default: each file's own)"
+    )
     ap.add_argument("--only", nargs="*", default=[], help="scenario names (default: all)")
     group = ap.add_mutually_exclusive_group()
     group.add_argument("--write", type=Path, help="store the fingerprints in this JSON file")
@@ -55,8 +61,12 @@ def main() -> int:
     if args.write:
         args.write.write_text(json.dumps({"draws": draws, "scenarios": got}, indent=1) + "\n")
     if stored:
-        bad = [f"{name}/{f}" for name, files in stored["scenarios"].items() for f, h in files.items()
-               if got.get(name, {}).get(f) != h]
+        bad = [
+            f"{name}/{f}"
+            for name, files in stored["scenarios"].items()
+            for f, h in files.items()
+            if got.get(name, {}).get(f) != h
+        ]
         print("identical" if not bad else "DIFFERENT: " + ", ".join(bad))
         return 1 if bad else 0
     return 0

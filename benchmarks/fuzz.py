@@ -29,7 +29,6 @@ sys.path.insert(0, str(ROOT))
 
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import seed as hypothesis_seed  # noqa: E402
-
 from tests.test_reliability import exercise, fuzz_cases  # noqa: E402
 
 BATCH = 250
@@ -41,8 +40,12 @@ def replay(path: Path, timeout: float) -> int:
     with tempfile.TemporaryDirectory(prefix="sim-fuzz-") as tmp:
         for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
             saved = json.loads(line)
-            case = {"text": saved["text_latin1"].encode("latin-1"), "sets": saved["sets"], "ops": saved["ops"],
-                    "paths": saved.get("paths", [])}
+            case = {
+                "text": saved["text_latin1"].encode("latin-1"),
+                "sets": saved["sets"],
+                "ops": saved["ops"],
+                "paths": saved.get("paths", []),
+            }
             work = Path(tmp) / f"r{i}"
             work.mkdir()
             outcome, detail = exercise(case, work, timeout=timeout)
@@ -52,13 +55,30 @@ def replay(path: Path, timeout: float) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--cases", type=int, default=20_000, help="stop after this many cases (default 20000)")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--cases", type=int, default=20_000, help="stop after this many cases (default 20000)"
+    )
     ap.add_argument("--minutes", type=float, default=None, help="stop after this many minutes")
-    ap.add_argument("--seed", type=int, default=0, help="first hypothesis seed (one seed per batch of cases)")
-    ap.add_argument("--timeout", type=float, default=30.0, help="seconds one case may take before it counts as a hang")
-    ap.add_argument("--failures", default="benchmarks/out/fuzz_failures.jsonl", help="where failing cases go")
-    ap.add_argument("--replay", metavar="FILE", help="re-run the failing cases saved in FILE and report each outcome")
+    ap.add_argument(
+        "--seed", type=int, default=0, help="first hypothesis seed (one seed per batch of cases)"
+    )
+    ap.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        help="seconds one case may take before it counts as a hang",
+    )
+    ap.add_argument(
+        "--failures", default="benchmarks/out/fuzz_failures.jsonl", help="where failing cases go"
+    )
+    ap.add_argument(
+        "--replay",
+        metavar="FILE",
+        help="re-run the failing cases saved in FILE and report each outcome",
+    )
     args = ap.parse_args(argv)
     if args.replay:
         return replay(Path(args.replay), args.timeout)
@@ -74,14 +94,25 @@ def main(argv: list[str] | None = None) -> int:
     state = {"tried": 0}
 
     def done() -> bool:
-        return state["tried"] >= args.cases or (deadline is not None and time.monotonic() >= deadline)
+        return state["tried"] >= args.cases or (
+            deadline is not None and time.monotonic() >= deadline
+        )
 
-    with open(failures_path, "w", encoding="utf-8") as fails, tempfile.TemporaryDirectory(prefix="sim-fuzz-") as tmp:
+    with (
+        open(failures_path, "w", encoding="utf-8") as fails,
+        tempfile.TemporaryDirectory(prefix="sim-fuzz-") as tmp,
+    ):
         batch = 0
         while not done():
+
             @hypothesis_seed(args.seed + batch)
-            @settings(max_examples=BATCH, deadline=None, database=None, phases=[Phase.generate],
-                      suppress_health_check=list(HealthCheck))
+            @settings(
+                max_examples=BATCH,
+                deadline=None,
+                database=None,
+                phases=[Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            )
             @given(case=fuzz_cases())
             def one(case):
                 nonlocal n_fail
@@ -98,16 +129,29 @@ def main(argv: list[str] | None = None) -> int:
                     details[detail[:120]] += 1
                 if outcome.startswith("FAIL"):
                     n_fail += 1
-                    fails.write(json.dumps({"outcome": outcome, "detail": detail, "ops": case["ops"],
-                                            "sets": case["sets"], "paths": case["paths"],
-                                            "text_latin1": case["text"].decode("latin-1")}) + "\n")
+                    fails.write(
+                        json.dumps(
+                            {
+                                "outcome": outcome,
+                                "detail": detail,
+                                "ops": case["ops"],
+                                "sets": case["sets"],
+                                "paths": case["paths"],
+                                "text_latin1": case["text"].decode("latin-1"),
+                            }
+                        )
+                        + "\n"
+                    )
                     fails.flush()
                 import shutil
 
                 shutil.rmtree(work, ignore_errors=True)
                 if state["tried"] % 500 == 0:
                     rate = state["tried"] / (time.monotonic() - t0)
-                    print(f"  {state['tried']:,} cases, {n_fail} failures, {rate:.1f} cases/s", flush=True)
+                    print(
+                        f"  {state['tried']:,} cases, {n_fail} failures, {rate:.1f} cases/s",
+                        flush=True,
+                    )
 
             try:
                 one()
@@ -117,7 +161,9 @@ def main(argv: list[str] | None = None) -> int:
 
     wall = time.monotonic() - t0
     tried = state["tried"]
-    print(f"\ncases tried: {tried:,} in {wall / 60:.1f} min ({tried / wall:.1f} cases/s, each through validate and run)")
+    print(
+        f"\ncases tried: {tried:,} in {wall / 60:.1f} min ({tried / wall:.1f} cases/s, each through validate and run)"
+    )
     print("outcomes:")
     for k, v in counts.most_common():
         print(f"  {k:40s} {v:7,d}  ({v / tried:.1%})")

@@ -47,9 +47,23 @@ def run_cli(args: list[str]) -> tuple[float, float]:
 
 
 def wall_20k(draws: int, workers: int, out: Path) -> None:
-    wall, rss = run_cli(["run", str(SCENARIO), "--draws", str(draws), "--workers", str(workers), "--out", str(out), "-q"])
+    wall, rss = run_cli(
+        [
+            "run",
+            str(SCENARIO),
+            "--draws",
+            str(draws),
+            "--workers",
+            str(workers),
+            "--out",
+            str(out),
+            "-q",
+        ]
+    )
     pngs = sorted(p.name for p in out.glob("*.png"))
-    print(f"{draws:>9,} draws, plots ({', '.join(pngs)}), --workers {workers}: {wall:6.2f} s wall   (target <= 10 s)")
+    print(
+        f"{draws:>9,} draws, plots ({', '.join(pngs)}), --workers {workers}: {wall:6.2f} s wall   (target <= 10 s)"
+    )
 
 
 def against_nashpy(draws: int, nashpy_draws: int) -> None:
@@ -74,12 +88,18 @@ def against_nashpy(draws: int, nashpy_draws: int) -> None:
 
 
 def memory(draws: int, out: Path) -> None:
-    wall, rss = run_cli(["run", str(SCENARIO), "--draws", str(draws), "--no-plots", "--out", str(out), "-q"])
-    print(f"{draws:>9,} draws, no plots: {wall:6.1f} s wall, peak RSS {rss:,.0f} MiB   (target < 2048 MiB)")
+    wall, rss = run_cli(
+        ["run", str(SCENARIO), "--draws", str(draws), "--no-plots", "--out", str(out), "-q"]
+    )
+    print(
+        f"{draws:>9,} draws, no plots: {wall:6.1f} s wall, peak RSS {rss:,.0f} MiB   (target < 2048 MiB)"
+    )
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--quick", action="store_true", help="small sizes (smoke test)")
     ap.add_argument("--skip-memory", action="store_true")
     args = ap.parse_args()

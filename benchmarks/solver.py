@@ -43,10 +43,18 @@ def _best_time(fn: Callable[[], object], repeat: int) -> float:
 def main(argv: list[str] | None = None) -> list[dict]:
     """Run the benchmark, print the table and return its rows."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--games", type=int, default=200_000,
-                        help="2x2 games for the batched solver (3x3: half, 4x4: a fifth)")
-    parser.add_argument("--nashpy-games", type=int, default=300,
-                        help="2x2 games for nashpy (3x3: a third, 4x4: a tenth)")
+    parser.add_argument(
+        "--games",
+        type=int,
+        default=200_000,
+        help="2x2 games for the batched solver (3x3: half, 4x4: a fifth)",
+    )
+    parser.add_argument(
+        "--nashpy-games",
+        type=int,
+        default=300,
+        help="2x2 games for nashpy (3x3: a third, 4x4: a tenth)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="small sizes, one repeat")
@@ -65,8 +73,15 @@ def main(argv: list[str] | None = None) -> list[dict]:
 
     def add(method: str, k: int, n: int, seconds: float) -> None:
         per = seconds / n
-        rows.append({"method": method, "k": k, "games": n, "s_per_game": per,
-                     "speedup": baseline[k] / per if k in baseline else float("nan")})
+        rows.append(
+            {
+                "method": method,
+                "k": k,
+                "games": n,
+                "s_per_game": per,
+                "speedup": baseline[k] / per if k in baseline else float("nan"),
+            }
+        )
 
     for k, n_ours, n_nash in [
         (2, args.games, args.nashpy_games),
@@ -86,20 +101,31 @@ def main(argv: list[str] | None = None) -> list[dict]:
         baseline[k] = t / n_nash
         add("nashpy support_enumeration", k, n_nash, t)
         solve_batch(A[:100], B[:100])  # warm-up
-        add("solve_batch", k, n_ours, _best_time(lambda A=A, B=B: solve_batch(A, B),
-                                                  args.repeat))
+        add("solve_batch", k, n_ours, _best_time(lambda A=A, B=B: solve_batch(A, B), args.repeat))
         if k == 2:
             for rule in RULES:
-                add(f"select_2x2 {rule}", k, n_ours,
-                    _best_time(lambda A=A, B=B, r=rule: select_2x2(A, B, r), args.repeat))
+                add(
+                    f"select_2x2 {rule}",
+                    k,
+                    n_ours,
+                    _best_time(lambda A=A, B=B, r=rule: select_2x2(A, B, r), args.repeat),
+                )
             n_ref = max(1, n_nash // 3)
-            add("select_2x2_nashpy risk_dominant", k, n_ref, _best_time(
-                lambda A=A, B=B, n=n_ref: select_2x2_nashpy(A[:n], B[:n], "risk_dominant"), 1))
+            add(
+                "select_2x2_nashpy risk_dominant",
+                k,
+                n_ref,
+                _best_time(
+                    lambda A=A, B=B, n=n_ref: select_2x2_nashpy(A[:n], B[:n], "risk_dominant"), 1
+                ),
+            )
 
     print(f"{'method':34s} {'k':>2s} {'games':>9s} {'s/game':>11s} {'speed-up vs nashpy':>19s}")
     for r in rows:
-        print(f"{r['method']:34s} {r['k']:2d} {r['games']:9d} {r['s_per_game']:11.3e} "
-              f"{r['speedup']:18.4g}x")
+        print(
+            f"{r['method']:34s} {r['k']:2d} {r['games']:9d} {r['s_per_game']:11.3e} "
+            f"{r['speedup']:18.4g}x"
+        )
     return rows
 
 

@@ -75,8 +75,11 @@ class Claim:
 CLAIMS = (
     Claim(
         "Maximalist war aims: the Kremlin wants Ukraine itself, not land",
-        ("regions.independence.value.russia", "regions.free_ukraine.value.russia",
-         "war.outcomes.russia.independence.russia"),
+        (
+            "regions.independence.value.russia",
+            "regions.free_ukraine.value.russia",
+            "war.outcomes.russia.independence.russia",
+        ),
         ("regions.independence.value.russia=4.0",),
         ("regions.independence.value.russia=0.5",),
     ),
@@ -100,15 +103,27 @@ CLAIMS = (
     ),
     Claim(
         "The nuclear plant and the Donbas industry strengthen their holder",
-        ("regions.nuclear_plant.effects.ceiling", "regions.donbas_2014.effects.ceiling",
-         "regions.donbas_2014.effects.growth", "regions.donbas_2022.effects.ceiling",
-         "regions.donbas_2022.effects.growth"),
-        ("regions.nuclear_plant.effects.ceiling=0.05", "regions.donbas_2014.effects.ceiling=0.06",
-         "regions.donbas_2014.effects.growth=0.01", "regions.donbas_2022.effects.ceiling=0.06",
-         "regions.donbas_2022.effects.growth=0.01"),
-        ("regions.nuclear_plant.effects.ceiling=0", "regions.donbas_2014.effects.ceiling=0",
-         "regions.donbas_2014.effects.growth=0", "regions.donbas_2022.effects.ceiling=0",
-         "regions.donbas_2022.effects.growth=0"),
+        (
+            "regions.nuclear_plant.effects.ceiling",
+            "regions.donbas_2014.effects.ceiling",
+            "regions.donbas_2014.effects.growth",
+            "regions.donbas_2022.effects.ceiling",
+            "regions.donbas_2022.effects.growth",
+        ),
+        (
+            "regions.nuclear_plant.effects.ceiling=0.05",
+            "regions.donbas_2014.effects.ceiling=0.06",
+            "regions.donbas_2014.effects.growth=0.01",
+            "regions.donbas_2022.effects.ceiling=0.06",
+            "regions.donbas_2022.effects.growth=0.01",
+        ),
+        (
+            "regions.nuclear_plant.effects.ceiling=0",
+            "regions.donbas_2014.effects.ceiling=0",
+            "regions.donbas_2014.effects.growth=0",
+            "regions.donbas_2022.effects.ceiling=0",
+            "regions.donbas_2022.effects.growth=0",
+        ),
     ),
     Claim(
         "The fire never ceased in 2014-2022",
@@ -124,15 +139,24 @@ CLAIMS = (
     ),
     Claim(
         "The conflict lasts as long as the regime does",
-        ("events.leadership_change.hazard", "events.leadership_change.changes.regions.independence.value.russia"),
+        (
+            "events.leadership_change.hazard",
+            "events.leadership_change.changes.regions.independence.value.russia",
+        ),
         ("events.leadership_change.hazard=0.0025",),
         ("events.leadership_change.hazard=0.025",),
     ),
     Claim(
         "(A judgement of the scenario, not a claim of the essay) What a Russian victory in a new war takes",
         ("war.outcomes.russia.free_ukraine.russia", "war.outcomes.russia.independence.russia"),
-        ("war.outcomes.russia.free_ukraine.russia=1.0", "war.outcomes.russia.independence.russia=1.0"),
-        ("war.outcomes.russia.free_ukraine.russia=0.0", "war.outcomes.russia.independence.russia=0.0"),
+        (
+            "war.outcomes.russia.free_ukraine.russia=1.0",
+            "war.outcomes.russia.independence.russia=1.0",
+        ),
+        (
+            "war.outcomes.russia.free_ukraine.russia=0.0",
+            "war.outcomes.russia.independence.russia=0.0",
+        ),
     ),
 )
 
@@ -174,7 +198,10 @@ def _top(shares: dict[str, float], result) -> str:
 def headline_row(name: str, result) -> str:
     """One markdown row of the headline table for a finished run."""
     s = result.summary
-    holds = [_pct(s["p_holds"][k]["estimate"]) if k in s["p_holds"] else "n/a" for k in ("1y", "2y", "5y", "10y")]
+    holds = [
+        _pct(s["p_holds"][k]["estimate"]) if k in s["p_holds"] else "n/a"
+        for k in ("1y", "2y", "5y", "10y")
+    ]
     broken = s["p_breaks_within_horizon"] > 0.0
     breaker = _top(s["breakdown_by_actor"], result) if broken else "none"
     cause = _top(s["breakdown_by_cause"], result) if broken else "none"
@@ -245,7 +272,10 @@ def history_block(draws: int = DRAWS) -> str:
 
 def _breakers(result) -> str:
     s = result.summary["breakdown_by_actor"]
-    return ", ".join(f"{_label(result, k)} {100 * v:.0f}%" for k, v in s.items() if v >= 0.005) or "none"
+    return (
+        ", ".join(f"{_label(result, k)} {100 * v:.0f}%" for k, v in s.items() if v >= 0.005)
+        or "none"
+    )
 
 
 def _causes(result) -> str:
@@ -276,7 +306,9 @@ def claims_block(draws: int = CLAIM_DRAWS) -> str:
         e = run_scenario(FLAGSHIP, draws, c.essay)
         o = run_scenario(FLAGSHIP, draws, c.critic)
         keys = "<br>".join(f"`{k}`" for k in c.keys)
-        lines.append(f"| {c.claim} | {keys} | {_set_text(c.essay)} | {fig(e)} | {_set_text(c.critic)} | {fig(o)} |")
+        lines.append(
+            f"| {c.claim} | {keys} | {_set_text(c.essay)} | {fig(e)} | {_set_text(c.critic)} | {fig(o)} |"
+        )
     essay = tuple(s for c in CLAIMS for s in c.essay)
     critic = tuple(s for c in CLAIMS for s in c.critic)
     lines.append(
@@ -299,7 +331,9 @@ def fingerprint() -> str:
     for name in SCENARIOS:
         h.update(name.encode())
         h.update(scenario_path(name).read_bytes())
-    h.update(json.dumps([DRAWS, CLAIM_DRAWS, [c.__dict__ for c in CLAIMS]], sort_keys=True).encode())
+    h.update(
+        json.dumps([DRAWS, CLAIM_DRAWS, [c.__dict__ for c in CLAIMS]], sort_keys=True).encode()
+    )
     return h.hexdigest()[:16]
 
 
@@ -329,7 +363,9 @@ def read_block(text: str, name: str) -> tuple[str, str]:
     """(BEGIN marker line, body) of a generated block in the README text."""
     m = _pattern(name).search(text)
     if m is None:
-        raise ValueError(f"README has no block {name!r} (markers <!-- BEGIN {name} --> ... <!-- END {name} -->)")
+        raise ValueError(
+            f"README has no block {name!r} (markers <!-- BEGIN {name} --> ... <!-- END {name} -->)"
+        )
     return m.group(1), m.group(2).rstrip("\n")
 
 
@@ -346,8 +382,12 @@ def replace_blocks(text: str, bodies: dict[str, str], fp: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     mode = ap.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--write", action="store_true", help="rewrite the generated blocks of scenarios/README.md")
-    mode.add_argument("--check", action="store_true", help="exit 1 if the README differs from a fresh run")
+    mode.add_argument(
+        "--write", action="store_true", help="rewrite the generated blocks of scenarios/README.md"
+    )
+    mode.add_argument(
+        "--check", action="store_true", help="exit 1 if the README differs from a fresh run"
+    )
     mode.add_argument("--print", action="store_true", help="print the generated blocks")
     args = ap.parse_args(argv)
 
@@ -365,8 +405,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{README.relative_to(ROOT)}: {'updated' if new != text else 'already up to date'}")
         return 0
     if new != text:
-        print(f"{README.relative_to(ROOT)} is out of date; run .venv/bin/python scenarios/headline_table.py --write",
-              file=sys.stderr)
+        print(
+            f"{README.relative_to(ROOT)} is out of date; run .venv/bin/python scenarios/headline_table.py --write",
+            file=sys.stderr,
+        )
         return 1
     print(f"{README.relative_to(ROOT)}: up to date")
     return 0

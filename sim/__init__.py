@@ -20,7 +20,17 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["run", "sweep", "compare", "load_scenario", "load_result", "Result", "Scenario", "ScenarioError", "__version__"]
+__all__ = [
+    "run",
+    "sweep",
+    "compare",
+    "load_scenario",
+    "load_result",
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+]
 __version__ = "0.1.0"
 
 _LAZY = {

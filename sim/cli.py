@@ -14,6 +14,8 @@ from pathlib import Path
 
 import click
 
+from sim.names import PERIODS_PER_YEAR, SAMPLERS
+
 EXIT_USAGE = 1
 
 
@@ -26,7 +28,10 @@ def _report_scenario_error(exc) -> None:
     for problem in exc.problems:
         click.echo(str(problem), err=True)
     n = len(exc.problems)
-    click.echo(f"{n} problem{'s' if n != 1 else ''} found; see `sim schema` or scenarios/README.md for the format", err=True)
+    click.echo(
+        f"{n} problem{'s' if n != 1 else ''} found; see `sim schema` or scenarios/README.md for the format",
+        err=True,
+    )
     sys.exit(EXIT_USAGE)
 
 
@@ -75,7 +80,9 @@ class _Group(click.Group):
         try:
             return self._invoke_reporting_errors(ctx)
         except KeyboardInterrupt as exc:  # also while the library is still being imported
-            how = "terminated (SIGTERM)" if isinstance(exc, _Interrupted) else "interrupted (Ctrl-C)"
+            how = (
+                "terminated (SIGTERM)" if isinstance(exc, _Interrupted) else "interrupted (Ctrl-C)"
+            )
             click.echo(
                 f"{how}: stopped before the end; no result was written and an earlier result in the same "
                 "folder is unchanged; run the command again to get one",
@@ -128,7 +135,9 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Override a key path before checking.")
+@click.option(
+    "--set", "sets", multiple=True, metavar="KEY=VALUE", help="Override a key path before checking."
+)
 def validate(files: tuple[Path, ...], sets: tuple[str, ...]) -> None:
     """Check scenario FILES; exit 1 listing every problem (file:line: key.path: message)."""
     from sim.scenario import ScenarioError, load_scenario
@@ -143,7 +152,9 @@ def validate(files: tuple[Path, ...], sets: tuple[str, ...]) -> None:
                 click.echo(str(problem), err=True)
             continue
         n_unc = len(scn.uncertain())
-        click.echo(f"{f}: ok ({len(scn.regions)} regions, {len(scn.events)} events, {n_unc} uncertain numbers)")
+        click.echo(
+            f"{f}: ok ({len(scn.regions)} regions, {len(scn.events)} events, {n_unc} uncertain numbers)"
+        )
     if bad:
         click.echo(f"{bad} of {len(files)} file{'s' if len(files) != 1 else ''} invalid", err=True)
         sys.exit(EXIT_USAGE)
@@ -159,20 +170,51 @@ def schema() -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--draws", type=click.IntRange(min=1), help="Monte Carlo draws (default: montecarlo.draws).")
+@click.option(
+    "--draws", type=click.IntRange(min=1), help="Monte Carlo draws (default: montecarlo.draws)."
+)
 @click.option("--seed", type=click.IntRange(min=0), help="Seed: one seed fixes every number.")
-@click.option("--sampler", type=click.Choice(["random", "lhs", "sobol"]), help="How uncertain numbers are sampled.")
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Override a key path, e.g. --set war.first_strike=0.2.")
-@click.option("--out", type=click.Path(path_type=Path), help="Result folder (default: results/<name>).")
+@click.option(
+    "--sampler",
+    type=click.Choice(SAMPLERS),
+    help="How uncertain numbers are sampled.",
+)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a key path, e.g. --set war.first_strike=0.2.",
+)
+@click.option(
+    "--out", type=click.Path(path_type=Path), help="Result folder (default: results/<name>)."
+)
 @click.option("--no-plots", is_flag=True, help="Skip the plots.")
-@click.option("--format", "fmt", type=click.Choice(["png", "svg", "pdf"]), default="png", show_default=True, help="Plot file format.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes (results do not depend on it).")
-@click.option("--chunk-size", type=click.IntRange(min=1), help="Draws per chunk (results do not depend on it).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["png", "svg", "pdf"]),
+    default="png",
+    show_default=True,
+    help="Plot file format.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes (results do not depend on it).",
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    help="Draws per chunk (results do not depend on it).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
 def run(file, draws, seed, sampler, sets, out, no_plots, fmt, workers, chunk_size, quiet) -> None:
     """Run scenario FILE and write results/<name>/."""
-    from sim.montecarlo import run as run_mc
     from sim.io import ResultWriter
+    from sim.montecarlo import run as run_mc
     from sim.scenario import load_scenario
 
     scn = load_scenario(file, overrides=list(sets) or None)
@@ -181,10 +223,18 @@ def run(file, draws, seed, sampler, sets, out, no_plots, fmt, workers, chunk_siz
     try:
         with _progress(quiet) as progress:
             result = run_mc(
-                scn, draws=draws, seed=seed, sampler=sampler, workers=workers, chunk_size=chunk_size,
-                progress=progress, draws_sink=writer.write_draws,
+                scn,
+                draws=draws,
+                seed=seed,
+                sampler=sampler,
+                workers=workers,
+                chunk_size=chunk_size,
+                progress=progress,
+                draws_sink=writer.write_draws,
             )
-        path = writer.finish(result, plots=not no_plots, fmt=fmt, command=shlex.join(["sim", *sys.argv[1:]]))
+        path = writer.finish(
+            result, plots=not no_plots, fmt=fmt, command=shlex.join(["sim", *sys.argv[1:]])
+        )
     except BaseException:
         writer.abort()
         raise
@@ -204,9 +254,19 @@ def show(folder: Path) -> None:
 
 @main.command()
 @click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), default=Path("compare.png"), show_default=True,
-              help="Overlay of the survival curves (.png, .svg or .pdf).")
-@click.option("--csv", "csv_out", type=click.Path(path_type=Path), help="Also write the side-by-side table as CSV.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("compare.png"),
+    show_default=True,
+    help="Overlay of the survival curves (.png, .svg or .pdf).",
+)
+@click.option(
+    "--csv",
+    "csv_out",
+    type=click.Path(path_type=Path),
+    help="Also write the side-by-side table as CSV.",
+)
 def compare(folders: tuple[Path, ...], out: Path, csv_out: Path | None) -> None:
     """Compare saved result FOLDERS: overlay their survival curves, print their headline figures side by side."""
     from sim import plots
@@ -229,16 +289,52 @@ def compare(folders: tuple[Path, ...], out: Path, csv_out: Path | None) -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--vary", "varies", multiple=True, metavar="KEY=START:STOP:NUM",
-              help="A key path and its grid: START:STOP:NUM or v1,v2,v3. Once or twice.")
-@click.option("--draws", type=click.IntRange(min=1), help="Draws per grid point (default: montecarlo.draws).")
-@click.option("--seed", type=click.IntRange(min=0), help="The seed of every grid point (common random numbers).")
-@click.option("--sampler", type=click.Choice(["random", "lhs", "sobol"]), help="How uncertain numbers are sampled.")
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Override a key path at every grid point.")
-@click.option("--out", type=click.Path(path_type=Path), help="Output folder (default: results/<name>_sweep).")
-@click.option("--format", "fmt", type=click.Choice(["png", "svg", "pdf"]), default="png", show_default=True, help="Plot file format.")
+@click.option(
+    "--vary",
+    "varies",
+    multiple=True,
+    metavar="KEY=START:STOP:NUM",
+    help="A key path and its grid: START:STOP:NUM or v1,v2,v3. Once or twice.",
+)
+@click.option(
+    "--draws", type=click.IntRange(min=1), help="Draws per grid point (default: montecarlo.draws)."
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    help="The seed of every grid point (common random numbers).",
+)
+@click.option(
+    "--sampler",
+    type=click.Choice(SAMPLERS),
+    help="How uncertain numbers are sampled.",
+)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a key path at every grid point.",
+)
+@click.option(
+    "--out", type=click.Path(path_type=Path), help="Output folder (default: results/<name>_sweep)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["png", "svg", "pdf"]),
+    default="png",
+    show_default=True,
+    help="Plot file format.",
+)
 @click.option("--no-plots", is_flag=True, help="Skip sweep.png.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes per run.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes per run.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
 def sweep(file, varies, draws, seed, sampler, sets, out, fmt, no_plots, workers, quiet) -> None:
     """Run scenario FILE over a grid of one or two key paths; write sweep.csv and sweep.png.
@@ -251,9 +347,9 @@ def sweep(file, varies, draws, seed, sampler, sets, out, fmt, no_plots, workers,
     sim sweep scenarios/freeze_lines.yaml --vary events.support_fades.hazard=0,0.02,0.05 \\
         --vary regions.independence.value.russia=0.5,4 --draws 2000
     """
-    from sim.scenario import ScenarioError, load_scenario
     from sim.analysis.sweeps import MAX_KEYS, USAGE, parse_vary, write_sweep
     from sim.analysis.sweeps import sweep as run_sweep
+    from sim.scenario import ScenarioError, load_scenario
 
     if not varies:
         _fail(f"give --vary {USAGE}")
@@ -268,9 +364,18 @@ def sweep(file, varies, draws, seed, sampler, sets, out, fmt, no_plots, workers,
     scn = load_scenario(file, overrides=list(sets) or None)
     out = out or Path("results") / f"{scn.name}_sweep"
     with _progress(quiet, unit="grid points", what="sweeping") as progress:
-        table = run_sweep(scn, vary=dict(pairs), draws=draws, seed=seed, sampler=sampler, workers=workers,
-                          progress=progress)
-    path = write_sweep(table, out, plots=not no_plots, fmt=fmt, command=shlex.join(["sim", *sys.argv[1:]]))
+        table = run_sweep(
+            scn,
+            vary=dict(pairs),
+            draws=draws,
+            seed=seed,
+            sampler=sampler,
+            workers=workers,
+            progress=progress,
+        )
+    path = write_sweep(
+        table, out, plots=not no_plots, fmt=fmt, command=shlex.join(["sim", *sys.argv[1:]])
+    )
     if not quiet:
         _print_sweep(table)
         click.echo(f"wrote {path}")
@@ -310,15 +415,28 @@ def _print_sweep(table, limit: int = 60) -> None:
     from rich.table import Table
 
     keys = list(table.attrs.get("vary", []))
-    cols = [c for c in ("p_accepted", "p_holds_1y", "p_holds_5y", "p_holds_10y") if c in table.columns]
-    out = Table(title=f"{table.attrs.get('title', '')}  ({table.attrs.get('draws')} draws per point, seed {table.attrs.get('seed')})")
+    cols = [
+        c for c in ("p_accepted", "p_holds_1y", "p_holds_5y", "p_holds_10y") if c in table.columns
+    ]
+    out = Table(
+        title=f"{table.attrs.get('title', '')}  ({table.attrs.get('draws')} draws per point, seed {table.attrs.get('seed')})"
+    )
     for k in keys:
         out.add_column(k, justify="right")
     for c in cols:
-        out.add_column(c.replace("p_holds_", "holds ").replace("p_accepted", "accepted"), justify="right")
+        out.add_column(
+            c.replace("p_holds_", "holds ").replace("p_accepted", "accepted"), justify="right"
+        )
     for i in table.index[:limit]:
-        out.add_row(*(f"{table.at[i, k]:.4g}" if isinstance(table.at[i, k], float) else str(table.at[i, k]) for k in keys),
-                    *(_interval(table, c, i) for c in cols))
+        out.add_row(
+            *(
+                f"{table.at[i, k]:.4g}"
+                if isinstance(table.at[i, k], float)
+                else str(table.at[i, k])
+                for k in keys
+            ),
+            *(_interval(table, c, i) for c in cols),
+        )
     console = Console(file=sys.stdout, width=max(100, 30 * (len(keys) + len(cols))))
     console.print(out)
     if len(table) > limit:
@@ -358,32 +476,58 @@ def _print_headline(result) -> None:
     table.add_column("estimate", justify="right")
     table.add_column("95% CI", justify="right")
     table.add_column("if accepted", justify="right")
-    table.add_row("accepted", pct(s["p_accepted"]["estimate"]),
-                  f"{pct(s['p_accepted']['ci_low'])} – {pct(s['p_accepted']['ci_high'])}", "")
+    table.add_row(
+        "accepted",
+        pct(s["p_accepted"]["estimate"]),
+        f"{pct(s['p_accepted']['ci_low'])} – {pct(s['p_accepted']['ci_high'])}",
+        "",
+    )
     cond = s.get("p_holds_if_accepted") or {}
     for k, v in s["p_holds"].items():
         c = cond.get(k)
-        table.add_row(f"holds {k}", pct(v["estimate"]), f"{pct(v['ci_low'])} – {pct(v['ci_high'])}",
-                      "" if c is None else pct(c))
+        table.add_row(
+            f"holds {k}",
+            pct(v["estimate"]),
+            f"{pct(v['ci_low'])} – {pct(v['ci_high'])}",
+            "" if c is None else pct(c),
+        )
     console.print(table)
-    horizon_years = s["horizon_periods"] / {"year": 1, "quarter": 4, "month": 12}[s["period"]]
+    horizon_years = s["horizon_periods"] / PERIODS_PER_YEAR[s["period"]]
     if s["p_breaks_within_horizon"] > 0:
-        who = ", ".join(f"{name(k)} {v:.0%}" for k, v in sorted(s["breakdown_by_actor"].items(), key=lambda kv: -kv[1]) if v >= 0.005)
-        why = ", ".join(f"{k} {v:.0%}" for k, v in sorted(s["breakdown_by_cause"].items(), key=lambda kv: -kv[1]) if v >= 0.005)
-        console.print(f"breaks within {horizon_years:g} years: {pct(s['p_breaks_within_horizon'])} of draws")
+        who = ", ".join(
+            f"{name(k)} {v:.0%}"
+            for k, v in sorted(s["breakdown_by_actor"].items(), key=lambda kv: -kv[1])
+            if v >= 0.005
+        )
+        why = ", ".join(
+            f"{k} {v:.0%}"
+            for k, v in sorted(s["breakdown_by_cause"].items(), key=lambda kv: -kv[1])
+            if v >= 0.005
+        )
+        console.print(
+            f"breaks within {horizon_years:g} years: {pct(s['p_breaks_within_horizon'])} of draws"
+        )
         console.print(f"  broken by: {who}")
         console.print(f"  cause: {why}")
     rejected = 1.0 - s["p_accepted"]["estimate"]
     if rejected > 0:
         by = ", ".join(f"{name(k)} {pct(v)}" for k, v in s["rejected_by"].items() if v > 0)
-        why = ", ".join(f"{k} {v:.0%}" for k, v in sorted(s["rejection_cause"].items(), key=lambda kv: -kv[1]) if v >= 0.005)
+        why = ", ".join(
+            f"{k} {v:.0%}"
+            for k, v in sorted(s["rejection_cause"].items(), key=lambda kv: -kv[1])
+            if v >= 0.005
+        )
         console.print(f"rejected: {pct(rejected)} of draws")
         console.print(f"  rejected by: {by}")
         console.print(f"  cause: {why}")
     if s.get("median_duration_years") is not None:
-        console.print(f"median duration of an accepted ceasefire: {s['median_duration_years']:g} years")
+        console.print(
+            f"median duration of an accepted ceasefire: {s['median_duration_years']:g} years"
+        )
     elif s["p_accepted"]["estimate"] > 0:
-        console.print(f"median duration of an accepted ceasefire: more than the {horizon_years:g}-year horizon")
+        console.print(
+            f"median duration of an accepted ceasefire: more than the {horizon_years:g}-year horizon"
+        )
 
 
 class _progress:
@@ -416,9 +560,12 @@ class _progress:
                 from rich.progress import BarColumn, Progress, TimeRemainingColumn
 
                 self.bar = Progress(
-                    "[progress.description]{task.description}", BarColumn(),
-                    "{task.completed}/{task.total} " + self.unit, TimeRemainingColumn(),
-                    console=Console(file=self.file, force_terminal=True), transient=True,
+                    "[progress.description]{task.description}",
+                    BarColumn(),
+                    "{task.completed}/{task.total} " + self.unit,
+                    TimeRemainingColumn(),
+                    console=Console(file=self.file, force_terminal=True),
+                    transient=True,
                 )
                 self.bar.start()
                 self.task = self.bar.add_task(self.what, total=total)

@@ -4,6 +4,15 @@ from sim.analysis.comparison import HEADLINE_ROWS, compare, headline_figures, lo
 from sim.analysis.sweeps import MAX_KEYS, MAX_POINTS, grid_values, parse_vary, sweep, write_sweep
 
 __all__ = [
-    "HEADLINE_ROWS", "compare", "headline_figures", "load", "run_labels",
-    "MAX_KEYS", "MAX_POINTS", "grid_values", "parse_vary", "sweep", "write_sweep",
+    "HEADLINE_ROWS",
+    "compare",
+    "headline_figures",
+    "load",
+    "run_labels",
+    "MAX_KEYS",
+    "MAX_POINTS",
+    "grid_values",
+    "parse_vary",
+    "sweep",
+    "write_sweep",
 ]

@@ -46,11 +46,18 @@ def headline_figures(summary: dict) -> dict[str, Any]:
 
 
 #: (label, column) of the rows a side-by-side table prints.
-HEADLINE_ROWS = (("accepted", "p_accepted"), ("holds 1y", "p_holds_1y"), ("holds 2y", "p_holds_2y"),
-                 ("holds 5y", "p_holds_5y"), ("holds 10y", "p_holds_10y"))
+HEADLINE_ROWS = (
+    ("accepted", "p_accepted"),
+    ("holds 1y", "p_holds_1y"),
+    ("holds 2y", "p_holds_2y"),
+    ("holds 5y", "p_holds_5y"),
+    ("holds 10y", "p_holds_10y"),
+)
 
 
-def load(results_or_dirs: Result | str | os.PathLike | Iterable[Result | str | os.PathLike]) -> list[Result]:
+def load(
+    results_or_dirs: Result | str | os.PathLike | Iterable[Result | str | os.PathLike],
+) -> list[Result]:
     """Results as given, folders loaded (without their draws tables).
 
     Raises :class:`ResultError` for the first folder that is not a complete result,
@@ -112,7 +119,14 @@ def compare(results_or_dirs, *, labels: Sequence[str] | None = None) -> pd.DataF
     rows = []
     for r in results:
         s = r.summary
-        rows.append({"title": r.title, "draws": s.get("draws"), "seed": s.get("seed"), **headline_figures(s)})
+        rows.append(
+            {
+                "title": r.title,
+                "draws": s.get("draws"),
+                "seed": s.get("seed"),
+                **headline_figures(s),
+            }
+        )
     table = pd.DataFrame(rows, index=pd.Index(labels, name="run"))
     # one column order for all runs, even when their horizons differ
     first = ["title", "draws", "seed", "p_accepted", "p_accepted_ci_low", "p_accepted_ci_high"]

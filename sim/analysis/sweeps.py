@@ -38,8 +38,8 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.comparison import headline_figures
-from sim.montecarlo import run
 from sim.io import ResultError
+from sim.montecarlo import run
 from sim.scenario import (
     Problem,
     Scenario,
@@ -110,7 +110,9 @@ def _range(key: str, spec: str, start: str, stop: str, num: str) -> list[Any]:
     try:
         n = int(num)
     except ValueError:
-        raise _problem(key, "NUM in START:STOP:NUM must be a whole number of grid points", spec) from None
+        raise _problem(
+            key, "NUM in START:STOP:NUM must be a whole number of grid points", spec
+        ) from None
     if n < 1:
         raise _problem(key, "NUM in START:STOP:NUM must be at least 1", spec)
     try:
@@ -157,7 +159,9 @@ def _distinct(key: str, values: list[Any]) -> list[Any]:
     return values
 
 
-def _as_items(overrides: Mapping[str, Any] | Sequence[str] | Sequence[tuple[str, Any]] | None) -> list[tuple]:
+def _as_items(
+    overrides: Mapping[str, Any] | Sequence[str] | Sequence[tuple[str, Any]] | None,
+) -> list[tuple]:
     if not overrides:
         return []
     if isinstance(overrides, Mapping):
@@ -176,21 +180,29 @@ def _as_vary(vary: Mapping[str, Any] | Sequence[str]) -> dict[str, list[Any]]:
     if not pairs:
         raise _problem("", f"nothing to vary; give one or two {USAGE}")
     if len(pairs) > MAX_KEYS:
-        raise _problem(", ".join(k for k, _ in pairs), f"vary one or two key paths (got {len(pairs)})")
+        raise _problem(
+            ", ".join(k for k, _ in pairs), f"vary one or two key paths (got {len(pairs)})"
+        )
     keys = [k for k, _ in pairs]
     if len(set(keys)) != len(keys):
         raise _problem(keys[0], "the same key path is varied twice")
     return dict(pairs)
 
 
-def _point_scenario(text: str, file: str, name: str, items: list[tuple[str, Any]], vary_keys: set[str]) -> Scenario:
+def _point_scenario(
+    text: str, file: str, name: str, items: list[tuple[str, Any]], vary_keys: set[str]
+) -> Scenario:
     try:
         return parse_scenario_text(text, file, items, default_name=name)
     except ScenarioError as exc:  # name --vary (not --set) for the varied keys
-        raise ScenarioError([
-            dataclasses.replace(p, file="--vary") if p.file == "--set" and p.path in vary_keys else p
-            for p in exc.problems
-        ]) from None
+        raise ScenarioError(
+            [
+                dataclasses.replace(p, file="--vary")
+                if p.file == "--set" and p.path in vary_keys
+                else p
+                for p in exc.problems
+            ]
+        ) from None
 
 
 def sweep(
@@ -241,7 +253,9 @@ def sweep(
     if isinstance(scenario, Scenario):
         base = scenario
         if not base.source_text:
-            raise ValueError("sweeps need a scenario loaded from text (sim.load_scenario); pass the path instead")
+            raise ValueError(
+                "sweeps need a scenario loaded from text (sim.load_scenario); pass the path instead"
+            )
     else:
         base = load_scenario(scenario)
     text, file, name = base.source_text, base.source_path or "<scenario>", base.name
@@ -249,9 +263,14 @@ def sweep(
     keys = list(grid)
     points = list(itertools.product(*grid.values()))
     if len(points) > MAX_POINTS:
-        raise _problem(", ".join(keys), f"{len(points)} grid points; at most {MAX_POINTS}", len(points))
+        raise _problem(
+            ", ".join(keys), f"{len(points)} grid points; at most {MAX_POINTS}", len(points)
+        )
     # check every grid point before running any
-    scenarios = [_point_scenario(text, file, name, [*fixed, *zip(keys, p, strict=True)], set(keys)) for p in points]
+    scenarios = [
+        _point_scenario(text, file, name, [*fixed, *zip(keys, p, strict=True)], set(keys))
+        for p in points
+    ]
     mc = scenarios[0].montecarlo
     draws = int(mc.draws if draws is None else draws)
     seed = int(mc.seed if seed is None else seed)
@@ -311,13 +330,17 @@ def write_sweep(
             plotting.save_sweep(table, tmp / f"sweep.{fmt}", fmt=fmt)
         meta = {k: v for k, v in table.attrs.items()}
         meta.update(rows=len(table), command=command if command is not None else " ".join(sys.argv))
-        with open(tmp / "sweep.json", "w", encoding="utf-8") as fh:  # written last: marks it complete
+        with open(
+            tmp / "sweep.json", "w", encoding="utf-8"
+        ) as fh:  # written last: marks it complete
             json.dump(meta, fh, indent=2, default=str)
             fh.write("\n")
         _swap_into_place(tmp, target)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise ResultError(f"{target}: cannot write the sweep ({_explain(exc)}); nothing was replaced") from None
+        raise ResultError(
+            f"{target}: cannot write the sweep ({_explain(exc)}); nothing was replaced"
+        ) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

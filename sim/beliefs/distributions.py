@@ -98,6 +98,8 @@ import numpy as np
 from scipy import special, stats
 from scipy.stats import qmc
 
+from sim.names import SAMPLERS
+
 __all__ = [
     "ALLOWED_FORMS",
     "MAX_BETA_SHAPE",
@@ -148,7 +150,7 @@ STREAM_BREAKS = 2
 STREAM_SOBOL = 3
 """Stream id of the Sobol' scramble (spawn key ``(STREAM_SOBOL,)``, one per run)."""
 
-METHODS = ("random", "lhs", "sobol")
+METHODS = SAMPLERS
 """Sampler names accepted by :func:`uniform_points`."""
 
 _SOBOL_MAX_POINTS = 2**30  # scipy's qmc.Sobol default bits=30
@@ -737,7 +739,7 @@ class _Parser:
             end = m.end()
             if end < n and (text[end].isalnum() or text[end] in "._"):
                 raise self.error(
-                    f"malformed number {text[i:end + 1]!r}... at position {i}; numbers look "
+                    f"malformed number {text[i : end + 1]!r}... at position {i}; numbers look "
                     "like 3, -0.25, 1.5e-3",
                     i,
                 )

@@ -133,6 +133,8 @@ from math import comb
 import numpy as np
 import numpy.typing as npt
 
+from sim.names import SELECTION_RULES
+
 __all__ = [
     "DEDUP_TOL",
     "NASHPY_DIAGNOSTICS",
@@ -157,7 +159,7 @@ PROB_TOL = 1e-10
 """Probabilities at or below this are zero (labels, pure-strategy detection)."""
 DEDUP_TOL = 1e-9
 """Profiles closer than this in every probability are the same equilibrium."""
-RULES = ("peaceful", "risk_dominant", "payoff_dominant", "mixed")
+RULES = SELECTION_RULES
 """Names of the equilibrium selection rules."""
 MAX_SYSTEMS = 5_000_000
 """Largest number of linear systems ``all_equilibria`` will enumerate per polytope."""
@@ -732,8 +734,9 @@ class _Tables2x2:
             idx = np.flatnonzero(valid[code])
             cand[code, : idx.size] = idx
         kind = {
-            rule: np.array([_selection_kind(pure[c], cm[c], rule) for c in range(81)],
-                           dtype=np.intp)
+            rule: np.array(
+                [_selection_kind(pure[c], cm[c], rule) for c in range(81)], dtype=np.intp
+            )
             for rule in RULES
         }
         pattern = (pure * (1 << np.arange(4))).sum(axis=1)
@@ -794,9 +797,7 @@ def _gains_2x2(A: np.ndarray, B: np.ndarray, tol: float | None):
 def _solve_2x2(A: np.ndarray, B: np.ndarray, tol: float | None):
     """Closed-form extreme equilibria of 2x2 games ``(N, 2, 2)`` (module docstring)."""
     N = A.shape[0]
-    A, B, a0, a1, b0, b1, tA, tB, _, _, code = _gains_2x2(
-        A.reshape(N, 4), B.reshape(N, 4), tol
-    )
+    A, B, a0, a1, b0, b1, tA, tB, _, _, code = _gains_2x2(A.reshape(N, 4), B.reshape(N, 4), tol)
     count = _T2.count[code]
     total = int(count.sum())
     g = np.repeat(np.arange(N), count)
@@ -820,9 +821,7 @@ def _solve_2x2(A: np.ndarray, B: np.ndarray, tol: float | None):
     return row, col, g
 
 
-def solve_batch(
-    A: npt.ArrayLike, B: npt.ArrayLike, tol: float | None = None
-) -> BatchEquilibria:
+def solve_batch(A: npt.ArrayLike, B: npt.ArrayLike, tol: float | None = None) -> BatchEquilibria:
     """All extreme Nash equilibria of every game in a batch, vectorised over games.
 
     Parameters
@@ -848,15 +847,18 @@ def solve_batch(
         tA, tB, _, _ = _tolerances(A, B, tol)
         chunk = max(1, 2_000_000 // (_n_systems(m, k) * max(m, k)))
         parts = [
-            _vertex_equilibria(A[lo : lo + chunk], B[lo : lo + chunk],
-                               tA[lo : lo + chunk], tB[lo : lo + chunk])
+            _vertex_equilibria(
+                A[lo : lo + chunk], B[lo : lo + chunk], tA[lo : lo + chunk], tB[lo : lo + chunk]
+            )
             for lo in range(0, N, chunk)
         ]
         row = np.concatenate([p[0] for p in parts]) if parts else np.zeros((0, m))
         col = np.concatenate([p[1] for p in parts]) if parts else np.zeros((0, k))
-        game = (np.concatenate([p[2] + lo for p, lo in zip(parts, range(0, N, chunk),
-                                                               strict=True)])
-                if parts else np.zeros(0, dtype=np.int64))
+        game = (
+            np.concatenate([p[2] + lo for p, lo in zip(parts, range(0, N, chunk), strict=True)])
+            if parts
+            else np.zeros(0, dtype=np.int64)
+        )
     game = game.astype(np.int64, copy=False)
     count = np.bincount(game, minlength=N).astype(np.int64, copy=False)
     return BatchEquilibria(row=row, col=col, game=game, count=count)
@@ -952,9 +954,7 @@ def select_2x2(
     N = int(np.prod(shape))
     if N == 0:
         return np.zeros(shape), np.zeros(shape)
-    A, B, a0, a1, b0, b1, tA, tB, sA, sB, code = _gains_2x2(
-        A.reshape(N, 4), B.reshape(N, 4), tol
-    )
+    A, B, a0, a1, b0, b1, tA, tB, sA, sB, code = _gains_2x2(A.reshape(N, 4), B.reshape(N, 4), tol)
     kind = _T2.kind[rule][code]
     x = _X_OF_KIND[kind]
     y = _Y_OF_KIND[kind]
@@ -1041,14 +1041,18 @@ def select_from_list(
     m, n = A.shape
     if len(equilibria) == 0:
         raise ValueError("empty list of equilibria: every finite game has one")
-    eqs = [(np.asarray(r, dtype=np.float64), np.asarray(c, dtype=np.float64))
-           for r, c in equilibria]
+    eqs = [
+        (np.asarray(r, dtype=np.float64), np.asarray(c, dtype=np.float64)) for r, c in equilibria
+    ]
     keys = [tuple(k.item() for k in _order_keys(r, c))[::-1] for r, c in eqs]
     eqs = [eqs[i] for i in sorted(range(len(eqs)), key=keys.__getitem__)]
     tA, tB, sA, sB = (float(v[0]) for v in _tolerances(A[None], B[None], tol))
     pure = sorted(
-        {(i, j) for i, j in ((_pure_index(r), _pure_index(c)) for r, c in eqs)
-         if i is not None and j is not None},
+        {
+            (i, j)
+            for i, j in ((_pure_index(r), _pure_index(c)) for r, c in eqs)
+            if i is not None and j is not None
+        },
         key=lambda ij: ((ij[0] > 0) + (ij[1] > 0), ij),
     )
 
@@ -1148,8 +1152,7 @@ def nashpy_equilibria(
             r, c = np.asarray(r, dtype=np.float64), np.asarray(c, dtype=np.float64)
             if not is_equilibrium(A, B, r, c, tol):
                 NASHPY_DIAGNOSTICS["dropped_non_equilibria"] += 1
-                _log.warning("dropped a nashpy profile that is not an equilibrium: %s, %s",
-                             r, c)
+                _log.warning("dropped a nashpy profile that is not an equilibrium: %s, %s", r, c)
                 continue
             if not any(
                 np.abs(r - r2).max() <= DEDUP_TOL and np.abs(c - c2).max() <= DEDUP_TOL

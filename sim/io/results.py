@@ -53,8 +53,6 @@ FORMAT_VERSION = 1
 ROW_GROUP = 65536
 
 
-
-
 @dataclass
 class Result:
     """One run: headline summary and tables (pandas), plus what produced it."""
@@ -83,10 +81,25 @@ class Result:
         rows = [("accepted", self.summary["p_accepted"])]
         rows += [(f"holds {k}", v) for k, v in self.summary["p_holds"].items()]
         return pd.DataFrame(
-            [{"": label, "estimate": v["estimate"], "ci_low": v["ci_low"], "ci_high": v["ci_high"]} for label, v in rows]
+            [
+                {
+                    "": label,
+                    "estimate": v["estimate"],
+                    "ci_low": v["ci_low"],
+                    "ci_high": v["ci_high"],
+                }
+                for label, v in rows
+            ]
         ).set_index("")
 
-    def save(self, out: str | os.PathLike, *, plots: bool = True, fmt: str = "png", command: str | None = None) -> Path:
+    def save(
+        self,
+        out: str | os.PathLike,
+        *,
+        plots: bool = True,
+        fmt: str = "png",
+        command: str | None = None,
+    ) -> Path:
         """Write the result folder atomically and return its path."""
         writer = ResultWriter(out)
         try:
@@ -119,13 +132,17 @@ class ResultWriter:
     def __init__(self, out: str | os.PathLike):
         self.target = Path(os.path.abspath(os.fspath(out)))  # lexical: "a/.." is "." here
         if not self.target.name:
-            raise ResultError(f"{self.target}: cannot replace the root folder; give --out a folder name such as results/run1")
+            raise ResultError(
+                f"{self.target}: cannot replace the root folder; give --out a folder name such as results/run1"
+            )
         parent = self.target.parent
         _check_replaceable(self.target)
         try:
             parent.mkdir(parents=True, exist_ok=True)
         except FileExistsError:
-            raise ResultError(f"{parent}: exists and is not a folder; choose another --out") from None
+            raise ResultError(
+                f"{parent}: exists and is not a folder; choose another --out"
+            ) from None
         except OSError as exc:
             raise ResultError(f"{parent}: cannot create the folder ({_explain(exc)})") from None
         if not parent.is_dir():
@@ -153,7 +170,9 @@ class ResultWriter:
         try:
             if self._parquet is None:
                 self._schema = table.schema
-                self._parquet = pq.ParquetWriter(self.tmp / "draws.parquet", table.schema, compression="zstd")
+                self._parquet = pq.ParquetWriter(
+                    self.tmp / "draws.parquet", table.schema, compression="zstd"
+                )
             else:
                 table = table.cast(self._schema)
             # Row groups of a fixed size, whatever the chunks: the file's bytes then do
@@ -182,12 +201,16 @@ class ResultWriter:
         self._pending = [rest] if rest.num_rows else []
         self._pending_rows = rest.num_rows
 
-    def finish(self, result: Result, *, plots: bool = True, fmt: str = "png", command: str | None = None) -> Path:
+    def finish(
+        self, result: Result, *, plots: bool = True, fmt: str = "png", command: str | None = None
+    ) -> Path:
         """Write the rest of the folder, then swap it into place; returns the target."""
         check_result(result)
         try:
             if self._parquet is None:
-                self.write_draws(result.draws if len(result.draws.columns) else pd.DataFrame({"draw": []}))
+                self.write_draws(
+                    result.draws if len(result.draws.columns) else pd.DataFrame({"draw": []})
+                )
             self._flush(final=True)
             self._parquet.close()
             n = (result.summary or {}).get("draws")
@@ -212,13 +235,17 @@ class ResultWriter:
             _fsync_tree(self.tmp)
         except OSError as exc:
             self.abort()
-            raise ResultError(f"{self.target}: cannot write the result ({_explain(exc)}); nothing was replaced") from None
+            raise ResultError(
+                f"{self.target}: cannot write the result ({_explain(exc)}); nothing was replaced"
+            ) from None
         except ResultError:
             self.abort()
             raise
         except ValueError as exc:  # e.g. a NaN json refuses (check_result should have caught it)
             self.abort()
-            raise ResultError(f"{self.target}: refusing to write an invalid result ({exc}); nothing was replaced") from None
+            raise ResultError(
+                f"{self.target}: refusing to write an invalid result ({exc}); nothing was replaced"
+            ) from None
         with _sigint_deferred():  # a Ctrl-C now must not split the swap from its clean-up
             try:
                 _swap_into_place(self.tmp, self.target)
@@ -250,7 +277,14 @@ class ResultWriter:
 #: Draws-table columns that hold probabilities or shares in [0, 1]. ``nash_share_a`` is
 #: missing (null) where no split gives both sides their war value (an empty bargaining
 #: set); every other one must be present.
-PROBABILITY_COLUMNS = ("p_holds_", "win_prob_", "fearon_low", "fearon_high", "terms_share_a", "nash_share_a")
+PROBABILITY_COLUMNS = (
+    "p_holds_",
+    "win_prob_",
+    "fearon_low",
+    "fearon_high",
+    "terms_share_a",
+    "nash_share_a",
+)
 NULLABLE_COLUMNS = ("nash_share_a",)
 _SLACK = 1e-9
 
@@ -281,9 +315,13 @@ _INVALID_ADVICE = (
 def _check_draws(frame: pd.DataFrame) -> None:
     for col in frame.columns:
         if isinstance(col, str) and col.startswith(PROBABILITY_COLUMNS):
-            bad = _bad_probability(frame[col].to_numpy(dtype=float, na_value=float("nan")), col in NULLABLE_COLUMNS)
+            bad = _bad_probability(
+                frame[col].to_numpy(dtype=float, na_value=float("nan")), col in NULLABLE_COLUMNS
+            )
             if bad:
-                raise ResultError(f"the draws table has a probability that is {bad} in column {col}; {_INVALID_ADVICE}")
+                raise ResultError(
+                    f"the draws table has a probability that is {bad} in column {col}; {_INVALID_ADVICE}"
+                )
 
 
 def check_result(result: Result) -> None:
@@ -309,13 +347,24 @@ def check_result(result: Result) -> None:
             if bad:
                 problems.append(f"{path} is {bad}")
 
-    for key in ("p_accepted", "p_holds", "p_holds_end", "p_breaks_within_horizon", "breakdown_by_actor",
-                "breakdown_by_cause", "rejected_by", "rejection_cause"):
+    for key in (
+        "p_accepted",
+        "p_holds",
+        "p_holds_end",
+        "p_breaks_within_horizon",
+        "breakdown_by_actor",
+        "breakdown_by_cause",
+        "rejected_by",
+        "rejection_cause",
+    ):
         if key in s:
             visit(s[key], key, False)
     if "p_holds_if_accepted" in s:
         visit(s["p_holds_if_accepted"], "p_holds_if_accepted", True)
-    for table, name, nullable in ((result.survival, "survival.csv", ("survival_if_accepted",)), (result.breakdown, "breakdown.csv", ())):
+    for table, name, nullable in (
+        (result.survival, "survival.csv", ("survival_if_accepted",)),
+        (result.breakdown, "breakdown.csv", ()),
+    ):
         if table is None:
             continue
         for col in table.columns:
@@ -325,7 +374,11 @@ def check_result(result: Result) -> None:
             if bad:
                 problems.append(f"{name} column {col} is {bad}")
     if problems:
-        raise ResultError("the run produced invalid probabilities (" + "; ".join(problems[:5]) + f"); {_INVALID_ADVICE}")
+        raise ResultError(
+            "the run produced invalid probabilities ("
+            + "; ".join(problems[:5])
+            + f"); {_INVALID_ADVICE}"
+        )
     if result.draws is not None and len(result.draws.columns):
         _check_draws(result.draws)
 
@@ -349,7 +402,9 @@ def _check_replaceable(target: Path) -> None:
         return
     if not target.is_dir():
         kind = "a broken link" if target.is_symlink() else "a file"
-        raise ResultError(f"{target}: exists and is {kind}, not a folder; choose another --out (or remove it)")
+        raise ResultError(
+            f"{target}: exists and is {kind}, not a folder; choose another --out (or remove it)"
+        )
     try:
         empty = next(os.scandir(target), None) is None
     except OSError as exc:
@@ -376,7 +431,13 @@ def _renameat2():
 
                 libc = ctypes.CDLL(None, use_errno=True)
                 fn = libc.renameat2
-                fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+                fn.argtypes = [
+                    ctypes.c_int,
+                    ctypes.c_char_p,
+                    ctypes.c_int,
+                    ctypes.c_char_p,
+                    ctypes.c_uint,
+                ]
                 fn.restype = ctypes.c_int
                 _renameat2_fn = fn
             except (OSError, AttributeError):  # no libc symbol (old glibc, musl)
@@ -443,7 +504,9 @@ def _swap_into_place(tmp: Path, target: Path) -> None:
         _fsync_dir(target.parent)
         _remove(old)
         return
-    raise ResultError(f"{target}: other runs kept replacing this folder; run again or choose another --out")
+    raise ResultError(
+        f"{target}: other runs kept replacing this folder; run again or choose another --out"
+    )
 
 
 def _remove(path: Path) -> None:
@@ -615,7 +678,17 @@ def _versions() -> dict[str, str]:
     from importlib import metadata
 
     out = {"python": sys.version.split()[0]}
-    for pkg in ("ceasefire-sim", "numpy", "scipy", "nashpy", "pandas", "pyarrow", "pydantic", "matplotlib", "pyyaml"):
+    for pkg in (
+        "ceasefire-sim",
+        "numpy",
+        "scipy",
+        "nashpy",
+        "pandas",
+        "pyarrow",
+        "pydantic",
+        "matplotlib",
+        "pyyaml",
+    ):
         try:
             out[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:
@@ -627,7 +700,12 @@ def _git_commit() -> str | None:
     here = Path(__file__).resolve().parent
     try:
         res = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=5, check=False
+            ["git", "rev-parse", "HEAD"],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -722,15 +800,21 @@ def _load_from(folder: Path, dfd: int, verify: bool, draws: bool) -> Result:
             f"{folder}: not a complete result (no manifest.json; the run may have been interrupted): run it again"
         ) from None
     except (OSError, ValueError) as exc:
-        raise ResultError(f"{folder}: manifest.json is unreadable ({exc}); run the scenario again") from None
+        raise ResultError(
+            f"{folder}: manifest.json is unreadable ({exc}); run the scenario again"
+        ) from None
     if not isinstance(manifest, dict) or manifest.get("complete") is not True:
-        raise ResultError(f"{folder}: manifest.json does not mark a complete result; run the scenario again")
+        raise ResultError(
+            f"{folder}: manifest.json does not mark a complete result; run the scenario again"
+        )
     files = manifest.get("files")
     if not isinstance(files, dict):
         raise ResultError(f"{folder}: manifest.json lists no files; run the scenario again")
     for name in REQUIRED_FILES:
         if name not in files:
-            raise ResultError(f"{folder}: not a complete result ({name} is missing); run the scenario again")
+            raise ResultError(
+                f"{folder}: not a complete result ({name} is missing); run the scenario again"
+            )
     handles: dict[str, io.BufferedReader] = {}
     try:
         # open everything first: once open, files stay readable even if the folder goes
@@ -740,7 +824,9 @@ def _load_from(folder: Path, dfd: int, verify: bool, draws: bool) -> Result:
             try:
                 handles[name] = open_(name)
             except FileNotFoundError:
-                raise ResultError(f"{folder}: not a complete result ({name} is missing); run the scenario again") from None
+                raise ResultError(
+                    f"{folder}: not a complete result ({name} is missing); run the scenario again"
+                ) from None
             except OSError as exc:
                 raise ResultError(f"{folder}: cannot read {name} ({exc.strerror or exc})") from None
         if verify:
@@ -758,7 +844,11 @@ def _load_from(folder: Path, dfd: int, verify: bool, draws: bool) -> Result:
 
             rows = pq.ParquetFile(handles["draws.parquet"]).metadata.num_rows
             handles["draws.parquet"].seek(0)
-            if isinstance(summary, dict) and summary.get("draws") is not None and rows != summary["draws"]:
+            if (
+                isinstance(summary, dict)
+                and summary.get("draws") is not None
+                and rows != summary["draws"]
+            ):
                 raise ResultError(
                     f"{folder}: draws.parquet has {rows} rows for {summary['draws']} draws; not a complete "
                     "result: run the scenario again"
@@ -770,9 +860,13 @@ def _load_from(folder: Path, dfd: int, verify: bool, draws: bool) -> Result:
         except ResultError:
             raise
         except (OSError, ValueError) as exc:
-            raise ResultError(f"{folder}: cannot read the result ({exc}); run the scenario again") from None
+            raise ResultError(
+                f"{folder}: cannot read the result ({exc}); run the scenario again"
+            ) from None
         except Exception as exc:  # noqa: BLE001 - pyarrow's own errors on a damaged file
-            raise ResultError(f"{folder}: cannot read the result ({type(exc).__name__}: {exc}); run the scenario again") from None
+            raise ResultError(
+                f"{folder}: cannot read the result ({type(exc).__name__}: {exc}); run the scenario again"
+            ) from None
     finally:
         for fh in handles.values():
             fh.close()
@@ -784,7 +878,10 @@ def _load_from(folder: Path, dfd: int, verify: bool, draws: bool) -> Result:
         try:
             overrides = [tuple(kv) for kv in manifest.get("overrides") or []]
             scenario = parse_scenario_text(
-                text, manifest.get("scenario_file") or "<saved>", overrides or None, default_name=summary.get("scenario")
+                text,
+                manifest.get("scenario_file") or "<saved>",
+                overrides or None,
+                default_name=summary.get("scenario"),
             )
         except ScenarioError:
             scenario = None

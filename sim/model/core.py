@@ -65,16 +65,14 @@ import numpy as np
 from scipy.special import expit
 
 from sim.errors import ModelError
-from sim.scenario import Scenario
 from sim.games import max_a_given_floor_b, nash_split_batch, select_2x2, select_2x2_nashpy
+from sim.names import CAUSES
+from sim.scenario import Scenario
 
 __all__ = ["ModelError", "ChunkOutput", "solve_chunk", "event_state_labels", "CAUSES", "TOL"]
 
-CAUSES = ("commitment", "preemption", "terms", "incident")
 #: Relative tolerance for payoff comparisons (acceptance, Powell's condition).
 TOL = 1e-9
-
-
 
 
 @dataclass
@@ -143,7 +141,9 @@ class _Inputs:
         self.cost = [per_state(f"actors.{x}.war_cost") for x in self.actors]
         self.k0 = [self.get(f"actors.{x}.capacity") for x in self.actors]
         # an actor without a ceiling keeps its capacity as its ceiling (no growth)
-        self.ceiling = [per_state(f"actors.{x}.ceiling", default=f"actors.{x}.capacity") for x in self.actors]
+        self.ceiling = [
+            per_state(f"actors.{x}.ceiling", default=f"actors.{x}.capacity") for x in self.actors
+        ]
         self.rate = [per_state(f"actors.{x}.rebuild_rate") for x in self.actors]
         self.flow = [per_state(f"actors.{x}.flow") for x in self.actors]
         self.war_flow = [per_state(f"actors.{x}.war_flow") for x in self.actors]
@@ -153,13 +153,20 @@ class _Inputs:
             raw = np.stack([per_state(f"regions.{r}.value.{x}") for r in self.regions], axis=-1)
             total = raw.sum(axis=-1, keepdims=True)
             if np.any(total <= 0):
-                raise ModelError(f"actor {x} values no region in some event state; every state needs a positive value")
+                raise ModelError(
+                    f"actor {x} values no region in some event state; every state needs a positive value"
+                )
             self.v.append(raw / total)
         # region effects for each actor as holder (n, S, R): per-holder values where given
         eff = [
             {
                 key: np.stack(
-                    [per_state(f"regions.{r}.effects.{key}.{x}", default=f"regions.{r}.effects.{key}") for r in self.regions],
+                    [
+                        per_state(
+                            f"regions.{r}.effects.{key}.{x}", default=f"regions.{r}.effects.{key}"
+                        )
+                        for r in self.regions
+                    ],
                     axis=-1,
                 )
                 for key in ("ceiling", "growth", "power")
@@ -167,7 +174,9 @@ class _Inputs:
             for x in self.actors
         ]
         # holdings under the terms (n, R): A's share
-        self.h_a = np.stack([self.holding(("terms", r), scn.terms[r]) for r in self.regions], axis=-1)
+        self.h_a = np.stack(
+            [self.holding(("terms", r), scn.terms[r]) for r in self.regions], axis=-1
+        )
         held = [self.h_a[:, None, :], 1.0 - self.h_a[:, None, :]]
         # war outcomes: A's share of each region if w wins (n, R)
         self.out_a = []
@@ -188,19 +197,33 @@ class _Inputs:
         # value of each war outcome U[i][w] (n, S)
         self.U = [
             [np.einsum("nsr,nr->ns", self.v[0], self.out_a[w]) + self.war_flow[0] for w in (0, 1)],
-            [np.einsum("nsr,nr->ns", self.v[1], 1.0 - self.out_a[w]) + self.war_flow[1] for w in (0, 1)],
+            [
+                np.einsum("nsr,nr->ns", self.v[1], 1.0 - self.out_a[w]) + self.war_flow[1]
+                for w in (0, 1)
+            ],
         ]
         # power
-        self.kmax = [self.ceiling[i] * np.maximum(1.0 + (held[i] * eff[i]["ceiling"]).sum(-1), 1e-300) for i in (0, 1)]
-        self.grow = [np.clip(self.rate[i] + (held[i] * eff[i]["growth"]).sum(-1), 0.0, 1.0) for i in (0, 1)]
-        self.log_bonus = [np.log(np.maximum(1.0 + (held[i] * eff[i]["power"]).sum(-1), 1e-300)) for i in (0, 1)]
+        self.kmax = [
+            self.ceiling[i] * np.maximum(1.0 + (held[i] * eff[i]["ceiling"]).sum(-1), 1e-300)
+            for i in (0, 1)
+        ]
+        self.grow = [
+            np.clip(self.rate[i] + (held[i] * eff[i]["growth"]).sum(-1), 0.0, 1.0) for i in (0, 1)
+        ]
+        self.log_bonus = [
+            np.log(np.maximum(1.0 + (held[i] * eff[i]["power"]).sum(-1), 1e-300)) for i in (0, 1)
+        ]
         # logs used every period by log_capacity, taken once
         self.log_k0 = [np.log(self.k0[i])[:, None] for i in (0, 1)]
         self.log_kmax = [np.log(np.maximum(self.kmax[i], np.finfo(float).tiny)) for i in (0, 1)]
         self.gamma = per_state("war.decisiveness")
         self.log_fs = np.log1p(per_state("war.first_strike"))
         self.lam = per_state("war.incident_hazard")
-        self.hazards = np.stack([self.get(f"events.{e}.hazard") for e in scn.event_ids], axis=-1) if self.k else np.zeros((n, 0))
+        self.hazards = (
+            np.stack([self.get(f"events.{e}.hazard") for e in scn.event_ids], axis=-1)
+            if self.k
+            else np.zeros((n, 0))
+        )
         self.P = self.transition()
         with np.errstate(divide="ignore"):
             self.inv1md = [1.0 / (1.0 - self.delta[i]) for i in (0, 1)]
@@ -247,9 +270,13 @@ class _Inputs:
 
     def win_probs(self, t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """A's win probability at t: neutral, A strikes first, B strikes first (n, S)."""
-        d = (self.log_capacity(0, t) + self.log_bonus[0]) - (self.log_capacity(1, t) + self.log_bonus[1])
+        d = (self.log_capacity(0, t) + self.log_bonus[0]) - (
+            self.log_capacity(1, t) + self.log_bonus[1]
+        )
         g = self.gamma
-        with np.errstate(over="ignore"):  # g * d = +-inf with a huge decisiveness: expit gives 1 or 0
+        with np.errstate(
+            over="ignore"
+        ):  # g * d = +-inf with a huge decisiveness: expit gives 1 or 0
             return expit(g * d), expit(g * (d + self.log_fs)), expit(g * (d - self.log_fs))
 
     def war_values(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -287,8 +314,14 @@ class Frontier:
 
     def __init__(self, v_me: np.ndarray, v_other: np.ndarray):
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(v_me > 0, v_other / np.where(v_me > 0, v_me, 1.0), np.where(v_other > 0, np.inf, 0.0))
-        order = np.argsort(-ratio, axis=-1, kind="stable")  # give the other what it prizes most first
+            ratio = np.where(
+                v_me > 0,
+                v_other / np.where(v_me > 0, v_me, 1.0),
+                np.where(v_other > 0, np.inf, 0.0),
+            )
+        order = np.argsort(
+            -ratio, axis=-1, kind="stable"
+        )  # give the other what it prizes most first
         R = v_me.shape[-1]
         self.shape = v_me.shape[:-1]
         self.vo = np.take_along_axis(v_other, order, axis=-1).reshape(-1, R)
@@ -325,7 +358,18 @@ class Frontier:
 
 
 def commitment_flags(
-    frontiers, w_a_now, w_b_now, w_a_next, w_b_next, winc_a_next, winc_b_next, f_a, f_b, d_a, d_b, lam,
+    frontiers,
+    w_a_now,
+    w_b_now,
+    w_a_next,
+    w_b_next,
+    winc_a_next,
+    winc_b_next,
+    f_a,
+    f_b,
+    d_a,
+    d_b,
+    lam,
     where: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Powell's condition, generalised: is there no bargain at t that keeps i from attacking?
@@ -353,12 +397,16 @@ def commitment_flags(
         if idx.size:
             lam_, d_me_, d_other_, winc_me_ = flat(lam), flat(d_me), flat(d_other), flat(winc_me)
             # the other side's perpetual flow must give it at least its war value next period
-            floor = flat(w_other_next) * (1.0 - d_other_ * (1.0 - lam_)) - d_other_ * lam_ * flat(winc_other)
+            floor = flat(w_other_next) * (1.0 - d_other_ * (1.0 - lam_)) - d_other_ * lam_ * flat(
+                winc_other
+            )
             best_flow = frontier.most(flat(f_me), flat(f_other), floor, idx)
             feasible = np.isfinite(best_flow)
             safe = np.where(feasible, best_flow, 0.0)
             cont = (safe + d_me_ * lam_ * winc_me_) / (1.0 - d_me_ * (1.0 - lam_))
-            most = (frontier.total_m.ravel()[idx] + flat(f_me)) + d_me_ * ((1.0 - lam_) * cont + lam_ * winc_me_)
+            most = (frontier.total_m.ravel()[idx] + flat(f_me)) + d_me_ * (
+                (1.0 - lam_) * cont + lam_ * winc_me_
+            )
             w = flat(w_now)
             flag.ravel()[idx] = ~feasible | (w > most + _tol(w, most))
         out.append(flag)
@@ -464,7 +512,9 @@ def solve_chunk(
         wN, wAf, wBf = m.war_values(pN), m.war_values(pA), m.war_values(pB)
         # one batched expectation over next period's event state for everything needed
         inh_next = [np.where(c_next == code, brk_next, 0.0) for code in (0, 1, 2)]
-        ex = _expect_many(m.P, [V[0], V[1], nxt["wN"][0], nxt["wN"][1], nxt["wAf"][0], nxt["wBf"][1], *inh_next])
+        ex = _expect_many(
+            m.P, [V[0], V[1], nxt["wN"][0], nxt["wN"][1], nxt["wAf"][0], nxt["wBf"][1], *inh_next]
+        )
         eV, eW, eWf_next = ex[0:2], ex[2:4], ex[4:6]
         hold = [m.x[i] + m.delta[i] * ((1.0 - lam) * eV[i] + lam * eW[i]) for i in (0, 1)]
         V, sa, sb, dev_a, dev_b = _stage(select, rule, hold, wN, wAf, wBf)
@@ -476,8 +526,19 @@ def solve_chunk(
         aggr_b = wBf[1] > perp[1] + _tol(perp[1])
         brk_all = 1.0 - (1.0 - sa) * (1.0 - sb)
         ca, cb = commitment_flags(
-            frontiers, wAf[0], wBf[1], eWf_next[0], eWf_next[1],
-            eW[0], eW[1], m.flow[0], m.flow[1], d_a, d_b, lam, where=brk_all > 0.0,
+            frontiers,
+            wAf[0],
+            wBf[1],
+            eWf_next[0],
+            eWf_next[1],
+            eW[0],
+            eW[1],
+            m.flow[0],
+            m.flow[1],
+            d_a,
+            d_b,
+            lam,
+            where=brk_all > 0.0,
         )
         # A breakdown that is neither a commitment problem nor bad terms now is driven by
         # the war both expect next period (striking first before it comes): it inherits
@@ -514,7 +575,16 @@ def solve_chunk(
         lam_path[:, t] = _gather(lam, st)
         cause[:, t] = _gather(c_all, st)
         if t == 0:
-            first = {"V": V, "wN": wN, "sa": sa, "sb": sb, "pN": pN, "only_a": only_a, "only_b": only_b, "mutual": mutual}
+            first = {
+                "V": V,
+                "wN": wN,
+                "sa": sa,
+                "sb": sb,
+                "pN": pN,
+                "only_a": only_a,
+                "only_b": only_b,
+                "mutual": mutual,
+            }
         nxt = {"wN": wN, "wAf": wAf, "wBf": wBf}
         c_next, brk_next = c_all, brk_all
 
@@ -531,11 +601,13 @@ def solve_chunk(
     rej_a = rejected & (first["only_a"] | first["mutual"] | (worse_a & ~first["only_b"]))
     rej_b = rejected & (first["only_b"] | first["mutual"] | (worse_b & ~first["only_a"]))
     fear0 = rejected & ~rej_a & ~rej_b
-    rejected_by = ((rej_a | fear0).astype(np.int8) + 2 * (rej_b | fear0).astype(np.int8))
+    rejected_by = (rej_a | fear0).astype(np.int8) + 2 * (rej_b | fear0).astype(np.int8)
     accepted = ~rejected
     # Preferring the war that is already going on to the terms is about the terms
     # (no first strike is involved at t = 0), unless no bargain exists at all.
-    reject_cause = np.where(accepted, -1, np.where((worse_a | worse_b) & (cause[:, 0] != 0), 2, cause[:, 0]))
+    reject_cause = np.where(
+        accepted, -1, np.where((worse_a | worse_b) & (cause[:, 0] != 0), 2, cause[:, 0])
+    )
     reject_cause = reject_cause.astype(np.int8)
 
     # survival and breakdown probabilities on the realised path
@@ -598,7 +670,10 @@ def _stage(select, rule, hold, wN, wAf, wBf):
     sa, sb = select(A, B, rule)
     ha, hb = 1.0 - sa, 1.0 - sb
     V = [
-        ha * hb * M[..., 0, 0] + ha * sb * M[..., 0, 1] + sa * hb * M[..., 1, 0] + sa * sb * M[..., 1, 1]
+        ha * hb * M[..., 0, 0]
+        + ha * sb * M[..., 0, 1]
+        + sa * hb * M[..., 1, 0]
+        + sa * sb * M[..., 1, 1]
         for M in (A, B)
     ]
     # who gains by attacking a side that holds? (Hold, Hold) is an equilibrium iff neither

@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from sim import beliefs as dist
-from sim.model import CAUSES, ChunkOutput, event_state_labels, solve_chunk
+from sim.model import ChunkOutput, event_state_labels, solve_chunk
+from sim.names import CAUSES, SAMPLERS, SELECTION_RULES, SOLVER_METHODS
 from sim.scenario import Scenario, load_scenario, parse_set_option
 
 __all__ = ["run", "RunOptions", "milestones", "DEFAULT_CHUNK", "POWER_DRAWS"]
@@ -79,7 +80,9 @@ def _sample_params(scn: Scenario, opts: RunOptions, start: int, stop: int) -> di
     numbers = scn.numbers()
     uncertain = [p for p, v in numbers.items() if isinstance(v, dist.Distribution)]
     u = dist.uniform_points(opts.sampler, len(uncertain), start, stop, opts.seed, opts.draws)
-    params: dict[str, Any] = {p: float(v) for p, v in numbers.items() if not isinstance(v, dist.Distribution)}
+    params: dict[str, Any] = {
+        p: float(v) for p, v in numbers.items() if not isinstance(v, dist.Distribution)
+    }
     for j, p in enumerate(uncertain):
         params[p] = numbers[p].ppf(u[:, j])
     return params
@@ -109,7 +112,13 @@ def _chunk(args: tuple) -> dict[str, Any]:
     # floating-point warnings on the way there are noise, not news.
     with np.errstate(over="ignore", invalid="ignore"):
         out = solve_chunk(
-            scn, params, n, story_u[:, :k], method=opts.method, selection=opts.selection, keep_power=keep_power
+            scn,
+            params,
+            n,
+            story_u[:, :k],
+            method=opts.method,
+            selection=opts.selection,
+            keep_power=keep_power,
         )
     return _summarise_chunk(scn, opts, start, params, out, story_u[:, k], story_u[:, k + 1])
 
@@ -126,7 +135,15 @@ def _summarise_chunk(scn, opts, start, params, out: ChunkOutput, u_when, u_who) 
     broke = out.accepted & broke_by[:, -1] if T else np.zeros(n, bool)
     tb = np.where(broke, np.argmax(broke_by, axis=1), 0)
     idx = np.arange(n)
-    cats = np.stack([out.p_a_only[idx, tb], out.p_b_only[idx, tb], out.p_both[idx, tb], out.p_incident[idx, tb]], axis=1)
+    cats = np.stack(
+        [
+            out.p_a_only[idx, tb],
+            out.p_b_only[idx, tb],
+            out.p_both[idx, tb],
+            out.p_incident[idx, tb],
+        ],
+        axis=1,
+    )
     tot = cats.sum(axis=1, keepdims=True)
     cum = np.cumsum(cats, axis=1) / np.where(tot > 0, tot, 1.0)
     who = np.minimum((u_who[:, None] > cum).sum(axis=1), 3)
@@ -146,7 +163,11 @@ def _summarise_chunk(scn, opts, start, params, out: ChunkOutput, u_when, u_who) 
     cols["break_period"][~broke] = pd.NA
     cols["break_year"] = np.where(broke, tb / ppy, np.nan)
     cols["breaker"] = np.where(broke, breaker_names[who], "")
-    cols["cause"] = np.where(broke, cause_names[cause_of], np.where(out.accepted, "", cause_names[np.maximum(out.reject_cause, 0)]))
+    cols["cause"] = np.where(
+        broke,
+        cause_names[cause_of],
+        np.where(out.accepted, "", cause_names[np.maximum(out.reject_cause, 0)]),
+    )
     for label, t in milestones(scn).items():
         cols[f"p_holds_{label}"] = surv[:, t]
     cols["p_holds_end"] = surv[:, T]
@@ -164,7 +185,9 @@ def _summarise_chunk(scn, opts, start, params, out: ChunkOutput, u_when, u_who) 
 
     # --- exact sums for the headline figures
     w = surv[:, :T]
-    by_actor = np.stack([out.p_a_only, out.p_b_only, out.p_both, out.p_incident], axis=-1) * w[..., None]
+    by_actor = (
+        np.stack([out.p_a_only, out.p_b_only, out.p_both, out.p_incident], axis=-1) * w[..., None]
+    )
     nonincident = (out.p_a_only + out.p_b_only + out.p_both) * w
     by_cause = np.zeros((n, T, 4))
     for c in range(3):
@@ -177,7 +200,9 @@ def _summarise_chunk(scn, opts, start, params, out: ChunkOutput, u_when, u_who) 
         "surv": _fixed(surv),
         "surv_sq": _fixed(surv**2),
         "rejected_by": np.bincount(out.rejected_by, minlength=4).astype(object),
-        "reject_cause": np.bincount(out.reject_cause[~acc].astype(np.int64), minlength=4).astype(object),
+        "reject_cause": np.bincount(out.reject_cause[~acc].astype(np.int64), minlength=4).astype(
+            object
+        ),
         "by_actor": _fixed(by_actor),
         "by_cause": _fixed(by_cause),
     }
@@ -213,7 +238,9 @@ def _wilson(k: int, n: int) -> dict[str, float]:
     return {"estimate": p, "ci_low": max(0.0, centre - half), "ci_high": min(1.0, centre + half)}
 
 
-def _finish(scn: Scenario, opts: RunOptions, sums: dict, power_parts: list[np.ndarray]) -> dict[str, Any]:
+def _finish(
+    scn: Scenario, opts: RunOptions, sums: dict, power_parts: list[np.ndarray]
+) -> dict[str, Any]:
     """Turn the exact sums into the summary, survival, breakdown and power tables."""
     from sim.io import Result
 
@@ -268,20 +295,40 @@ def _finish(scn: Scenario, opts: RunOptions, sums: dict, power_parts: list[np.nd
         "p_holds_end": est(T),
         "median_duration_periods": median,
         "median_duration_years": None if median is None else median / ppy,
-        "median_duration_note": None if median is not None else f"more than half of accepted ceasefires hold past the horizon ({T} periods)" if na else "no draw accepted the terms",
+        "median_duration_note": None
+        if median is not None
+        else f"more than half of accepted ceasefires hold past the horizon ({T} periods)"
+        if na
+        else "no draw accepted the terms",
         "p_breaks_within_horizon": min(1.0, max(0.0, float(broken))),
-        "breakdown_by_actor": {name: (min(1.0, float(by_actor[:, j].sum() / broken)) if broken > 0 else 0.0) for j, name in enumerate((a, b, "both", "incident"))},
-        "breakdown_by_cause": {name: (min(1.0, float(by_cause[:, j].sum() / broken)) if broken > 0 else 0.0) for j, name in enumerate(CAUSES)},
+        "breakdown_by_actor": {
+            name: (min(1.0, float(by_actor[:, j].sum() / broken)) if broken > 0 else 0.0)
+            for j, name in enumerate((a, b, "both", "incident"))
+        },
+        "breakdown_by_cause": {
+            name: (min(1.0, float(by_cause[:, j].sum() / broken)) if broken > 0 else 0.0)
+            for j, name in enumerate(CAUSES)
+        },
         "rejected_by": {a: int(rej[1]) / n, b: int(rej[2]) / n, "both": int(rej[3]) / n},
-        "rejection_cause": {name: (int(rc[j]) / n_rej if n_rej else 0.0) for j, name in enumerate(CAUSES)},
+        "rejection_cause": {
+            name: (int(rc[j]) / n_rej if n_rej else 0.0) for j, name in enumerate(CAUSES)
+        },
     }
     power = _power_table(scn, power_parts)
-    return {"summary": summary, "survival": survival, "breakdown": breakdown, "power": power, "Result": Result}
+    return {
+        "summary": summary,
+        "survival": survival,
+        "breakdown": breakdown,
+        "power": power,
+        "Result": Result,
+    }
 
 
 def _power_table(scn: Scenario, parts: list[np.ndarray]) -> pd.DataFrame:
     if not parts:
-        return pd.DataFrame(columns=["state", "period", "years", "median", "q05", "q25", "q75", "q95", "draws"])
+        return pd.DataFrame(
+            columns=["state", "period", "years", "median", "q05", "q25", "q75", "q95", "draws"]
+        )
     p = np.concatenate(parts, axis=0)  # (m, S, T+1)
     T = scn.horizon
     ts = np.unique(np.linspace(0, T, min(T + 1, POWER_POINTS + 1)).astype(int))
@@ -347,7 +394,11 @@ def run(
     if isinstance(scenario, Scenario):
         scn = scenario
         if overrides:
-            items = [parse_set_option(o) for o in overrides] if isinstance(overrides, list) else list(overrides.items())
+            items = (
+                [parse_set_option(o) for o in overrides]
+                if isinstance(overrides, list)
+                else list(overrides.items())
+            )
             scn = _reload_with(scn, items)
     else:
         scn = load_scenario(scenario, overrides=overrides)
@@ -362,7 +413,9 @@ def run(
         selection=selection or scn.solver.selection,
     )
     _check_options(opts)
-    bounds = [(s, min(s + opts.chunk_size, opts.draws)) for s in range(0, opts.draws, opts.chunk_size)]
+    bounds = [
+        (s, min(s + opts.chunk_size, opts.draws)) for s in range(0, opts.draws, opts.chunk_size)
+    ]
     tasks = [(scn, opts, s, e) for s, e in bounds]
     t0 = time.perf_counter()
     total, power_parts, frames, done = None, [], [], 0
@@ -415,7 +468,9 @@ def _reload_with(scn: Scenario, items: list[tuple[str, Any]]) -> Scenario:
         raise ValueError("overrides need a scenario loaded from text; pass the path instead")
     # the scenario's own overrides first, then the new ones (later ones win)
     merged = [*scn.overrides, *items]
-    return parse_scenario_text(scn.source_text, scn.source_path or "<scenario>", merged, default_name=scn.name)
+    return parse_scenario_text(
+        scn.source_text, scn.source_path or "<scenario>", merged, default_name=scn.name
+    )
 
 
 def _default_chunk(scn: Scenario) -> int:
@@ -432,11 +487,13 @@ def _check_options(opts: RunOptions) -> None:
         raise ValueError(f"draws must be >= 1 (got {opts.draws})")
     if opts.seed < 0:
         raise ValueError(f"seed must be >= 0 (got {opts.seed})")
-    if opts.sampler not in ("random", "lhs", "sobol"):
+    if opts.sampler not in SAMPLERS:
         raise ValueError(f"sampler must be one of random, lhs, sobol (got {opts.sampler!r})")
     if opts.chunk_size < 1:
         raise ValueError(f"chunk size must be >= 1 (got {opts.chunk_size})")
-    if opts.method not in ("batched", "nashpy"):
+    if opts.method not in SOLVER_METHODS:
         raise ValueError(f"solver method must be batched or nashpy (got {opts.method!r})")
-    if opts.selection not in ("peaceful", "risk_dominant", "payoff_dominant", "mixed"):
-        raise ValueError(f"selection must be peaceful, risk_dominant, payoff_dominant or mixed (got {opts.selection!r})")
+    if opts.selection not in SELECTION_RULES:
+        raise ValueError(
+            f"selection must be peaceful, risk_dominant, payoff_dominant or mixed (got {opts.selection!r})"
+        )

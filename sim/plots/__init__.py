@@ -22,7 +22,18 @@ from sim.plots.figures import (
 )
 
 __all__ = [
-    "FORMATS", "OKABE_ITO", "plot_breakdown", "plot_compare", "plot_power", "plot_sensitivity",
-    "plot_survival", "plot_sweep", "readable_key", "save_all", "save_compare", "save_figure",
-    "save_sweep", "sensitivity_table",
+    "FORMATS",
+    "OKABE_ITO",
+    "plot_breakdown",
+    "plot_compare",
+    "plot_power",
+    "plot_sensitivity",
+    "plot_survival",
+    "plot_sweep",
+    "readable_key",
+    "save_all",
+    "save_compare",
+    "save_figure",
+    "save_sweep",
+    "sensitivity_table",
 ]

@@ -104,12 +104,19 @@ def _style(ax, xlabel: str, ylabel: str, title: str | None = None) -> None:
 
 def _legend_below(ax, ncol: int = 2, **kw):
     return ax.legend(
-        loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=ncol, frameon=False, fontsize=LEGEND_SIZE, **kw
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.13),
+        ncol=ncol,
+        frameon=False,
+        fontsize=LEGEND_SIZE,
+        **kw,
     )
 
 
 def _legend_right(ax, **kw):
-    return ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=LEGEND_SIZE, **kw)
+    return ax.legend(
+        loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=LEGEND_SIZE, **kw
+    )
 
 
 def _pct(x: float) -> str:
@@ -154,8 +161,17 @@ def _milestone_years(label: str) -> float:
 
 
 def _message(ax, text: str) -> None:
-    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontsize=LABEL_SIZE, color="0.3",
-            wrap=True)
+    ax.text(
+        0.5,
+        0.5,
+        text,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=LABEL_SIZE,
+        color="0.3",
+        wrap=True,
+    )
 
 
 def readable_key(key: str) -> str:
@@ -231,15 +247,39 @@ def plot_survival(result, ax=None, *, spread: bool = True):
     s = result.survival
     years = s["years"].to_numpy(float)
     ax.fill_between(
-        years, s["ci_low"], s["ci_high"], step="post", color=OKABE_ITO["sky"], alpha=0.45, lw=0,
+        years,
+        s["ci_low"],
+        s["ci_high"],
+        step="post",
+        color=OKABE_ITO["sky"],
+        alpha=0.45,
+        lw=0,
         label="95% CI of the estimate",
     )
-    ax.step(years, s["survival"], where="post", color=OKABE_ITO["blue"], lw=2.2, label="accepted and still holding")
+    ax.step(
+        years,
+        s["survival"],
+        where="post",
+        color=OKABE_ITO["blue"],
+        lw=2.2,
+        label="accepted and still holding",
+    )
     cond = s["survival_if_accepted"].to_numpy(float) if "survival_if_accepted" in s else None
-    show_cond = cond is not None and np.isfinite(cond).any() and np.nanmax(np.abs(cond - s["survival"])) > 1e-6
+    show_cond = (
+        cond is not None
+        and np.isfinite(cond).any()
+        and np.nanmax(np.abs(cond - s["survival"])) > 1e-6
+    )
     if show_cond:
-        ax.step(years, cond, where="post", color=OKABE_ITO["vermillion"], lw=1.6, ls="--",
-                label="still holding, if accepted")
+        ax.step(
+            years,
+            cond,
+            where="post",
+            color=OKABE_ITO["vermillion"],
+            lw=1.6,
+            ls="--",
+            label="still holding, if accepted",
+        )
     p_holds = result.summary.get("p_holds", {})
     marks = [(_milestone_years(k), k, v) for k, v in p_holds.items()]
     if spread and show_cond and marks:
@@ -252,17 +292,28 @@ def plot_survival(result, ax=None, *, spread: bool = True):
         last_x = x
         ax.annotate(
             f"{label}: {_pct(v['estimate'])}\n({_pct_range(v['ci_low'], v['ci_high'])})",
-            (x, v["estimate"]), textcoords="offset points", xytext=(5, 34 if raised else 8),
-            fontsize=NOTE_SIZE, color=OKABE_ITO["blue"],
+            (x, v["estimate"]),
+            textcoords="offset points",
+            xytext=(5, 34 if raised else 8),
+            fontsize=NOTE_SIZE,
+            color=OKABE_ITO["blue"],
             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
         )
     ax.set_xlim(0, x_max)
     ax.set_ylim(0, 1.02)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     accepted = result.summary.get("p_accepted", {}).get("estimate")
-    sub = f"accepted in {_pct(accepted)} of {_draws_count(result)}" if accepted is not None else _draws_count(result)
-    _style(ax, "years since the ceasefire began", "probability the ceasefire holds",
-           f"{result.title}\nWill the ceasefire hold? ({sub})")
+    sub = (
+        f"accepted in {_pct(accepted)} of {_draws_count(result)}"
+        if accepted is not None
+        else _draws_count(result)
+    )
+    _style(
+        ax,
+        "years since the ceasefire began",
+        "probability the ceasefire holds",
+        f"{result.title}\nWill the ceasefire hold? ({sub})",
+    )
     _legend_below(ax, ncol=2)
     return ax
 
@@ -281,7 +332,12 @@ def _survival_spread(result, ax, marks) -> None:
             continue
         lo, hi = np.quantile(d[col].to_numpy(float), [0.1, 0.9])
         ax.plot(
-            [x, x], [lo, hi], color=OKABE_ITO["vermillion"], lw=5, alpha=0.3, solid_capstyle="butt",
+            [x, x],
+            [lo, hi],
+            color=OKABE_ITO["vermillion"],
+            lw=5,
+            alpha=0.3,
+            solid_capstyle="butt",
             label="spread of beliefs: 10–90% of accepted draws" if first else None,
         )
         first = False
@@ -342,7 +398,9 @@ def _breakdown_panel(result, ax, by: str, title: bool) -> None:
     else:
         cols = [c for c in b.columns if c.startswith("cause.")]
         labels = {f"cause.{k}": v[1] for k, v in CAUSE_STYLE.items()}
-        colours = {f"cause.{k}": (OKABE_ITO[v[0]] if v[0] else GREY) for k, v in CAUSE_STYLE.items()}
+        colours = {
+            f"cause.{k}": (OKABE_ITO[v[0]] if v[0] else GREY) for k, v in CAUSE_STYLE.items()
+        }
         panel = "why it breaks"
     if len(b) == 0 or not cols:
         _message(ax, "no periods to show")
@@ -354,8 +412,16 @@ def _breakdown_panel(result, ax, by: str, title: bool) -> None:
     bottom = np.zeros(len(x))
     for i, c in enumerate(shown):
         vals = table[c].to_numpy(float)
-        ax.bar(x + width / 2, vals, width=0.85 * width, bottom=bottom, color=colours.get(c, _colour(i)),
-               label=f"{labels.get(c, c)}: {_pct(totals[c] / totals.sum())}", edgecolor="white", lw=0.4)
+        ax.bar(
+            x + width / 2,
+            vals,
+            width=0.85 * width,
+            bottom=bottom,
+            color=colours.get(c, _colour(i)),
+            label=f"{labels.get(c, c)}: {_pct(totals[c] / totals.sum())}",
+            edgecolor="white",
+            lw=0.4,
+        )
         bottom += vals
     unit = "year" if width == 1 else f"{width:g} years"
     top = float(bottom.max()) if len(bottom) else 0.0
@@ -373,14 +439,32 @@ def _breakdown_panel(result, ax, by: str, title: bool) -> None:
             head += f" (accepted in {_pct(accepted)} of draws, broken within {horizon} in {_pct(broken)})"
         ax.set_title(head, fontsize=TITLE_SIZE)
     _style(ax, "years since the ceasefire began", f"P(breaks in that {unit})\nshare of all draws")
-    ax.text(0.01, 0.97, panel, transform=ax.transAxes, ha="left", va="top", fontsize=LABEL_SIZE, weight="bold")
+    ax.text(
+        0.01,
+        0.97,
+        panel,
+        transform=ax.transAxes,
+        ha="left",
+        va="top",
+        fontsize=LABEL_SIZE,
+        weight="bold",
+    )
     if shown:
         _legend_right(ax, title="share of breakdowns", title_fontsize=LEGEND_SIZE)
     else:
         _message(ax, "no breakdowns within the horizon")
     if absent and shown:
-        ax.text(1.01, 0.02, "none from: " + ", ".join(absent), transform=ax.transAxes, ha="left", va="bottom",
-                fontsize=NOTE_SIZE, color="0.35", wrap=True)
+        ax.text(
+            1.01,
+            0.02,
+            "none from: " + ", ".join(absent),
+            transform=ax.transAxes,
+            ha="left",
+            va="bottom",
+            fontsize=NOTE_SIZE,
+            color="0.35",
+            wrap=True,
+        )
 
 
 # ---------------------------------------------------------------------------------------
@@ -391,7 +475,9 @@ def _target_column(columns: Sequence[str]) -> str | None:
     """p_holds_5y, else the longest p_holds_<k>y available, else p_holds_end."""
     if "p_holds_5y" in columns:
         return "p_holds_5y"
-    holds = [c for c in columns if c.startswith("p_holds_") and c.endswith("y") and c[8:-1].isdigit()]
+    holds = [
+        c for c in columns if c.startswith("p_holds_") and c.endswith("y") and c[8:-1].isdigit()
+    ]
     if holds:
         return max(holds, key=lambda c: int(c[8:-1]))
     return "p_holds_end" if "p_holds_end" in columns else None
@@ -417,7 +503,19 @@ def sensitivity_table(result, target: str | None = None) -> pd.DataFrame:
     columns = _draw_columns(result)
     target = target or _target_column(columns)
     params = _parameter_columns(result, columns)
-    out_cols = ["key", "name", "low", "high", "low_ci", "high_ci", "swing", "min", "max", "n_low", "n_high"]
+    out_cols = [
+        "key",
+        "name",
+        "low",
+        "high",
+        "low_ci",
+        "high_ci",
+        "swing",
+        "min",
+        "max",
+        "n_low",
+        "n_high",
+    ]
     if target is None or target not in columns:
         table = pd.DataFrame(columns=out_cols)
         table.attrs.update(target=target, baseline=np.nan)
@@ -438,22 +536,26 @@ def sensitivity_table(result, target: str | None = None) -> pd.DataFrame:
         if not low.any() or not high.any():
             continue
         m_lo, m_hi = yk[low].mean(), yk[high].mean()
-        rows.append({
-            "key": key,
-            "name": readable_key(key),
-            "low": m_lo,
-            "high": m_hi,
-            "low_ci": _half_width(yk[low]),
-            "high_ci": _half_width(yk[high]),
-            "swing": m_hi - m_lo,
-            "min": float(x.min()),
-            "max": float(x.max()),
-            "n_low": int(low.sum()),
-            "n_high": int(high.sum()),
-        })
+        rows.append(
+            {
+                "key": key,
+                "name": readable_key(key),
+                "low": m_lo,
+                "high": m_hi,
+                "low_ci": _half_width(yk[low]),
+                "high_ci": _half_width(yk[high]),
+                "swing": m_hi - m_lo,
+                "min": float(x.min()),
+                "max": float(x.max()),
+                "n_low": int(low.sum()),
+                "n_high": int(high.sum()),
+            }
+        )
     table = pd.DataFrame(rows, columns=out_cols)
     if len(table):
-        table = table.reindex(table["swing"].abs().sort_values(ascending=False, kind="stable").index)
+        table = table.reindex(
+            table["swing"].abs().sort_values(ascending=False, kind="stable").index
+        )
         table = table.reset_index(drop=True)
     table.attrs.update(target=target, baseline=float(np.mean(y)) if len(y) else np.nan)
     return table
@@ -487,21 +589,49 @@ def plot_sensitivity(result, ax=None, *, top: int = 12):
     title = f"{result.title}\nWhich assumptions move {tlabel} most?\n({_draws_count(result)}"
     title += f"; the {n} largest swings of {len(table)} shown)" if len(table) > n else ")"
     if n == 0:
-        reason = "no draws table to analyse" if target is None else "no uncertain assumptions were sampled"
+        reason = (
+            "no draws table to analyse"
+            if target is None
+            else "no uncertain assumptions were sampled"
+        )
         _message(ax, reason)
         _style(ax, tlabel, "assumption", title)
         return ax
     y = np.arange(n)
     lo, hi = shown["low"].to_numpy(float), shown["high"].to_numpy(float)
-    ax.barh(y, lo - base, left=base, height=0.7, color=OKABE_ITO["blue"], label="lowest quarter of its range")
-    ax.barh(y, hi - base, left=base, height=0.7, color=OKABE_ITO["vermillion"], label="highest quarter of its range")
+    ax.barh(
+        y,
+        lo - base,
+        left=base,
+        height=0.7,
+        color=OKABE_ITO["blue"],
+        label="lowest quarter of its range",
+    )
+    ax.barh(
+        y,
+        hi - base,
+        left=base,
+        height=0.7,
+        color=OKABE_ITO["vermillion"],
+        label="highest quarter of its range",
+    )
     ax.errorbar(lo, y, xerr=shown["low_ci"], fmt="none", ecolor="0.15", elinewidth=0.9, capsize=2.5)
-    ax.errorbar(hi, y, xerr=shown["high_ci"], fmt="none", ecolor="0.15", elinewidth=0.9, capsize=2.5,
-                label="95% CI of a quarter's mean")
+    ax.errorbar(
+        hi,
+        y,
+        xerr=shown["high_ci"],
+        fmt="none",
+        ecolor="0.15",
+        elinewidth=0.9,
+        capsize=2.5,
+        label="95% CI of a quarter's mean",
+    )
     ax.axvline(base, color="black", lw=1.3, label=f"baseline (all draws): {_pct(base)}")
     ax.set_yticks(y)
-    ax.set_yticklabels([f"{r.name}  ({_range_text(result, r.key, r.min, r.max)})" for r in shown.itertuples()],
-                       fontsize=TICK_SIZE)
+    ax.set_yticklabels(
+        [f"{r.name}  ({_range_text(result, r.key, r.min, r.max)})" for r in shown.itertuples()],
+        fontsize=TICK_SIZE,
+    )
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
     lo_all = min(lo.min() - shown["low_ci"].max(), hi.min() - shown["high_ci"].max(), base)
@@ -515,9 +645,19 @@ def plot_sensitivity(result, ax=None, *, top: int = 12):
     below = offset_copy(ax.transAxes, fig=ax.figure, y=-0.62, units="inches")
     handles, labels = ax.get_legend_handles_labels()
     rank = ("lowest", "highest", "baseline", "95% CI")
-    order = sorted(range(len(labels)), key=lambda i: next(j for j, r in enumerate(rank) if r in labels[i]))
-    ax.legend([handles[i] for i in order], [labels[i] for i in order], loc="upper center", bbox_to_anchor=(0.5, 0),
-              bbox_transform=below, ncol=2, frameon=False, fontsize=LEGEND_SIZE)
+    order = sorted(
+        range(len(labels)), key=lambda i: next(j for j, r in enumerate(rank) if r in labels[i])
+    )
+    ax.legend(
+        [handles[i] for i in order],
+        [labels[i] for i in order],
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0),
+        bbox_transform=below,
+        ncol=2,
+        frameon=False,
+        fontsize=LEGEND_SIZE,
+    )
     return ax
 
 
@@ -561,7 +701,10 @@ def _power_groups(power: pd.DataFrame) -> list[tuple[frozenset, list[str]]]:
         sub = power[power["state"] == st].sort_values("period")
         curves[st] = np.round(sub[["median", "q05", "q25", "q75", "q95"]].to_numpy(float), 9)
     fired = {st: frozenset() if st == "none" else frozenset(st.split("+")) for st in states}
-    events = sorted(set().union(*fired.values()), key=lambda e: min(i for i, s in enumerate(states) if e in fired[s]))
+    events = sorted(
+        set().union(*fired.values()),
+        key=lambda e: min(i for i, s in enumerate(states) if e in fired[s]),
+    )
     by_set = {v: k for k, v in fired.items()}
     matters = set()
     for st in states:
@@ -624,7 +767,13 @@ def plot_power(result, ax=None):
             label = "no event that shifts power" if len(groups) > 1 else "median over draws"
         ax.fill_between(x, sub["q05"], sub["q95"], color=c, alpha=0.12, lw=0)
         ax.fill_between(x, sub["q25"], sub["q75"], color=c, alpha=0.28, lw=0)
-        ax.plot(x, sub["median"], color=c, lw=2.2, label=label + (" (median)" if len(groups) > 1 else ""))
+        ax.plot(
+            x,
+            sub["median"],
+            color=c,
+            lw=2.2,
+            label=label + (" (median)" if len(groups) > 1 else ""),
+        )
     ax.axhline(0.5, color="black", lw=0.9, ls=":", zorder=1)
     handles, labels = ax.get_legend_handles_labels()
     handles += [Patch(color="0.45", alpha=0.5), Patch(color="0.45", alpha=0.2)]
@@ -634,14 +783,37 @@ def plot_power(result, ax=None):
     ax.set_xlim(0, max(float(p["years"].max()), 1e-9))
     inert = _inert_events(p, groups)
     if inert:
-        ax.text(0.01, 0.02, "no effect on power: " + "; ".join(_event_label(result, e) for e in inert),
-                transform=ax.transAxes, ha="left", va="bottom", fontsize=NOTE_SIZE, color="0.3")
+        ax.text(
+            0.01,
+            0.02,
+            "no effect on power: " + "; ".join(_event_label(result, e) for e in inert),
+            transform=ax.transAxes,
+            ha="left",
+            va="bottom",
+            fontsize=NOTE_SIZE,
+            color="0.3",
+        )
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     _style(ax, "years since the ceasefire began", ylabel, title)
-    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, frameon=False,
-              fontsize=LEGEND_SIZE)
-    ax.text(0.99, 0.51, "even odds", transform=ax.get_yaxis_transform(), ha="right", va="bottom",
-            fontsize=NOTE_SIZE, color="0.3")
+    ax.legend(
+        handles,
+        labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.13),
+        ncol=2,
+        frameon=False,
+        fontsize=LEGEND_SIZE,
+    )
+    ax.text(
+        0.99,
+        0.51,
+        "even odds",
+        transform=ax.get_yaxis_transform(),
+        ha="right",
+        va="bottom",
+        fontsize=NOTE_SIZE,
+        color="0.3",
+    )
     return ax
 
 
@@ -666,15 +838,26 @@ def plot_compare(results_or_dirs, ax=None, *, labels: Sequence[str] | None = Non
         ax.fill_between(years, s["ci_low"], s["ci_high"], step="post", color=c, alpha=0.2, lw=0)
         five = r.summary.get("p_holds", {}).get("5y")
         extra = f": {_pct(five['estimate'])} at 5 years" if five else ""
-        ax.step(years, s["survival"], where="post", color=c, lw=2.2, ls=styles[(i // len(CYCLE)) % len(styles)],
-                label=f"{label}{extra}")
+        ax.step(
+            years,
+            s["survival"],
+            where="post",
+            color=c,
+            lw=2.2,
+            ls=styles[(i // len(CYCLE)) % len(styles)],
+            label=f"{label}{extra}",
+        )
     ax.set_xlim(0, x_max or 1.0)
     ax.set_ylim(0, 1.02)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     titles = list(dict.fromkeys(r.title for r in results))
     head = titles[0] if len(titles) == 1 else "Comparing ceasefire proposals"
-    _style(ax, "years since the ceasefire began", "probability the ceasefire holds",
-           f"{head}\nAccepted and still holding (bands: 95% CI of each estimate)")
+    _style(
+        ax,
+        "years since the ceasefire began",
+        "probability the ceasefire holds",
+        f"{head}\nAccepted and still holding (bands: 95% CI of each estimate)",
+    )
     _legend_below(ax, ncol=1 if len(results) > 3 or max(map(len, labels), default=0) > 40 else 2)
     return ax
 
@@ -686,7 +869,10 @@ def plot_sweep(table: pd.DataFrame, ax=None, *, title: str | None = None):
     the varied value, each with its 95% band. Two keys: a heatmap of P(holds 5 years)
     (or the longest horizon), each cell annotated with the estimate.
     """
-    keys = list(table.attrs.get("vary") or [c for c in table.columns if not c.startswith(("p_", "median_"))][:2])
+    keys = list(
+        table.attrs.get("vary")
+        or [c for c in table.columns if not c.startswith(("p_", "median_"))][:2]
+    )
     title = title or table.attrs.get("title") or table.attrs.get("scenario") or "sweep"
     draws, seed = table.attrs.get("draws"), table.attrs.get("seed")
     crn = f"{draws:,} draws per point, same seed {seed} at every point" if draws is not None else ""
@@ -698,7 +884,10 @@ def plot_sweep(table: pd.DataFrame, ax=None, *, title: str | None = None):
 
 
 def _numeric(values: Sequence[Any]) -> bool:
-    return all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in values)
+    return all(
+        isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+        for v in values
+    )
 
 
 def _fmt_value(v: Any) -> str:
@@ -718,23 +907,37 @@ def _sweep_lines(table, key, ax, title, crn):
     numeric = _numeric(values)
     x = np.asarray(values, float) if numeric else np.arange(len(values))
     series = [("p_accepted", "accepted")]
-    series += [(c, f"holds {c[8:]}") for c in table.columns
-               if c.startswith("p_holds_") and not c.endswith(("_ci_low", "_ci_high")) and c != "p_holds_end"]
+    series += [
+        (c, f"holds {c[8:]}")
+        for c in table.columns
+        if c.startswith("p_holds_")
+        and not c.endswith(("_ci_low", "_ci_high"))
+        and c != "p_holds_end"
+    ]
     for i, (col, label) in enumerate(series):
         c = OKABE_ITO["black"] if col == "p_accepted" else _colour(i - 1)
         ls = "--" if col == "p_accepted" else "-"
         if f"{col}_ci_low" in table:
-            ax.fill_between(x, table[f"{col}_ci_low"], table[f"{col}_ci_high"], color=c, alpha=0.12, lw=0)
+            ax.fill_between(
+                x, table[f"{col}_ci_low"], table[f"{col}_ci_high"], color=c, alpha=0.12, lw=0
+            )
         ax.plot(x, table[col], color=c, lw=2, ls=ls, marker="o", ms=4, label=label)
     if not numeric:
         ax.set_xticks(x)
         tilt = len(values) > 4
-        ax.set_xticklabels([_fmt_value(v) for v in values], rotation=20 if tilt else 0,
-                           ha="right" if tilt else "center")
+        ax.set_xticklabels(
+            [_fmt_value(v) for v in values],
+            rotation=20 if tilt else 0,
+            ha="right" if tilt else "center",
+        )
     ax.set_ylim(0, 1.02)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    _style(ax, _key_label(key), "probability (bands: 95% CI)",
-           f"{title}\nSweep of {readable_key(key)}" + (f" ({crn})" if crn else ""))
+    _style(
+        ax,
+        _key_label(key),
+        "probability (bands: 95% CI)",
+        f"{title}\nSweep of {readable_key(key)}" + (f" ({crn})" if crn else ""),
+    )
     _legend_right(ax, title="ceasefire", title_fontsize=LEGEND_SIZE)
     return ax
 
@@ -767,16 +970,31 @@ def _sweep_heatmap(table, keys, ax, title, crn):
             v = grid[i, j]
             if not np.isfinite(v) or not small:
                 continue
-            txt = _pct(v) + (f"\n±{half[i, j] * 100:.0f} pts" if np.isfinite(half[i, j]) and len(xs) <= 8 else "")
-            ax.text(j, i, txt, ha="center", va="center", fontsize=NOTE_SIZE,
-                    color="white" if v < 0.55 * vmax else "black")
+            txt = _pct(v) + (
+                f"\n±{half[i, j] * 100:.0f} pts" if np.isfinite(half[i, j]) and len(xs) <= 8 else ""
+            )
+            ax.text(
+                j,
+                i,
+                txt,
+                ha="center",
+                va="center",
+                fontsize=NOTE_SIZE,
+                color="white" if v < 0.55 * vmax else "black",
+            )
     ax.set_xticks(range(len(xs)))
     tilt = len(xs) > 6
-    ax.set_xticklabels([_fmt_value(v) for v in xs], rotation=30 if tilt else 0, ha="right" if tilt else "center")
+    ax.set_xticklabels(
+        [_fmt_value(v) for v in xs], rotation=30 if tilt else 0, ha="right" if tilt else "center"
+    )
     ax.set_yticks(range(len(ys)))
     ax.set_yticklabels([_fmt_value(v) for v in ys])
-    _style(ax, _key_label(kx), _key_label(ky, "\n"),
-           f"{title}\n{tlabel} (± half-width of the 95% CI)" + (f"\n{crn}" if crn else ""))
+    _style(
+        ax,
+        _key_label(kx),
+        _key_label(ky, "\n"),
+        f"{title}\n{tlabel} (± half-width of the 95% CI)" + (f"\n{crn}" if crn else ""),
+    )
     ax.grid(False)
     return ax
 
@@ -844,7 +1062,12 @@ def save_all(result, folder: str | Path, fmt: str = "png") -> list[Path]:
     builders = (
         ("survival", (9, 5.8), 1, lambda f: plot_survival(result, f.subplots())),
         ("breakdown", (10, 8), 2, lambda f: plot_breakdown(result, f.subplots(2, 1, sharex=True))),
-        ("sensitivity", (10, 1.9 + 0.42 * max(n_sens, 3)), 1, lambda f: plot_sensitivity(result, f.subplots())),
+        (
+            "sensitivity",
+            (10, 1.9 + 0.42 * max(n_sens, 3)),
+            1,
+            lambda f: plot_sensitivity(result, f.subplots()),
+        ),
         ("power", (9, 5.8), 1, lambda f: plot_power(result, f.subplots())),
     )
     for name, size, _, build in builders:

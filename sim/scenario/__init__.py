@@ -23,7 +23,19 @@ from sim.scenario.format import (
 )
 
 __all__ = [
-    "CHANGEABLE", "MAX_DEPTH", "MAX_EVENTS", "MAX_FILE_BYTES", "PERIODS_PER_YEAR", "Problem", "Scenario", "ScenarioError",
-    "apply_overrides", "json_schema", "load_scenario", "parse_scenario_text", "parse_set_option",
-    "split_path", "validate_data",
+    "CHANGEABLE",
+    "MAX_DEPTH",
+    "MAX_EVENTS",
+    "MAX_FILE_BYTES",
+    "PERIODS_PER_YEAR",
+    "Problem",
+    "Scenario",
+    "ScenarioError",
+    "apply_overrides",
+    "json_schema",
+    "load_scenario",
+    "parse_scenario_text",
+    "parse_set_option",
+    "split_path",
+    "validate_data",
 ]

@@ -54,6 +54,7 @@ from sim.beliefs import (
     looks_like_distribution,
 )
 from sim.beliefs import parse as parse_number
+from sim.names import PERIODS_PER_YEAR, SAMPLERS, SELECTION_RULES, SOLVER_METHODS
 
 __all__ = [
     "Problem",
@@ -77,7 +78,6 @@ MAX_DEPTH = 32
 MAX_NUMBER_CHARS = 100
 """Longest number literal accepted (longer ones are refused before conversion)."""
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
-PERIODS_PER_YEAR = {"year": 1, "quarter": 4, "month": 12}
 
 # ---------------------------------------------------------------------------------------
 # problems
@@ -97,7 +97,9 @@ class Problem:
     def __str__(self) -> str:
         """``file:line: key.path: message (got value)``, always one line."""
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        path = self.path if self.path.isprintable() else repr(self.path)  # e.g. a key with a newline
+        path = (
+            self.path if self.path.isprintable() else repr(self.path)
+        )  # e.g. a key with a newline
         key = f" {path}:" if self.path else ""
         got = f" (got {_short(self.value)})" if self.has_value else ""
         return f"{where}:{key} {_one_line(self.message)}{got}"
@@ -191,14 +193,24 @@ def number(
     """
     allowed = _range_text(lo, hi, lo_open, hi_open)
     # "in [0, 1]", ">= 0" or "" (any finite number): the allowed values, for messages
-    where = "" if lo is None and hi is None else (f"in {allowed}" if lo is not None and hi is not None else allowed)
-    expected = f"must be a finite number {where} or a distribution such as uniform(0.1, 0.3)".replace("  ", " ")
+    where = (
+        ""
+        if lo is None and hi is None
+        else (f"in {allowed}" if lo is not None and hi is not None else allowed)
+    )
+    expected = (
+        f"must be a finite number {where} or a distribution such as uniform(0.1, 0.3)".replace(
+            "  ", " "
+        )
+    )
 
     def check(value: Any) -> float | Distribution:
         if isinstance(value, Distribution):
             parsed: float | Distribution = value
         elif isinstance(value, bool):
-            raise ValueError(f"{expected}, not a boolean (YAML reads yes/no/on/off/true/false as booleans)")
+            raise ValueError(
+                f"{expected}, not a boolean (YAML reads yes/no/on/off/true/false as booleans)"
+            )
         elif value is None:
             raise ValueError(f"{expected}; the value is empty")
         elif isinstance(value, (int, float)):
@@ -231,7 +243,11 @@ def number(
                 raise ValueError(
                     f"distribution {parsed.to_shorthand()} can take values in "
                     f"[{_fmt(blo)}, {_fmt(bhi)}] but must stay {where}"
-                    + ("; truncate it with low=/high=, e.g. normal(mu, sd, low=0, high=1)" if unbounded else "")
+                    + (
+                        "; truncate it with low=/high=, e.g. normal(mu, sd, low=0, high=1)"
+                        if unbounded
+                        else ""
+                    )
                 )
             return parsed
         if not _in_range(parsed, lo, hi, lo_open, hi_open):
@@ -259,8 +275,12 @@ RebuildRate = number(0.0, 1.0, what="share of the gap to the ceiling closed each
 Flow = number(what="other flows per period under the ceasefire (aid, sanctions), stake units")
 WarFlow = number(what="other flows per period after a new war, stake units")
 RegionValue = number(0.0, what="relative value to the actor; normalised per actor")
-CeilingEffect = number(-1.0, lo_open=True, what="fractional change of the holder's capacity ceiling")
-GrowthEffect = number(-1.0, 1.0, what="added to the holder's rebuild rate (the sum is clipped to [0, 1])")
+CeilingEffect = number(
+    -1.0, lo_open=True, what="fractional change of the holder's capacity ceiling"
+)
+GrowthEffect = number(
+    -1.0, 1.0, what="added to the holder's rebuild rate (the sum is clipped to [0, 1])"
+)
 PowerEffect = number(-1.0, lo_open=True, what="fractional bonus to the holder's strength in war")
 
 
@@ -290,15 +310,31 @@ def per_holder(num_type: Any):
         Any,
         BeforeValidator(check),
         PlainSerializer(
-            lambda v, info: {k: _serialise_number(x, info) for k, x in v.items()}
-            if isinstance(v, dict) else _serialise_number(v, info)
+            lambda v, info: (
+                {k: _serialise_number(x, info) for k, x in v.items()}
+                if isinstance(v, dict)
+                else _serialise_number(v, info)
+            )
         ),
-        WithJsonSchema({"anyOf": [schema, {"type": "object", "additionalProperties": schema,
-                                           "description": "per holder: actor id -> effect"}]}),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    schema,
+                    {
+                        "type": "object",
+                        "additionalProperties": schema,
+                        "description": "per holder: actor id -> effect",
+                    },
+                ]
+            }
+        ),
     ]
+
+
 Decisiveness = number(0.0, lo_open=True, what="Tullock contest exponent γ")
 FirstStrike = number(
-    -1.0, lo_open=True,
+    -1.0,
+    lo_open=True,
     what="fractional strength bonus of the side that attacks first (negative: the defence has the advantage)",
 )
 Hazard = number(0.0, 1.0, what="per-period probability")
@@ -372,14 +408,16 @@ class Event(Strict):
 
 
 class Solver(Strict):
-    method: Literal["batched", "nashpy"] = "batched"
-    selection: Literal["peaceful", "risk_dominant", "payoff_dominant", "mixed"] = "peaceful"
+    method: Literal[SOLVER_METHODS] = "batched"  # type: ignore[valid-type]
+    selection: Literal[SELECTION_RULES] = "peaceful"  # type: ignore[valid-type]
 
 
 class MonteCarlo(Strict):
     draws: Annotated[int, Field(ge=1, le=100_000_000, strict=True)] = 2000
     seed: Annotated[int, Field(ge=0, le=2**63 - 1, strict=True)] = 0
-    sampler: Literal["random", "lhs", "sobol"] = "lhs"
+    sampler: Literal[SAMPLERS] = "lhs"  # type: ignore[valid-type]
+
+
 class Scenario(Strict):
     """A validated scenario. Build it with :func:`load_scenario`."""
 
@@ -447,7 +485,15 @@ class Scenario(Strict):
         capacity, so the two stay one number rather than two independent draws."""
         out: dict[str, float | Distribution] = {}
         for aid, actor in self.actors.items():
-            for key in ("discount", "war_cost", "capacity", "ceiling", "rebuild_rate", "flow", "war_flow"):
+            for key in (
+                "discount",
+                "war_cost",
+                "capacity",
+                "ceiling",
+                "rebuild_rate",
+                "flow",
+                "war_flow",
+            ):
                 val = getattr(actor, key)
                 if val is not None:
                     out[f"actors.{aid}.{key}"] = val
@@ -580,7 +626,7 @@ def _one_line(text: str) -> str:
 
 
 def _short_tag(tag: str) -> str:
-    return "!!" + tag[len(_TAG_PREFIX):] if tag.startswith(_TAG_PREFIX) else tag
+    return "!!" + tag[len(_TAG_PREFIX) :] if tag.startswith(_TAG_PREFIX) else tag
 
 
 def _yaml_error(exc: BaseException, file: str, text: str | None = None) -> Problem:
@@ -588,11 +634,17 @@ def _yaml_error(exc: BaseException, file: str, text: str | None = None) -> Probl
     if isinstance(exc, yaml.reader.ReaderError):
         line = None
         if text is not None:  # libyaml gives a byte offset, PyYAML a character offset
-            before = text.encode("utf-8")[: exc.position] if _LOADER is not yaml.SafeLoader else text[: exc.position]
+            before = (
+                text.encode("utf-8")[: exc.position]
+                if _LOADER is not yaml.SafeLoader
+                else text[: exc.position]
+            )
             line = before.count(b"\n" if isinstance(before, bytes) else "\n") + 1
         char = exc.character
         shown = f"#x{ord(char) if isinstance(char, str) else char:04x}"
-        return Problem(file, line, "", f"character {shown} is not allowed in YAML text ({exc.reason})")
+        return Problem(
+            file, line, "", f"character {shown} is not allowed in YAML text ({exc.reason})"
+        )
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else None
     problem = getattr(exc, "problem", None) or str(exc)
@@ -617,20 +669,46 @@ def _scan_events(text: str, file: str) -> list[Problem]:
         for event in yaml.parse(text, Loader=_LOADER):
             line = event.start_mark.line + 1 if event.start_mark else None
             if isinstance(event, yaml.AliasEvent):
-                return [Problem(file, line, "", f"YAML aliases (*{event.anchor}) are not allowed; write the value out")]
+                return [
+                    Problem(
+                        file,
+                        line,
+                        "",
+                        f"YAML aliases (*{event.anchor}) are not allowed; write the value out",
+                    )
+                ]
             anchor = getattr(event, "anchor", None)
             if anchor:
-                return [Problem(file, line, "", f"YAML anchors (&{anchor}) are not allowed; write the value out")]
+                return [
+                    Problem(
+                        file,
+                        line,
+                        "",
+                        f"YAML anchors (&{anchor}) are not allowed; write the value out",
+                    )
+                ]
             tag = getattr(event, "tag", None)
             if tag and tag not in ("!", *_STANDARD_TAGS):
                 return [
-                    Problem(file, line, "", f"YAML tag {_short_tag(tag)} is not allowed; "
-                            "scenarios hold plain numbers, text, lists and mappings")
+                    Problem(
+                        file,
+                        line,
+                        "",
+                        f"YAML tag {_short_tag(tag)} is not allowed; "
+                        "scenarios hold plain numbers, text, lists and mappings",
+                    )
                 ]
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return [Problem(file, line, "", f"mappings and lists are nested more than {MAX_DEPTH} deep")]
+                    return [
+                        Problem(
+                            file,
+                            line,
+                            "",
+                            f"mappings and lists are nested more than {MAX_DEPTH} deep",
+                        )
+                    ]
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError as exc:
@@ -652,11 +730,16 @@ class _Offsets:
         return self.starts[min(mark.line, len(self.starts) - 1)] + mark.column
 
 
-def _split_scalar(item: yaml.Node, collection: yaml.Node, text: str, offset: _Offsets) -> tuple[str, int] | None:
+def _split_scalar(
+    item: yaml.Node, collection: yaml.Node, text: str, offset: _Offsets
+) -> tuple[str, int] | None:
     """If ``item`` is a plain scalar that YAML cut at a comma inside ``{...}``/``[...]``
     (more '(' than ')': ``uniform(0.3`` of ``uniform(0.3, 1.0)``), return the text as
     written and the offset where it ends."""
-    if not isinstance(item, yaml.ScalarNode) or item.style not in (None, ""):  # plain: None or "" (libyaml)
+    if not isinstance(item, yaml.ScalarNode) or item.style not in (
+        None,
+        "",
+    ):  # plain: None or "" (libyaml)
         return None
     if item.value.count("(") <= item.value.count(")"):
         return None
@@ -691,7 +774,14 @@ class _Walk:
         self.offset = _Offsets(text)
         self.problems: list[Problem] = []
 
-    def add(self, line: int, path: tuple[str, ...], message: str, value: Any = None, has_value: bool = False) -> None:
+    def add(
+        self,
+        line: int,
+        path: tuple[str, ...],
+        message: str,
+        value: Any = None,
+        has_value: bool = False,
+    ) -> None:
         self.problems.append(Problem(self.file, line, ".".join(path), message, value, has_value))
 
     def walk(self, node: yaml.Node, path: tuple[str, ...]) -> None:
@@ -699,14 +789,24 @@ class _Walk:
         self.lines.lines.setdefault(path, line)
         if isinstance(node, yaml.ScalarNode):
             if node.tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
-                self.add(line, path, f"a number written with {len(node.value)} characters is too long "
-                         f"(at most {MAX_NUMBER_CHARS})")
+                self.add(
+                    line,
+                    path,
+                    f"a number written with {len(node.value)} characters is too long "
+                    f"(at most {MAX_NUMBER_CHARS})",
+                )
             elif node.tag == _TAG_PREFIX + "timestamp":
                 try:
                     yaml.constructor.SafeConstructor().construct_yaml_timestamp(node)
                 except ValueError as exc:
-                    self.add(line, path, f"YAML reads this as a date, but it is not a valid one ({exc}); "
-                             "quote it if it is text", node.value, True)
+                    self.add(
+                        line,
+                        path,
+                        f"YAML reads this as a date, but it is not a valid one ({exc}); "
+                        "quote it if it is text",
+                        node.value,
+                        True,
+                    )
         elif isinstance(node, yaml.MappingNode):
             self.mapping(node, path)
         elif isinstance(node, yaml.SequenceNode):
@@ -715,11 +815,16 @@ class _Walk:
                 if skip_until >= 0 and self.offset(item.start_mark) < skip_until:
                     continue
                 child = (*path, str(i))
-                split = _split_scalar(item, node, self.text, self.offset) if node.flow_style else None
+                split = (
+                    _split_scalar(item, node, self.text, self.offset) if node.flow_style else None
+                )
                 if split:
-                    self.add(item.start_mark.line + 1, child,
-                             f"YAML split {split[0]!r} at its commas (inside [...] a comma separates "
-                             f'items): quote it, e.g. "{split[0]}", or write one item per line')
+                    self.add(
+                        item.start_mark.line + 1,
+                        child,
+                        f"YAML split {split[0]!r} at its commas (inside [...] a comma separates "
+                        f'items): quote it, e.g. "{split[0]}", or write one item per line',
+                    )
                     skip_until = split[1]
                     continue
                 self.walk(item, child)
@@ -739,8 +844,12 @@ class _Walk:
                 continue
             if key_node.tag != _STR_TAG:
                 kind = _KEY_KINDS.get(key_node.tag, _short_tag(key_node.tag))
-                self.add(line, path, f"keys must be text; YAML reads this key as {kind}: quote it, "
-                         f"e.g. \"{key_node.value}\":")
+                self.add(
+                    line,
+                    path,
+                    f"keys must be text; YAML reads this key as {kind}: quote it, "
+                    f'e.g. "{key_node.value}":',
+                )
                 continue
             key = key_node.value
             child = (*path, key)
@@ -750,11 +859,16 @@ class _Walk:
                 continue
             seen[key] = line
             self.lines.lines[child] = line
-            split = _split_scalar(value_node, node, self.text, self.offset) if node.flow_style else None
+            split = (
+                _split_scalar(value_node, node, self.text, self.offset) if node.flow_style else None
+            )
             if split:
-                self.add(line, child,
-                         f"YAML split {split[0]!r} at its commas (inside {{...}} a comma separates "
-                         f'entries): quote it, e.g. {key}: "{split[0]}", or write the mapping one key per line')
+                self.add(
+                    line,
+                    child,
+                    f"YAML split {split[0]!r} at its commas (inside {{...}} a comma separates "
+                    f'entries): quote it, e.g. {key}: "{split[0]}", or write the mapping one key per line',
+                )
                 skip_until = split[1]
                 continue
             self.walk(value_node, child)
@@ -786,9 +900,16 @@ def _construct(node: yaml.Node, file: str) -> Any:
         return loader.construct_document(node)
     except (yaml.YAMLError, ValueError, OverflowError) as exc:  # e.g. a bad date
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        raise ScenarioError([
-            Problem(file, None if line is None else line + 1, "", _one_line(f"cannot read a value: {exc}"))
-        ]) from None
+        raise ScenarioError(
+            [
+                Problem(
+                    file,
+                    None if line is None else line + 1,
+                    "",
+                    _one_line(f"cannot read a value: {exc}"),
+                )
+            ]
+        ) from None
     finally:
         loader.dispose()
 
@@ -796,12 +917,31 @@ def _construct(node: yaml.Node, file: str) -> Any:
 def _load_yaml(text: str, file: str) -> tuple[Any, _Lines]:
     lines = _Lines()
     node = _compose(text, file, lines)
-    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _TAG_PREFIX + "null" and not node.value):
-        raise ScenarioError([Problem(file, None, "", "the file is empty; a scenario is a YAML mapping "
-                                     "with title, horizon, actors, regions and terms")])
+    if node is None or (
+        isinstance(node, yaml.ScalarNode) and node.tag == _TAG_PREFIX + "null" and not node.value
+    ):
+        raise ScenarioError(
+            [
+                Problem(
+                    file,
+                    None,
+                    "",
+                    "the file is empty; a scenario is a YAML mapping "
+                    "with title, horizon, actors, regions and terms",
+                )
+            ]
+        )
     if not isinstance(node, yaml.MappingNode):
-        raise ScenarioError([Problem(file, node.start_mark.line + 1, "", "a scenario must be a YAML mapping "
-                                     "(key: value lines) at the top level")])
+        raise ScenarioError(
+            [
+                Problem(
+                    file,
+                    node.start_mark.line + 1,
+                    "",
+                    "a scenario must be a YAML mapping (key: value lines) at the top level",
+                )
+            ]
+        )
     return _construct(node, file), lines
 
 
@@ -818,8 +958,19 @@ def split_path(key: str) -> tuple[str, ...]:
 
 
 def _bad_key(key: Any) -> ScenarioError:
-    return ScenarioError([Problem("--set", None, "", "the key must be a dotted key path such as "
-                                  "actors.russia.discount or war.first_strike", key, True)])
+    return ScenarioError(
+        [
+            Problem(
+                "--set",
+                None,
+                "",
+                "the key must be a dotted key path such as "
+                "actors.russia.discount or war.first_strike",
+                key,
+                True,
+            )
+        ]
+    )
 
 
 def parse_set_option(text: str) -> tuple[str, Any]:
@@ -832,7 +983,18 @@ def parse_set_option(text: str) -> tuple[str, Any]:
     the text given. Tags, anchors and aliases are refused as in a scenario file.
     """
     if not isinstance(text, str) or "=" not in text:
-        raise ScenarioError([Problem("--set", None, "", "expected KEY=VALUE, e.g. actors.russia.discount=0.9", text, True)])
+        raise ScenarioError(
+            [
+                Problem(
+                    "--set",
+                    None,
+                    "",
+                    "expected KEY=VALUE, e.g. actors.russia.discount=0.9",
+                    text,
+                    True,
+                )
+            ]
+        )
     key, raw = text.split("=", 1)
     key, raw = key.strip(), raw.strip()
     if not key or any(not part.strip() for part in key.split(".")):
@@ -844,9 +1006,12 @@ def parse_set_option(text: str) -> tuple[str, Any]:
         node = _compose(raw, "--set", lines, split_path(key))
     except ScenarioError as exc:
         if raw[0] in "{[" or any(_refused(p) for p in exc.problems):
-            raise ScenarioError([
-                Problem("--set", None, p.path or key, p.message, raw, not p.path) for p in exc.problems
-            ]) from None
+            raise ScenarioError(
+                [
+                    Problem("--set", None, p.path or key, p.message, raw, not p.path)
+                    for p in exc.problems
+                ]
+            ) from None
         return key, raw  # e.g. "Freeze: the line, again" is text
     if node is None:
         return key, None
@@ -855,11 +1020,15 @@ def parse_set_option(text: str) -> tuple[str, Any]:
     try:
         return key, _construct(node, "--set")
     except ScenarioError as exc:
-        raise ScenarioError([Problem("--set", None, key, p.message, raw, True) for p in exc.problems]) from None
+        raise ScenarioError(
+            [Problem("--set", None, key, p.message, raw, True) for p in exc.problems]
+        ) from None
 
 
 def _refused(problem: Problem) -> bool:
-    return problem.message.startswith(("YAML tag", "YAML anchors", "YAML aliases", "mappings and lists are nested"))
+    return problem.message.startswith(
+        ("YAML tag", "YAML anchors", "YAML aliases", "mappings and lists are nested")
+    )
 
 
 def _list_index(node: list, part: str) -> int | None:
@@ -877,14 +1046,26 @@ def _set_path(data: dict, path: tuple[str, ...], key: str, value: Any) -> Proble
             if idx is None:
                 n = len(node)
                 which = f"give an index from 0 to {n - 1}" if n else "it cannot be indexed"
-                return Problem("--set", None, key, f"{here} is a list of {n} item{'s' if n != 1 else ''}; {which}")
+                return Problem(
+                    "--set",
+                    None,
+                    key,
+                    f"{here} is a list of {n} item{'s' if n != 1 else ''}; {which}",
+                )
             if last:
                 node[idx] = copy.deepcopy(value)
             else:
                 node = node[idx]
             continue
         if not isinstance(node, dict):
-            return Problem("--set", None, key, f"{here} is not a mapping, so it has no key {part!r}", node, True)
+            return Problem(
+                "--set",
+                None,
+                key,
+                f"{here} is not a mapping, so it has no key {part!r}",
+                node,
+                True,
+            )
         if last:
             node[part] = copy.deepcopy(value)
         else:
@@ -894,7 +1075,9 @@ def _set_path(data: dict, path: tuple[str, ...], key: str, value: Any) -> Proble
     return None
 
 
-def apply_overrides(data: dict, overrides: Mapping[str, Any] | list[tuple[str, Any]], lines: _Lines | None = None) -> dict:
+def apply_overrides(
+    data: dict, overrides: Mapping[str, Any] | list[tuple[str, Any]], lines: _Lines | None = None
+) -> dict:
     """Return a copy of ``data`` with each key path set to its new value.
 
     Missing mappings along the path are created; a list item is addressed by its index
@@ -928,7 +1111,9 @@ def apply_overrides(data: dict, overrides: Mapping[str, Any] | list[tuple[str, A
 # validation
 
 
-def _clean_loc(data: Any, loc: tuple, err_type: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], str] | None, bool]:
+def _clean_loc(
+    data: Any, loc: tuple, err_type: str
+) -> tuple[tuple[str, ...], tuple[tuple[str, ...], str] | None, bool]:
     """Turn a pydantic ``loc`` into a key path of the data.
 
     pydantic inserts union branch names ('constrained-str', 'dict[...]') and '[key]'
@@ -961,13 +1146,21 @@ def _get(data: Any, path: tuple[str, ...]) -> Any:
     return data
 
 
-_COMPARE = {"greater_than_equal": ("ge", ">="), "greater_than": ("gt", ">"),
-            "less_than_equal": ("le", "<="), "less_than": ("lt", "<")}
+_COMPARE = {
+    "greater_than_equal": ("ge", ">="),
+    "greater_than": ("gt", ">"),
+    "less_than_equal": ("le", "<="),
+    "less_than": ("lt", "<"),
+}
 
 
 def _message(err: dict, loc: tuple[str, ...], key_error: bool) -> str:
     kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
-    bool_hint = ", not a boolean (YAML reads yes/no/on/off/true/false as booleans)" if isinstance(value, bool) else ""
+    bool_hint = (
+        ", not a boolean (YAML reads yes/no/on/off/true/false as booleans)"
+        if isinstance(value, bool)
+        else ""
+    )
     empty_hint = "; the value is empty" if value is None else ""
     if kind == "value_error":
         return err["msg"].removeprefix("Value error, ")
@@ -1008,9 +1201,13 @@ def _message(err: dict, loc: tuple[str, ...], key_error: bool) -> str:
     return _one_line(err["msg"].replace("Input should be", "must be"))
 
 
-def _problems_from_pydantic(exc: ValidationError, data: Any, file: str, lines: _Lines) -> list[Problem]:
+def _problems_from_pydantic(
+    exc: ValidationError, data: Any, file: str, lines: _Lines
+) -> list[Problem]:
     actors = list(data.get("actors") or {}) if isinstance(data.get("actors"), dict) else []
-    example = "{" + ", ".join(f"{a}: 0.5" for a in (actors[:2] if len(actors) >= 2 else ["a", "b"])) + "}"
+    example = (
+        "{" + ", ".join(f"{a}: 0.5" for a in (actors[:2] if len(actors) >= 2 else ["a", "b"])) + "}"
+    )
     cleaned = []
     for err in exc.errors(include_url=False):
         loc, branch, key_error = _clean_loc(data, err["loc"], err["type"])
@@ -1023,11 +1220,22 @@ def _problems_from_pydantic(exc: ValidationError, data: Any, file: str, lines: _
             # branch that matches what was written, or one message if neither does.
             at, name = branch
             value = _get(data, at)
-            if isinstance(value, dict) != name.startswith("dict[") or not isinstance(value, (dict, str)):
+            if isinstance(value, dict) != name.startswith("dict[") or not isinstance(
+                value, (dict, str)
+            ):
                 if not isinstance(value, (dict, str)) and at not in done_unions:
                     done_unions.add(at)
-                    out.append(_problem(file, lines, at, "must be an actor id (the actor that holds all of it) "
-                                        f"or each actor's share, e.g. {example}", value, True))
+                    out.append(
+                        _problem(
+                            file,
+                            lines,
+                            at,
+                            "must be an actor id (the actor that holds all of it) "
+                            f"or each actor's share, e.g. {example}",
+                            value,
+                            True,
+                        )
+                    )
                 continue
         message = _message(err, loc, key_error)
         if branch is not None and err["type"] == "string_pattern_mismatch":
@@ -1040,7 +1248,14 @@ def _problems_from_pydantic(exc: ValidationError, data: Any, file: str, lines: _
     return _dedupe(out)
 
 
-def _problem(file: str, lines: _Lines, path: tuple[str, ...], message: str, value: Any = None, has_value: bool = False) -> Problem:
+def _problem(
+    file: str,
+    lines: _Lines,
+    path: tuple[str, ...],
+    message: str,
+    value: Any = None,
+    has_value: bool = False,
+) -> Problem:
     if lines.is_override(path):
         return Problem("--set", None, ".".join(path), message, value, has_value)
     return Problem(file, lines.line_for(path), ".".join(path), message, value, has_value)
@@ -1110,12 +1325,16 @@ def _surely_positive(v: float | Distribution) -> bool:
     return v > 0
 
 
-def _semantic_problems(scn: Scenario, file: str, lines: _Lines) -> tuple[list[Problem], dict[str, dict]]:
+def _semantic_problems(
+    scn: Scenario, file: str, lines: _Lines
+) -> tuple[list[Problem], dict[str, dict]]:
     """Cross-references and sums; returns the problems and the parsed event changes."""
     problems: list[Problem] = []
     parsed_changes: dict[str, dict] = {}
 
-    def add(path: tuple[str, ...], message: str, value: Any = None, has_value: bool = False) -> None:
+    def add(
+        path: tuple[str, ...], message: str, value: Any = None, has_value: bool = False
+    ) -> None:
         problems.append(_problem(file, lines, path, message, value, has_value))
 
     actors = list(scn.actors)
@@ -1131,7 +1350,14 @@ def _semantic_problems(scn: Scenario, file: str, lines: _Lines) -> tuple[list[Pr
                 add(path, f"unknown actor; {one_of_actors}", holder, True)
             return
         if not holder:
-            add(path, "give an actor id or shares such as {" + f"{actors[0]}: 0.5, {actors[1]}: 0.5" + "}", {}, True)
+            add(
+                path,
+                "give an actor id or shares such as {"
+                + f"{actors[0]}: 0.5, {actors[1]}: 0.5"
+                + "}",
+                {},
+                True,
+            )
             return
         unknown = [aid for aid in holder if aid not in actors]
         for aid in unknown:
@@ -1139,11 +1365,20 @@ def _semantic_problems(scn: Scenario, file: str, lines: _Lines) -> tuple[list[Pr
         if len(holder) == 2 and not unknown:
             vals = list(holder.values())
             if any(isinstance(v, Distribution) for v in vals):
-                add(path, "with a distribution, give one actor's share only; the other actor gets the rest",
-                    {k: str(v) if isinstance(v, Distribution) else v for k, v in holder.items()}, True)
+                add(
+                    path,
+                    "with a distribution, give one actor's share only; the other actor gets the rest",
+                    {k: str(v) if isinstance(v, Distribution) else v for k, v in holder.items()},
+                    True,
+                )
             elif abs(math.fsum(vals) - 1.0) > 1e-9:
-                add(path, f"shares must sum to 1 (they sum to {math.fsum(vals):g}); or give one actor's "
-                    "share only and the other gets the rest", dict(holder), True)
+                add(
+                    path,
+                    f"shares must sum to 1 (they sum to {math.fsum(vals):g}); or give one actor's "
+                    "share only and the other gets the rest",
+                    dict(holder),
+                    True,
+                )
 
     for rid, region in scn.regions.items():
         for aid in region.value:
@@ -1154,7 +1389,12 @@ def _semantic_problems(scn: Scenario, file: str, lines: _Lines) -> tuple[list[Pr
             if isinstance(effect, dict):
                 for aid in effect:
                     if aid not in actors:
-                        add(("regions", rid, "effects", key, aid), f"unknown actor; {one_of_actors}", aid, True)
+                        add(
+                            ("regions", rid, "effects", key, aid),
+                            f"unknown actor; {one_of_actors}",
+                            aid,
+                            True,
+                        )
     for rid, holder in scn.terms.items():
         if rid not in scn.regions:
             add(("terms", rid), f"unknown region; allowed: {', '.join(regions)}", rid, True)
@@ -1169,19 +1409,32 @@ def _semantic_problems(scn: Scenario, file: str, lines: _Lines) -> tuple[list[Pr
             continue
         for rid, holder in outcome.items():
             if rid not in scn.regions:
-                add(("war", "outcomes", winner, rid), f"unknown region; allowed: {', '.join(regions)}", rid, True)
+                add(
+                    ("war", "outcomes", winner, rid),
+                    f"unknown region; allowed: {', '.join(regions)}",
+                    rid,
+                    True,
+                )
                 continue
             check_holder(("war", "outcomes", winner, rid), holder)
     if len(scn.events) > MAX_EVENTS:
-        add(("events",), f"at most {MAX_EVENTS} events are allowed (each doubles the number of stage "
-            f"games), found {len(scn.events)}", list(scn.events), True)
+        add(
+            ("events",),
+            f"at most {MAX_EVENTS} events are allowed (each doubles the number of stage "
+            f"games), found {len(scn.events)}",
+            list(scn.events),
+            True,
+        )
     changeable = _changeable(scn)
     for eid, event in scn.events.items():
         parsed_changes[eid] = {}
         for target, value in event.changes.items():
             path = ("events", eid, "changes", target)
             if target not in changeable:
-                add(path, f"{_unchangeable(target, scn, changeable)}; an event can change only: {CHANGEABLE}")
+                add(
+                    path,
+                    f"{_unchangeable(target, scn, changeable)}; an event can change only: {CHANGEABLE}",
+                )
                 continue
             try:
                 parsed_changes[eid][target] = _validate_change(changeable[target], value)
@@ -1194,8 +1447,11 @@ def _semantic_problems(scn: Scenario, file: str, lines: _Lines) -> tuple[list[Pr
     for aid in actors:
         base = {rid: r.value.get(aid, 0.0) for rid, r in scn.regions.items()}
         if not any(_surely_positive(v) for v in base.values()):
-            add(("regions",), f"actor {aid} values no region for certain; give "
-                f"regions.<id>.value.{aid} > 0 for at least one region")
+            add(
+                ("regions",),
+                f"actor {aid} values no region for certain; give "
+                f"regions.<id>.value.{aid} > 0 for at least one region",
+            )
             continue
         ids = list(scn.events)
         for mask in sorted(range(1, 2 ** len(ids)), key=lambda m: (bin(m).count("1"), m)):
@@ -1205,17 +1461,27 @@ def _semantic_problems(scn: Scenario, file: str, lines: _Lines) -> tuple[list[Pr
                 for rid in regions:
                     vals[rid] = parsed_changes[eid].get(f"regions.{rid}.value.{aid}", vals[rid])
             if not any(_surely_positive(v) for v in vals.values()):
-                add(("events", fired[-1], "changes"), f"once {' and '.join(fired)} happened, actor {aid} "
-                    "values no region for certain; keep a value > 0 for at least one region")
+                add(
+                    ("events", fired[-1], "changes"),
+                    f"once {' and '.join(fired)} happened, actor {aid} "
+                    "values no region for certain; keep a value > 0 for at least one region",
+                )
                 break
     return problems, parsed_changes
 
 
-def validate_data(data: Any, file: str = "<scenario>", lines: _Lines | None = None, default_name: str | None = None) -> Scenario:
+def validate_data(
+    data: Any,
+    file: str = "<scenario>",
+    lines: _Lines | None = None,
+    default_name: str | None = None,
+) -> Scenario:
     """Validate an already-parsed mapping; raise :class:`ScenarioError` listing every problem."""
     lines = lines or _Lines()
     if not isinstance(data, dict):
-        raise ScenarioError([Problem(file, None, "", "a scenario must be a YAML mapping at the top level")])
+        raise ScenarioError(
+            [Problem(file, None, "", "a scenario must be a YAML mapping at the top level")]
+        )
     try:
         scn = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -1223,7 +1489,9 @@ def validate_data(data: Any, file: str = "<scenario>", lines: _Lines | None = No
     problems, changes = _semantic_problems(scn, file, lines)
     if problems:
         raise ScenarioError(problems)
-    events = {eid: ev.model_copy(update={"changes": changes[eid]}) for eid, ev in scn.events.items()}
+    events = {
+        eid: ev.model_copy(update={"changes": changes[eid]}) for eid, ev in scn.events.items()
+    }
     update: dict[str, Any] = {"events": events}
     if scn.name is None and default_name:
         update["name"] = re.sub(r"[^A-Za-z0-9_.-]", "_", default_name)
@@ -1239,7 +1507,9 @@ def parse_scenario_text(
     """Parse and validate scenario YAML text (``overrides``: key path -> value, applied
     before validation). Raises :class:`ScenarioError` and nothing else."""
     if not isinstance(text, str):
-        raise ScenarioError([Problem(file, None, "", f"scenario text must be str, got {type(text).__name__}")])
+        raise ScenarioError(
+            [Problem(file, None, "", f"scenario text must be str, got {type(text).__name__}")]
+        )
     data, lines = _load_yaml(text, file)
     if overrides:
         data = apply_overrides(data, overrides, lines)
@@ -1278,10 +1548,17 @@ def _read_text(path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise ScenarioError([
-            Problem(file, line, "", f"not UTF-8 text: byte {exc.start} (0x{raw[exc.start]:02x}) cannot be "
-                    "decoded; save the file as UTF-8")
-        ]) from None
+        raise ScenarioError(
+            [
+                Problem(
+                    file,
+                    line,
+                    "",
+                    f"not UTF-8 text: byte {exc.start} (0x{raw[exc.start]:02x}) cannot be "
+                    "decoded; save the file as UTF-8",
+                )
+            ]
+        ) from None
 
 
 def load_scenario(

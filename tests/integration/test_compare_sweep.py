@@ -12,10 +12,10 @@ from click.testing import CliRunner
 
 import sim
 from sim import plots
-from sim.cli import main
 from sim.analysis.comparison import compare, headline_figures, run_labels
-from sim.scenario import ScenarioError
 from sim.analysis.sweeps import grid_values, parse_vary, sweep
+from sim.cli import main
+from sim.scenario import ScenarioError
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -24,10 +24,18 @@ from tests.helpers import FREEZE  # noqa: E402
 
 FIVE_YEARS = "horizon=20"  # quarters: the 1, 2 and 5-year figures, and quick runs
 HEADLINE = [
-    "p_accepted", "p_accepted_ci_low", "p_accepted_ci_high",
-    "p_holds_1y", "p_holds_1y_ci_low", "p_holds_1y_ci_high",
-    "p_holds_2y", "p_holds_2y_ci_low", "p_holds_2y_ci_high",
-    "p_holds_5y", "p_holds_5y_ci_low", "p_holds_5y_ci_high",
+    "p_accepted",
+    "p_accepted_ci_low",
+    "p_accepted_ci_high",
+    "p_holds_1y",
+    "p_holds_1y_ci_low",
+    "p_holds_1y_ci_high",
+    "p_holds_2y",
+    "p_holds_2y_ci_low",
+    "p_holds_2y_ci_high",
+    "p_holds_5y",
+    "p_holds_5y_ci_low",
+    "p_holds_5y_ci_high",
     "median_duration_years",
 ]
 
@@ -48,8 +56,21 @@ def runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("runs")
     base, variant = root / "as_written", root / "limited_aims"
     for out, extra in ((base, []), (variant, ["--set", "regions.independence.value.russia=0.5"])):
-        res = invoke("run", FREEZE, "--draws", 150, "--seed", 7, "--set", FIVE_YEARS, *extra, "--out", out,
-                     "--no-plots", "-q")
+        res = invoke(
+            "run",
+            FREEZE,
+            "--draws",
+            150,
+            "--seed",
+            7,
+            "--set",
+            FIVE_YEARS,
+            *extra,
+            "--out",
+            out,
+            "--no-plots",
+            "-q",
+        )
         assert res.exit_code == 0, res.output
     return base, variant
 
@@ -164,7 +185,10 @@ def test_show_refuses_an_incomplete_folder(tmp_path):
 
 
 def test_parse_vary_forms():
-    assert parse_vary("actors.russia.rebuild_rate=0.03:0.1:3") == ("actors.russia.rebuild_rate", [0.03, 0.065, 0.1])
+    assert parse_vary("actors.russia.rebuild_rate=0.03:0.1:3") == (
+        "actors.russia.rebuild_rate",
+        [0.03, 0.065, 0.1],
+    )
     assert parse_vary("horizon=8:16:3") == ("horizon", [8, 12, 16])  # whole steps stay integers
     assert parse_vary("horizon=8:15:3") == ("horizon", [8.0, 11.5, 15.0])
     assert parse_vary("war.first_strike=0.1") == ("war.first_strike", [0.1])
@@ -175,18 +199,21 @@ def test_parse_vary_forms():
     assert grid_values("x", np.array([1.0, 2.0])) == [1.0, 2.0]
 
 
-@pytest.mark.parametrize("text,message", [
-    ("actors.russia.rebuild_rate", "expected KEY=START:STOP:NUM"),
-    ("actors.russia.rebuild_rate=0.03:0.1", "START:STOP:NUM"),
-    ("actors.russia.rebuild_rate=0.03:0.1:0", "at least 1"),
-    ("actors.russia.rebuild_rate=0.03:0.1:2.5", "whole number"),
-    ("actors.russia.rebuild_rate=a:0.1:3", "must be numbers"),
-    ("actors.russia.rebuild_rate=0.1:0.1:3", "equal"),
-    ("actors.russia.rebuild_rate=0.1,,0.2", "empty value"),
-    ("actors.russia.rebuild_rate=0.1,0.1", "listed twice"),
-    ("actors..rebuild_rate=0.1", "dotted key path"),
-    ("=0.1", "dotted key path"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("actors.russia.rebuild_rate", "expected KEY=START:STOP:NUM"),
+        ("actors.russia.rebuild_rate=0.03:0.1", "START:STOP:NUM"),
+        ("actors.russia.rebuild_rate=0.03:0.1:0", "at least 1"),
+        ("actors.russia.rebuild_rate=0.03:0.1:2.5", "whole number"),
+        ("actors.russia.rebuild_rate=a:0.1:3", "must be numbers"),
+        ("actors.russia.rebuild_rate=0.1:0.1:3", "equal"),
+        ("actors.russia.rebuild_rate=0.1,,0.2", "empty value"),
+        ("actors.russia.rebuild_rate=0.1,0.1", "listed twice"),
+        ("actors..rebuild_rate=0.1", "dotted key path"),
+        ("=0.1", "dotted key path"),
+    ],
+)
 def test_parse_vary_refuses(text, message):
     with pytest.raises(ScenarioError, match=message) as info:
         parse_vary(text)
@@ -206,14 +233,20 @@ def test_sweep_one_key_uses_common_random_numbers():
     assert table.attrs["title"] == sim.load_scenario(FREEZE).title
     # every grid point is exactly the run with that override and the same seed
     direct = sim.run(FREEZE, draws=80, seed=3, overrides={"horizon": 20, key: 0.065})
-    assert table.iloc[1][HEADLINE[:-1]].tolist() == pd.Series(headline_figures(direct.summary))[HEADLINE[:-1]].tolist()
+    assert (
+        table.iloc[1][HEADLINE[:-1]].tolist()
+        == pd.Series(headline_figures(direct.summary))[HEADLINE[:-1]].tolist()
+    )
 
 
 def test_sweep_two_keys_first_varies_slowest():
     scn = sim.load_scenario(FREEZE, overrides=[FIVE_YEARS])  # a scenario's own --set is kept
     table = sweep(
         scn,
-        vary={"events.support_fades.hazard": [0.0, 0.05], "regions.independence.value.russia": "0.5,4"},
+        vary={
+            "events.support_fades.hazard": [0.0, 0.05],
+            "regions.independence.value.russia": "0.5,4",
+        },
         draws=40,
         seed=1,
     )
@@ -233,9 +266,15 @@ def test_sweep_refuses_bad_keys_and_values_before_running(monkeypatch):
     with pytest.raises(ScenarioError, match="unknown key"):
         sweep(FREEZE, vary={"actors.russia.rebuildrate": [0.05]}, draws=10)
     with pytest.raises(ScenarioError, match="one or two"):
-        sweep(FREEZE, vary={"war.first_strike": "0.1", "war.decisiveness": "1", "horizon": "8"}, draws=10)
+        sweep(
+            FREEZE,
+            vary={"war.first_strike": "0.1", "war.decisiveness": "1", "horizon": "8"},
+            draws=10,
+        )
     with pytest.raises(ScenarioError, match="at most"):
-        sweep(FREEZE, vary={"war.first_strike": "0:0.3:100", "war.decisiveness": "1:3:100"}, draws=10)
+        sweep(
+            FREEZE, vary={"war.first_strike": "0:0.3:100", "war.decisiveness": "1:3:100"}, draws=10
+        )
     assert calls == []
 
 
@@ -248,7 +287,9 @@ def test_sim_sweep_is_callable_even_after_importing_the_module():
 
 
 def test_sweep_figures():
-    one = sim.sweep(FREEZE, vary={"war.first_strike": "0.05:0.3:3"}, draws=40, overrides={"horizon": 20})
+    one = sim.sweep(
+        FREEZE, vary={"war.first_strike": "0.05:0.3:3"}, draws=40, overrides={"horizon": 20}
+    )
     ax = plots.plot_sweep(one)
     assert ax.get_xlabel() == "war first_strike   [war.first_strike]"
     assert one.attrs["title"] in ax.get_title()
@@ -256,12 +297,18 @@ def test_sweep_figures():
     assert labels == ["accepted", "holds 1y", "holds 2y", "holds 5y"]
     assert len(ax.lines) == 4 and len(ax.collections) == 4  # a line and a band each
 
-    two = sim.sweep(FREEZE, vary={"war.first_strike": "0.05,0.3", "war.decisiveness": "1:3:3"}, draws=40,
-                    overrides={"horizon": 20})
+    two = sim.sweep(
+        FREEZE,
+        vary={"war.first_strike": "0.05,0.3", "war.decisiveness": "1:3:3"},
+        draws=40,
+        overrides={"horizon": 20},
+    )
     ax = plots.plot_sweep(two)
     assert len(ax.images) == 1
     assert ax.images[0].get_array().shape == (3, 2)
-    assert ax.get_xlabel().startswith("war first_strike") and ax.get_ylabel().startswith("war decisiveness")
+    assert ax.get_xlabel().startswith("war first_strike") and ax.get_ylabel().startswith(
+        "war decisiveness"
+    )
     assert "P(holds 5 years)" in ax.get_title()
     assert len(ax.texts) == 6  # every cell annotated
     assert [t.get_text() for t in ax.get_xticklabels()] == ["0.05", "0.3"]
@@ -272,43 +319,83 @@ def test_sweep_figures():
 
 def test_sweep_cli(tmp_path):
     out = tmp_path / "sw"
-    res = invoke("sweep", FREEZE, "--vary", "actors.russia.rebuild_rate=0.03:0.1:2", "--vary",
-                 "events.support_fades.hazard=0,0.05", "--draws", 40, "--seed", 2, "--set", FIVE_YEARS, "--out", out)
+    res = invoke(
+        "sweep",
+        FREEZE,
+        "--vary",
+        "actors.russia.rebuild_rate=0.03:0.1:2",
+        "--vary",
+        "events.support_fades.hazard=0,0.05",
+        "--draws",
+        40,
+        "--seed",
+        2,
+        "--set",
+        FIVE_YEARS,
+        "--out",
+        out,
+    )
     assert res.exit_code == 0, res.output
     assert sorted(p.name for p in out.iterdir()) == ["sweep.csv", "sweep.json", "sweep.png"]
     assert [p.name for p in tmp_path.iterdir()] == ["sw"]  # no temporary folder left
     table = pd.read_csv(out / "sweep.csv")
-    assert list(table.columns) == ["actors.russia.rebuild_rate", "events.support_fades.hazard", *HEADLINE]
+    assert list(table.columns) == [
+        "actors.russia.rebuild_rate",
+        "events.support_fades.hazard",
+        *HEADLINE,
+    ]
     assert len(table) == 4
     meta = json.loads((out / "sweep.json").read_text())
     assert meta["draws"] == 40 and meta["seed"] == 2 and meta["rows"] == 4
     assert meta["vary"] == ["actors.russia.rebuild_rate", "events.support_fades.hazard"]
     assert "holds 5y" in res.output and f"wrote {out}" in res.output
     # the API gives the same table
-    api = sim.sweep(FREEZE, vary={"actors.russia.rebuild_rate": "0.03:0.1:2", "events.support_fades.hazard": "0,0.05"},
-                    draws=40, seed=2, overrides={"horizon": 20})
+    api = sim.sweep(
+        FREEZE,
+        vary={"actors.russia.rebuild_rate": "0.03:0.1:2", "events.support_fades.hazard": "0,0.05"},
+        draws=40,
+        seed=2,
+        overrides={"horizon": 20},
+    )
     pd.testing.assert_frame_equal(table, api, check_dtype=False, rtol=1e-12)
 
 
 def test_sweep_cli_replaces_an_earlier_sweep(tmp_path):
     out = tmp_path / "sw"
     for n in (2, 3):
-        res = invoke("sweep", FREEZE, "--vary", f"war.first_strike=0.1:0.2:{n}", "--draws", 20, "--set", "horizon=8",
-                     "--out", out, "-q", "--no-plots", "--format", "svg")
+        res = invoke(
+            "sweep",
+            FREEZE,
+            "--vary",
+            f"war.first_strike=0.1:0.2:{n}",
+            "--draws",
+            20,
+            "--set",
+            "horizon=8",
+            "--out",
+            out,
+            "-q",
+            "--no-plots",
+            "--format",
+            "svg",
+        )
         assert res.exit_code == 0, res.output
         assert res.output == ""
     assert len(pd.read_csv(out / "sweep.csv")) == 3
     assert not (out / "sweep.png").exists()
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--vary", "actors.russia.rebuild_rate=0.03:0.1"], "a range is START:STOP:NUM"),
-    (["--vary", "actors.russia.rebuild_rate"], "--vary takes KEY=START:STOP:NUM"),
-    (["--vary", "actors.russia.rebuildrate=0.03,0.1"], "unknown key"),
-    (["--vary", "actors.russia.rebuild_rate=-1,0.5"], "must be in [0, 1]"),
-    (["--vary", "a=1,2", "--vary", "b=1,2", "--vary", "c=1,2"], "one or two key paths"),
-    ([], "give --vary"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--vary", "actors.russia.rebuild_rate=0.03:0.1"], "a range is START:STOP:NUM"),
+        (["--vary", "actors.russia.rebuild_rate"], "--vary takes KEY=START:STOP:NUM"),
+        (["--vary", "actors.russia.rebuildrate=0.03,0.1"], "unknown key"),
+        (["--vary", "actors.russia.rebuild_rate=-1,0.5"], "must be in [0, 1]"),
+        (["--vary", "a=1,2", "--vary", "b=1,2", "--vary", "c=1,2"], "one or two key paths"),
+        ([], "give --vary"),
+    ],
+)
 def test_sweep_cli_errors(tmp_path, args, message):
     out = tmp_path / "sw"
     res = invoke("sweep", FREEZE, *args, "--draws", 10, "--out", out)
@@ -322,8 +409,8 @@ def test_sweep_never_replaces_a_folder_of_other_files(tmp_path):
     """`--out` pointing at a folder of the user's own files is refused, not wiped."""
     import pandas as pd
 
-    from sim.errors import ResultError
     from sim.analysis.sweeps import write_sweep
+    from sim.errors import ResultError
 
     mine = tmp_path / "documents"
     mine.mkdir()

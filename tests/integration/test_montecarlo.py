@@ -24,9 +24,13 @@ def reference():
 
 @pytest.mark.parametrize("chunk_size,workers", [(64, 1), (97, 1), (128, 2), (1000, 2)])
 def test_same_seed_same_numbers_whatever_chunks_and_workers(reference, chunk_size, workers):
-    other = sim.run(FREEZE, draws=300, seed=11, overrides=SHORT, chunk_size=chunk_size, workers=workers)
+    other = sim.run(
+        FREEZE, draws=300, seed=11, overrides=SHORT, chunk_size=chunk_size, workers=workers
+    )
     pd.testing.assert_frame_equal(reference.draws, other.draws, check_exact=True)
-    assert json.dumps(reference.summary, sort_keys=True) == json.dumps(other.summary, sort_keys=True)
+    assert json.dumps(reference.summary, sort_keys=True) == json.dumps(
+        other.summary, sort_keys=True
+    )
     pd.testing.assert_frame_equal(reference.survival, other.survival, check_exact=True)
     pd.testing.assert_frame_equal(reference.breakdown, other.breakdown, check_exact=True)
 
@@ -43,14 +47,29 @@ def test_draw_rows_do_not_depend_on_the_total(sampler):
 
 def test_different_seeds_differ(reference):
     other = sim.run(FREEZE, draws=300, seed=12, overrides=SHORT)
-    assert not reference.draws["actors.russia.discount"].equals(other.draws["actors.russia.discount"])
+    assert not reference.draws["actors.russia.discount"].equals(
+        other.draws["actors.russia.discount"]
+    )
 
 
 def test_draws_table_columns(reference):
     d = reference.draws
-    for col in ["draw", "accepted", "rejected_by", "break_period", "breaker", "cause", "fearon_low",
-                "fearon_high", "nash_share_a", "terms_share_a", "win_prob_a_t0", "p_holds_1y",
-                "actors.russia.discount", "events.support_fades.hazard"]:
+    for col in [
+        "draw",
+        "accepted",
+        "rejected_by",
+        "break_period",
+        "breaker",
+        "cause",
+        "fearon_low",
+        "fearon_high",
+        "nash_share_a",
+        "terms_share_a",
+        "win_prob_a_t0",
+        "p_holds_1y",
+        "actors.russia.discount",
+        "events.support_fades.hazard",
+    ]:
         assert col in d.columns, col
     assert len(d) == 300 and (d["draw"] == np.arange(300)).all()
     broke = d["break_period"].notna()
@@ -62,8 +81,14 @@ def test_draws_table_columns(reference):
 
 def test_summary_keys(reference):
     s = reference.summary
-    for key in ["p_accepted", "p_holds", "median_duration_periods", "breakdown_by_actor",
-                "breakdown_by_cause", "rejected_by"]:
+    for key in [
+        "p_accepted",
+        "p_holds",
+        "median_duration_periods",
+        "breakdown_by_actor",
+        "breakdown_by_cause",
+        "rejected_by",
+    ]:
         assert key in s
     assert set(s["p_holds"]) == {"1y", "2y"}  # horizon 12 quarters = 3 years
     for v in s["p_holds"].values():
@@ -71,8 +96,15 @@ def test_summary_keys(reference):
 
 
 def _incident_text(lo: float, hi: float, sampler: str, draws: int) -> str:
-    return one_region(share_a=0.5, incident=f"uniform({lo}, {hi})", horizon=10, cost_a=5, cost_b=5,
-                      draws=draws, sampler=sampler)
+    return one_region(
+        share_a=0.5,
+        incident=f"uniform({lo}, {hi})",
+        horizon=10,
+        cost_a=5,
+        cost_b=5,
+        draws=draws,
+        sampler=sampler,
+    )
 
 
 def _true_survival(lo: float, hi: float, t: int) -> float:
@@ -138,8 +170,23 @@ def test_load_refuses_a_changed_file(reference, tmp_path):
 
 def test_cli_run_end_to_end(tmp_path):
     out = tmp_path / "fl"
-    res = CliRunner().invoke(main, ["run", str(FREEZE), "--draws", "60", "--seed", "3", "--out", str(out),
-                                    "--set", "horizon=8", "--set", "war.first_strike=uniform(0, 0.1)"])
+    res = CliRunner().invoke(
+        main,
+        [
+            "run",
+            str(FREEZE),
+            "--draws",
+            "60",
+            "--seed",
+            "3",
+            "--out",
+            str(out),
+            "--set",
+            "horizon=8",
+            "--set",
+            "war.first_strike=uniform(0, 0.1)",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "accepted" in res.output and "holds 1y" in res.output and "holds 2y" in res.output
     assert "if accepted" in res.output and "60 draws" in res.output
@@ -160,15 +207,28 @@ def test_cli_run_end_to_end(tmp_path):
 
 def test_cli_run_default_folder_is_results_name(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    res = CliRunner().invoke(main, ["run", str(FREEZE), "--draws", "20", "--set", "horizon=4", "--no-plots", "-q"])
+    res = CliRunner().invoke(
+        main, ["run", str(FREEZE), "--draws", "20", "--set", "horizon=4", "--no-plots", "-q"]
+    )
     assert res.exit_code == 0, res.output
     assert (tmp_path / "results" / "freeze_lines" / "summary.json").is_file()
     assert not (tmp_path / "results" / "freeze_lines" / "survival.png").exists()
 
 
 def test_cli_bad_set_is_a_clear_error(tmp_path):
-    res = CliRunner().invoke(main, ["run", str(FREEZE), "--draws", "5", "--set", "actors.russia.discount=1.5",
-                                    "--out", str(tmp_path / "x")])
+    res = CliRunner().invoke(
+        main,
+        [
+            "run",
+            str(FREEZE),
+            "--draws",
+            "5",
+            "--set",
+            "actors.russia.discount=1.5",
+            "--out",
+            str(tmp_path / "x"),
+        ],
+    )
     assert res.exit_code == 1
     assert "actors.russia.discount" in res.output and "--set" in res.output
     assert "Traceback" not in res.output
@@ -179,7 +239,9 @@ def test_python_m_sim_works():
     import subprocess
     import sys
 
-    res = subprocess.run([sys.executable, "-m", "sim", "--help"], capture_output=True, text=True, timeout=60)
+    res = subprocess.run(
+        [sys.executable, "-m", "sim", "--help"], capture_output=True, text=True, timeout=60
+    )
     assert res.returncode == 0 and "run" in res.stdout and "validate" in res.stdout
 
 
@@ -214,8 +276,15 @@ class _FakeTTY:
         pass
 
 
-@pytest.mark.parametrize("tty,quiet,delay,shown", [(True, False, 0.0, True), (True, True, 0.0, False),
-                                                    (False, False, 0.0, False), (True, False, 60.0, False)])
+@pytest.mark.parametrize(
+    "tty,quiet,delay,shown",
+    [
+        (True, False, 0.0, True),
+        (True, True, 0.0, False),
+        (False, False, 0.0, False),
+        (True, False, 60.0, False),
+    ],
+)
 def test_progress_bar_only_on_a_terminal_for_long_runs(monkeypatch, tty, quiet, delay, shown):
     from sim import cli
 
@@ -224,7 +293,9 @@ def test_progress_bar_only_on_a_terminal_for_long_runs(monkeypatch, tty, quiet, 
     bar = cli._progress(quiet, file=fake)
     with bar as update:
         if update is not None:
-            sim.run(FREEZE, draws=40, seed=1, overrides={"horizon": 4}, chunk_size=10, progress=update)
+            sim.run(
+                FREEZE, draws=40, seed=1, overrides={"horizon": 4}, chunk_size=10, progress=update
+            )
     assert (bar.bar is not None) == shown
     if shown:
         assert bar.bar.tasks[0].completed == 40 and bar.bar.tasks[0].total == 40
@@ -235,10 +306,24 @@ def test_cli_sampler_chunks_and_workers_give_identical_folders(tmp_path, monkeyp
     """Through the CLI: --sampler is used, and --chunk-size/--workers change no number
     (nor a byte of the files, with one row group or several)."""
     monkeypatch.setattr(sim.io.results, "ROW_GROUP", row_group)
-    args = ["run", str(FREEZE), "--draws", "90", "--seed", "4", "--sampler", "sobol", "--set", "horizon=6",
-            "--no-plots", "-q"]
+    args = [
+        "run",
+        str(FREEZE),
+        "--draws",
+        "90",
+        "--seed",
+        "4",
+        "--sampler",
+        "sobol",
+        "--set",
+        "horizon=6",
+        "--no-plots",
+        "-q",
+    ]
     a = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "a"), "--chunk-size", "90"])
-    b = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "b"), "--chunk-size", "16", "--workers", "2"])
+    b = CliRunner().invoke(
+        main, [*args, "--out", str(tmp_path / "b"), "--chunk-size", "16", "--workers", "2"]
+    )
     assert a.exit_code == 0 and b.exit_code == 0, a.output + b.output
     for name in ("summary.json", "survival.csv", "breakdown.csv", "power.csv", "draws.parquet"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
@@ -246,18 +331,34 @@ def test_cli_sampler_chunks_and_workers_give_identical_folders(tmp_path, monkeyp
     assert summary["sampler"] == "sobol"
     assert summary["actor_labels"] == {"russia": "Russia", "ukraine": "Ukraine"}
     manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
-    assert manifest["chunk_size"] == 16 and manifest["workers"] == 2 and manifest["sampler"] == "sobol"
+    assert (
+        manifest["chunk_size"] == 16 and manifest["workers"] == 2 and manifest["sampler"] == "sobol"
+    )
     breakdown = pd.read_csv(tmp_path / "a" / "breakdown.csv")
     assert list(breakdown.columns) == [
-        "period", "years", "breaker.russia", "breaker.ukraine", "breaker.both", "breaker.incident",
-        "cause.commitment", "cause.preemption", "cause.terms", "cause.incident",
+        "period",
+        "years",
+        "breaker.russia",
+        "breaker.ukraine",
+        "breaker.both",
+        "breaker.incident",
+        "cause.commitment",
+        "cause.preemption",
+        "cause.terms",
+        "cause.incident",
     ]
     assert len(breakdown) == 6
     power = pd.read_csv(tmp_path / "a" / "power.csv")
-    assert set(power["state"]) == {"none", "support_fades", "sanctions_lifted", "leadership_change",
-                                   "support_fades+sanctions_lifted", "support_fades+leadership_change",
-                                   "sanctions_lifted+leadership_change",
-                                   "support_fades+sanctions_lifted+leadership_change"}
+    assert set(power["state"]) == {
+        "none",
+        "support_fades",
+        "sanctions_lifted",
+        "leadership_change",
+        "support_fades+sanctions_lifted",
+        "support_fades+leadership_change",
+        "sanctions_lifted+leadership_change",
+        "support_fades+sanctions_lifted+leadership_change",
+    }
     assert ((power["q05"] <= power["median"]) & (power["median"] <= power["q95"])).all()
 
 

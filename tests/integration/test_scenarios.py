@@ -17,11 +17,11 @@ import pytest
 import yaml
 
 import sim
-from sim.games.bargaining import powell_war
 from sim.beliefs.distributions import Distribution
+from sim.games.bargaining import powell_war
 from sim.scenario import load_scenario
-
 from tests.helpers import ROOT  # noqa: E402
+
 SCN = ROOT / "scenarios"
 
 
@@ -43,7 +43,18 @@ LIBERATE_SOUTH_DIFFERS = {
     "events.support_fades.hazard",
 }
 #: Keys whose values are text, not numbers: no comment needed.
-TEXT_KEYS = {"title", "description", "sources", "label", "note", "name", "period", "method", "selection", "sampler"}
+TEXT_KEYS = {
+    "title",
+    "description",
+    "sources",
+    "label",
+    "note",
+    "name",
+    "period",
+    "method",
+    "selection",
+    "sampler",
+}
 
 
 def path(name: str) -> Path:
@@ -90,7 +101,9 @@ def test_every_number_carries_a_comment(name):
             continue
         line = lines[node.end_mark.line]
         if "#" not in line[node.end_mark.column :]:
-            missing.append(f"{name}.yaml:{node.end_mark.line + 1}: {'.'.join(key_path)} = {node.value}")
+            missing.append(
+                f"{name}.yaml:{node.end_mark.line + 1}: {'.'.join(key_path)} = {node.value}"
+            )
     assert not missing, "numbers without a comment:\n" + "\n".join(missing)
 
 
@@ -111,18 +124,31 @@ def test_ukraine_scenarios_share_the_flagships_beliefs():
     for name in UKRAINE[1:]:
         scn = load_scenario(path(name))
         assert scn.actor_ids == base.actor_ids and scn.region_ids == base.region_ids
-        assert scn.event_ids == base.event_ids and (scn.period, scn.horizon) == (base.period, base.horizon)
+        assert scn.event_ids == base.event_ids and (scn.period, scn.horizon) == (
+            base.period,
+            base.horizon,
+        )
         allowed = LIBERATE_SOUTH_DIFFERS if name == "liberate_south" else set()
         a, b = base.numbers(), scn.numbers()
-        differ = {k for k in a.keys() | b.keys() if not k.startswith("terms.") and a.get(k) != b.get(k)}
-        assert differ == allowed, f"{name}: beliefs differ from freeze_lines at {sorted(differ ^ allowed)}"
+        differ = {
+            k for k in a.keys() | b.keys() if not k.startswith("terms.") and a.get(k) != b.get(k)
+        }
+        assert differ == allowed, (
+            f"{name}: beliefs differ from freeze_lines at {sorted(differ ^ allowed)}"
+        )
         assert scn.solver == base.solver and scn.war.outcomes == base.war.outcomes
 
 
 def test_terms_say_what_the_titles_say():
     held = lambda name: {r for r, h in load_scenario(path(name)).terms.items() if h == "russia"}  # noqa: E731
     assert held("pre_invasion_lines") == {"crimea", "donbas_2014"}
-    assert held("freeze_lines") == {"crimea", "donbas_2014", "donbas_2022", "land_bridge", "nuclear_plant"}
+    assert held("freeze_lines") == {
+        "crimea",
+        "donbas_2014",
+        "donbas_2022",
+        "land_bridge",
+        "nuclear_plant",
+    }
     assert held("annexation_lines") == held("freeze_lines") | {"claimed_rest"}
     assert held("liberate_south") == {"crimea", "donbas_2014", "donbas_2022"}
     minsk, korea = load_scenario(path("minsk_2015")), load_scenario(path("korea_1953"))
@@ -145,7 +171,9 @@ def test_claim_settings_lie_inside_the_flagships_ranges():
             if isinstance(dist, Distribution) and dist.name == "choice":
                 assert float(value) in dist.values, setting
             else:
-                assert lo - 1e-12 <= float(value) <= hi + 1e-12, f"{setting} is outside [{lo}, {hi}]"
+                assert lo - 1e-12 <= float(value) <= hi + 1e-12, (
+                    f"{setting} is outside [{lo}, {hi}]"
+                )
 
 
 # ------------------------------------------------------------------ textbook_powell by hand
@@ -164,7 +192,9 @@ def test_textbook_powell_matches_the_hand_calculation():
     w_b1 = (1 - p1) / (1 - delta) - c_b
     most_for_a = 1 + delta * (1 / (1 - delta) - w_b1)
     assert (w_a0, w_b1) == pytest.approx((4.0, 7.0)) and most_for_a == pytest.approx(3.7)
-    assert p0 - delta * p1 == pytest.approx(0.32) and (1 - delta) * (1 + c_a + delta * c_b) == pytest.approx(0.29)
+    assert p0 - delta * p1 == pytest.approx(0.32) and (1 - delta) * (
+        1 + c_a + delta * c_b
+    ) == pytest.approx(0.29)
     assert powell_war(p0, p1, delta, c_a, c_b)
     # the model: rejected by A, for commitment, in every draw
     assert not res.draws["accepted"].any()
@@ -179,11 +209,21 @@ def test_textbook_powell_matches_the_hand_calculation():
 @pytest.mark.parametrize("declining", ["a", "b"])
 def test_textbook_commitment_cause_is_powells_condition(delta, cost, declining):
     """The model blames `commitment` exactly when sim.bargaining.powell_war says so."""
-    sets = [f"actors.a.discount={delta}", f"actors.b.discount={delta}",
-            f"actors.a.war_cost={cost}", f"actors.b.war_cost={cost}"]
+    sets = [
+        f"actors.a.discount={delta}",
+        f"actors.b.discount={delta}",
+        f"actors.a.war_cost={cost}",
+        f"actors.b.war_cost={cost}",
+    ]
     if declining == "b":  # A rises instead: A's chance goes 0.5 -> 0.8
-        sets += ["actors.a.ceiling=4.0", "actors.a.rebuild_rate=1.0", "actors.b.ceiling=1.0",
-                 "actors.b.rebuild_rate=0.0", "terms.stake.a=0.8", "terms.stake.b=0.2"]
+        sets += [
+            "actors.a.ceiling=4.0",
+            "actors.a.rebuild_rate=1.0",
+            "actors.b.ceiling=1.0",
+            "actors.b.rebuild_rate=0.0",
+            "terms.stake.a=0.8",
+            "terms.stake.b=0.2",
+        ]
         p1 = 0.8
     else:
         p1 = 0.2
@@ -201,7 +241,9 @@ def test_textbook_commitment_cause_is_powells_condition(delta, cost, declining):
 def test_headline_table_function_small_draws():
     table = ht.headline_table(draws=200)
     lines = table.splitlines()
-    assert lines[0].startswith("| scenario | accepted | holds 1y | holds 2y | holds 5y | holds 10y |")
+    assert lines[0].startswith(
+        "| scenario | accepted | holds 1y | holds 2y | holds 5y | holds 10y |"
+    )
     assert len(lines) == 2 + len(NAMES)
     for line, name in zip(lines[2:], NAMES):
         cells = [c.strip() for c in line.strip("|").split("|")]
@@ -219,7 +261,9 @@ def test_readme_blocks_are_current():
     fp = ht.fingerprint()
     for name in ht.BLOCKS:
         marker, body = ht.read_block(text, name)
-        assert f"fingerprint={fp}" in marker, f"README block {name!r} is stale: run scenarios/headline_table.py --write"
+        assert f"fingerprint={fp}" in marker, (
+            f"README block {name!r} is stale: run scenarios/headline_table.py --write"
+        )
         assert f"draws={ht.DRAWS} claim_draws={ht.CLAIM_DRAWS}" in marker
         # rewriting with the same bodies changes nothing
         assert ht.replace_blocks(text, {name: body}, fp) == text

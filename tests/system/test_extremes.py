@@ -20,8 +20,8 @@ from click.testing import CliRunner
 
 from sim.cli import main
 from sim.errors import ModelError
-from sim.montecarlo import run
 from sim.io.results import check_result
+from sim.montecarlo import run
 from sim.scenario import load_scenario, parse_scenario_text
 from tests.system.test_reliability import BASE, FREEZE, check_result_folder
 
@@ -31,7 +31,9 @@ TINY = yaml.safe_dump(BASE, sort_keys=False)
 def _tiny(overrides: list[str]):
     from sim.scenario import parse_set_option
 
-    return parse_scenario_text(TINY, "tiny.yaml", [parse_set_option(o) for o in overrides], default_name="tiny")
+    return parse_scenario_text(
+        TINY, "tiny.yaml", [parse_set_option(o) for o in overrides], default_name="tiny"
+    )
 
 
 def _freeze(overrides: list[str]):
@@ -77,12 +79,20 @@ EXTREMES = {
     "cost 0 and discount 0.999999": _both("war_cost", "0") + _both("discount", "0.999999"),
     "capacity 1e-12 (A)": ["actors.a.capacity=1e-12", "actors.a.ceiling=1e-12"],
     "capacity 1e12 (A)": ["actors.a.capacity=1e12", "actors.a.ceiling=1e12"],
-    "capacity 1e-12 vs 1e12": ["actors.a.capacity=1e-12", "actors.a.ceiling=1e-12",
-                               "actors.b.capacity=1e12", "actors.b.ceiling=1e12"],
-    "capacity 1e-12 rebuilding to 1e12 (both)": _both("capacity", "1e-12") + _both("ceiling", "1e12")
+    "capacity 1e-12 vs 1e12": [
+        "actors.a.capacity=1e-12",
+        "actors.a.ceiling=1e-12",
+        "actors.b.capacity=1e12",
+        "actors.b.ceiling=1e12",
+    ],
+    "capacity 1e-12 rebuilding to 1e12 (both)": _both("capacity", "1e-12")
+    + _both("ceiling", "1e12")
     + _both("rebuild_rate", "0.5"),
-    "capacity 1e12 falling to 1e-12 at once": ["actors.a.capacity=1e12", "actors.a.ceiling=1e-12",
-                                               "actors.a.rebuild_rate=1"],
+    "capacity 1e12 falling to 1e-12 at once": [
+        "actors.a.capacity=1e12",
+        "actors.a.ceiling=1e-12",
+        "actors.a.rebuild_rate=1",
+    ],
     "incident hazard 0": ["war.incident_hazard=0"],
     "incident hazard 1": ["war.incident_hazard=1"],
     "event hazard 0": ["events.e1.hazard=0"],
@@ -98,7 +108,8 @@ EXTREMES = {
     "horizon 2000": ["horizon=2000"],
     "horizon 2000, discount 0.999999, no incidents": ["horizon=2000", "war.incident_hazard=0"]
     + _both("discount", "0.999999"),
-    "mixed selection, discount 0.999999": ["solver.selection=mixed"] + _both("discount", "0.999999"),
+    "mixed selection, discount 0.999999": ["solver.selection=mixed"]
+    + _both("discount", "0.999999"),
     "risk dominant, first strike 1e12": ["solver.selection=risk_dominant", "war.first_strike=1e12"],
 }
 
@@ -111,12 +122,24 @@ def test_extreme_values_give_finite_probabilities(name):
     _assert_sane(res)
 
 
-@pytest.mark.parametrize("name", ["discount 0.999999 (both)", "cost 1e9 (both)", "capacity 1e-12 vs 1e12",
-                                  "capacity 1e-12 rebuilding to 1e12 (both)", "incident hazard 1",
-                                  "cost 0 and discount 0.999999"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "discount 0.999999 (both)",
+        "cost 1e9 (both)",
+        "capacity 1e-12 vs 1e12",
+        "capacity 1e-12 rebuilding to 1e12 (both)",
+        "incident hazard 1",
+        "cost 0 and discount 0.999999",
+    ],
+)
 def test_extreme_values_on_the_flagship_scenario(name):
-    overrides = [o.replace("actors.a.", "actors.russia.").replace("actors.b.", "actors.ukraine.")
-                 .replace("events.e1.", "events.support_fades.") for o in EXTREMES[name]]
+    overrides = [
+        o.replace("actors.a.", "actors.russia.")
+        .replace("actors.b.", "actors.ukraine.")
+        .replace("events.e1.", "events.support_fades.")
+        for o in EXTREMES[name]
+    ]
     res = run(_freeze(overrides), draws=30, seed=3)
     _assert_sane(res)
 
@@ -137,8 +160,18 @@ def test_known_answers_at_the_extremes():
     assert res.summary["p_accepted"]["estimate"] == 1.0
     assert res.summary["p_holds_end"]["estimate"] == 1.0
     # 1e-12 against 1e12: A's win probability is 0 to within rounding, not NaN
-    res = run(_tiny(["actors.a.capacity=1e-12", "actors.a.ceiling=1e-12", "actors.b.capacity=1e12",
-                     "actors.b.ceiling=1e12"]), draws=10, seed=1)
+    res = run(
+        _tiny(
+            [
+                "actors.a.capacity=1e-12",
+                "actors.a.ceiling=1e-12",
+                "actors.b.capacity=1e12",
+                "actors.b.ceiling=1e12",
+            ]
+        ),
+        draws=10,
+        seed=1,
+    )
     assert np.all(res.draws["win_prob_a_t0"].to_numpy() < 1e-12)
 
 
@@ -148,9 +181,17 @@ def test_symmetric_tiny_capacities_rebuilding_to_huge_ones_are_even():
     (K(t) = Kmax - (Kmax - K0) q cancelled to exactly 0 here, so log K = -inf on both
     sides and the win probability was NaN.)
     """
-    scn = _tiny(_both("capacity", "1e-12") + _both("ceiling", "1e12") + _both("rebuild_rate", "0.3")
-                + ["regions.r1.effects.power=0", "regions.r1.effects.ceiling=0", "regions.r1.effects.growth=0",
-                   "events.e1.hazard=0"])
+    scn = _tiny(
+        _both("capacity", "1e-12")
+        + _both("ceiling", "1e12")
+        + _both("rebuild_rate", "0.3")
+        + [
+            "regions.r1.effects.power=0",
+            "regions.r1.effects.ceiling=0",
+            "regions.r1.effects.growth=0",
+            "events.e1.hazard=0",
+        ]
+    )
     res = run(scn, draws=10, seed=2)
     assert np.allclose(res.draws["win_prob_a_t0"].to_numpy(), 0.5, atol=0, rtol=1e-12)
     none = res.power[res.power["state"] == "none"]  # (the event cuts B's ceiling to 0.8)
@@ -162,9 +203,25 @@ def test_capacity_path_is_exact_at_the_start_and_never_zero():
     from sim.model.core import _Inputs
     from sim.montecarlo.core import RunOptions, _sample_params
 
-    scn = _tiny(["actors.a.capacity=1e-12", "actors.a.ceiling=1e12", "actors.a.rebuild_rate=1e-9",
-                 "actors.b.capacity=1e12", "actors.b.ceiling=1e-12", "actors.b.rebuild_rate=1"])
-    opts = RunOptions(draws=4, seed=0, sampler="random", chunk_size=4, workers=1, method="batched", selection="peaceful")
+    scn = _tiny(
+        [
+            "actors.a.capacity=1e-12",
+            "actors.a.ceiling=1e12",
+            "actors.a.rebuild_rate=1e-9",
+            "actors.b.capacity=1e12",
+            "actors.b.ceiling=1e-12",
+            "actors.b.rebuild_rate=1",
+        ]
+    )
+    opts = RunOptions(
+        draws=4,
+        seed=0,
+        sampler="random",
+        chunk_size=4,
+        workers=1,
+        method="batched",
+        selection="peaceful",
+    )
     m = _Inputs(scn, _sample_params(scn, opts, 0, 4), 4)
     assert np.all(m.log_capacity(0, 0) == math.log(1e-12))
     assert np.all(m.log_capacity(1, 0) == math.log(1e12))
@@ -173,7 +230,9 @@ def test_capacity_path_is_exact_at_the_start_and_never_zero():
             lk = m.log_capacity(i, t)
             assert np.all(np.isfinite(lk))
     # (state 0, before the event changes B's ceiling)
-    assert np.allclose(m.log_capacity(1, 1)[:, 0], math.log(1e-12))  # rate 1: at the ceiling after one period
+    assert np.allclose(
+        m.log_capacity(1, 1)[:, 0], math.log(1e-12)
+    )  # rate 1: at the ceiling after one period
     assert np.all(m.log_capacity(0, 1)[:, 0] > math.log(1e-12))
 
 
@@ -185,8 +244,16 @@ def _cli_run(tmp_path, scenario_text: str, *args: str):
     return res, out
 
 
-@pytest.mark.parametrize("name", ["discount 0.999999 (both)", "horizon 2000", "capacity 1e-12 vs 1e12",
-                                  "cost 0 and discount 0.999999", "incident hazard 1"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "discount 0.999999 (both)",
+        "horizon 2000",
+        "capacity 1e-12 vs 1e12",
+        "cost 0 and discount 0.999999",
+        "incident hazard 1",
+    ],
+)
 def test_extreme_results_on_disk_are_finite(tmp_path, name):
     """summary.json, survival.csv and draws.parquet as written hold no NaN probability."""
     sets = [a for o in EXTREMES[name] for a in ("--set", o)]
@@ -195,11 +262,14 @@ def test_extreme_results_on_disk_are_finite(tmp_path, name):
     assert check_result_folder(out) is None
 
 
-@pytest.mark.parametrize("overrides", [
-    ["actors.a.war_flow=1e306", "actors.a.discount=0.999999"],
-    ["actors.a.flow=1e306", "actors.a.discount=0.999999", "war.incident_hazard=0"],
-    ["actors.a.war_cost=1.7e308", "actors.a.war_flow=-1.7e308"],
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        ["actors.a.war_flow=1e306", "actors.a.discount=0.999999"],
+        ["actors.a.flow=1e306", "actors.a.discount=0.999999", "war.incident_hazard=0"],
+        ["actors.a.war_cost=1.7e308", "actors.a.war_flow=-1.7e308"],
+    ],
+)
 def test_beyond_floating_point_is_an_error_not_a_nan(tmp_path, overrides):
     with pytest.raises(ModelError, match="not finite"):
         run(_tiny(overrides), draws=5, seed=1)
@@ -213,7 +283,9 @@ def test_beyond_floating_point_is_an_error_not_a_nan(tmp_path, overrides):
 
 def test_workers_and_extremes_agree():
     """The pool path handles extreme values exactly like the in-process path."""
-    scn = _tiny(_both("discount", "0.999999") + _both("capacity", "1e-12") + _both("ceiling", "1e12"))
+    scn = _tiny(
+        _both("discount", "0.999999") + _both("capacity", "1e-12") + _both("ceiling", "1e12")
+    )
     one = run(scn, draws=40, seed=5, chunk_size=10)
     two = run(scn, draws=40, seed=5, chunk_size=10, workers=2)
     assert one.summary == two.summary

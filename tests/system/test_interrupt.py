@@ -37,17 +37,38 @@ SIM = Path(sys.executable).with_name("sim")
 BIG = 5_000_000  # draws: far more than a test waits for
 STARTUP = 120.0  # seconds a loaded machine may need before the run writes (imports, loading)
 
-pytestmark = pytest.mark.skipif(not SIM.exists(), reason=f"no {SIM} (install the package into the venv)")
+pytestmark = pytest.mark.skipif(
+    not SIM.exists(), reason=f"no {SIM} (install the package into the venv)"
+)
 
 
 def _start(out: Path, *, draws: int = BIG, seed: int = 2, workers: int = 1) -> subprocess.Popen:
-    cmd = [str(SIM), "run", str(FREEZE), "--draws", str(draws), "--seed", str(seed), "--no-plots", "-q",
-           "--out", str(out), "--workers", str(workers)]
+    cmd = [
+        str(SIM),
+        "run",
+        str(FREEZE),
+        "--draws",
+        str(draws),
+        "--seed",
+        str(seed),
+        "--no-plots",
+        "-q",
+        "--out",
+        str(out),
+        "--workers",
+        str(workers),
+    ]
     # A job started in the background by a non-interactive shell inherits SIGINT as
     # ignored (and Python then installs no Ctrl-C handler); reset it so the test does not
     # depend on how pytest itself was launched.
-    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            preexec_fn=_default_sigint)
+    return subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=_default_sigint,
+    )
 
 
 def _default_sigint() -> None:
@@ -55,7 +76,9 @@ def _default_sigint() -> None:
 
 
 def _temp_folders(parent: Path, name: str, pid: int | None = None) -> list[Path]:
-    pat = re.compile(rf"^\.{re.escape(name)}\.(tmp|old)-{pid if pid is not None else '[0-9]+'}-[0-9a-f]{{8}}$")
+    pat = re.compile(
+        rf"^\.{re.escape(name)}\.(tmp|old)-{pid if pid is not None else '[0-9]+'}-[0-9a-f]{{8}}$"
+    )
     return [p for p in parent.iterdir() if pat.match(p.name)] if parent.is_dir() else []
 
 
@@ -109,8 +132,21 @@ def _kill_group(pgid: int) -> None:
 
 
 def _previous_result(out: Path, seed: int = 1) -> None:
-    res = CliRunner().invoke(main, ["run", str(FREEZE), "--draws", "40", "--seed", str(seed), "--no-plots", "-q",
-                                    "--out", str(out)])
+    res = CliRunner().invoke(
+        main,
+        [
+            "run",
+            str(FREEZE),
+            "--draws",
+            "40",
+            "--seed",
+            str(seed),
+            "--no-plots",
+            "-q",
+            "--out",
+            str(out),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert load_result(out).summary["seed"] == seed
 
@@ -129,8 +165,10 @@ def _assert_previous_intact_or_absent(out: Path, had_previous: bool) -> None:
 pytestmark = [pytestmark, pytest.mark.slow]
 
 
-@pytest.mark.parametrize("workers,previous,to_group", [(1, True, True), (2, True, True), (1, False, True),
-                                                        (2, False, False)])
+@pytest.mark.parametrize(
+    "workers,previous,to_group",
+    [(1, True, True), (2, True, True), (1, False, True), (2, False, False)],
+)
 def test_ctrl_c_stops_promptly_and_leaves_no_partial_result(tmp_path, workers, previous, to_group):
     out = tmp_path / "runs" / "out"
     out.parent.mkdir()
@@ -205,8 +243,10 @@ def test_kill_9_leaves_only_a_recognisable_temporary_folder(tmp_path, workers, p
     visible = sorted(p.name for p in out.parent.iterdir() if not p.name.startswith("."))
     assert visible == (["out"] if previous else [])
     # the next run into the same parent removes the dead run's folder
-    res = CliRunner().invoke(main, ["run", str(FREEZE), "--draws", "20", "--seed", "3", "--no-plots", "-q",
-                                    "--out", str(out)])
+    res = CliRunner().invoke(
+        main,
+        ["run", str(FREEZE), "--draws", "20", "--seed", "3", "--no-plots", "-q", "--out", str(out)],
+    )
     assert res.exit_code == 0, res.output
     assert not tmp.exists() and not _temp_folders(out.parent, "out")
     assert check_result_folder(out) is None and load_result(out).summary["seed"] == 3
@@ -228,9 +268,14 @@ def test_two_runs_into_the_same_folder_leave_one_complete_result(tmp_path):
                 seen.append("refused")
                 continue
             s, m = r.summary, r.manifest
-            ok = s["seed"] == m["seed"] and s["draws"] == m["draws"] == len(r.draws) and \
-                abs(float(r.draws["p_holds_end"].mean()) - s["p_holds_end"]["estimate"]) < 1e-9
-            seen.append(f"seed {s['seed']}" if ok else f"MIXED {s['seed']} {m['seed']} {len(r.draws)}")
+            ok = (
+                s["seed"] == m["seed"]
+                and s["draws"] == m["draws"] == len(r.draws)
+                and abs(float(r.draws["p_holds_end"].mean()) - s["p_holds_end"]["estimate"]) < 1e-9
+            )
+            seen.append(
+                f"seed {s['seed']}" if ok else f"MIXED {s['seed']} {m['seed']} {len(r.draws)}"
+            )
 
     draws = {2: 3000, 3: 3001}
     procs = [_start(out, draws=n, seed=seed) for seed, n in draws.items()]
@@ -279,7 +324,9 @@ def test_concurrent_writers_in_one_process_never_mix(tmp_path):
                 r = load_result(out)
             except ResultError:
                 continue
-            if not (r.summary["seed"] == r.manifest["seed"] and len(r.draws) == 5 + r.summary["seed"]):
+            if not (
+                r.summary["seed"] == r.manifest["seed"] and len(r.draws) == 5 + r.summary["seed"]
+            ):
                 bad.append(f"{r.summary['seed']} {r.manifest['seed']} {len(r.draws)}")
 
     threads = [threading.Thread(target=writer, args=(s,)) for s in results]

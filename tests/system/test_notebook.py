@@ -39,7 +39,9 @@ def test_notebook_runs(tmp_path):
     params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     params.source = re.sub(r"(?m)^DRAWS = \d+$", f"DRAWS = {SMALL_DRAWS}", params.source)
     assert f"DRAWS = {SMALL_DRAWS}" in params.source
-    client = NotebookClient(nb, timeout=150, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}})
+    client = NotebookClient(
+        nb, timeout=150, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+    )
     client.execute()  # raises CellExecutionError on the first failing cell
 
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]

@@ -39,11 +39,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.io import results as results_mod
 from sim.cli import main
+from sim.io import results as results_mod
 from sim.io.results import ResultError, ResultWriter, check_result, load_result
-
 from tests.helpers import ROOT  # noqa: E402
+
 FREEZE = ROOT / "scenarios" / "freeze_lines.yaml"
 
 # ---------------------------------------------------------------------------------------
@@ -54,22 +54,40 @@ BASE: dict[str, Any] = {
     "period": "year",
     "horizon": 3,
     "actors": {
-        "a": {"discount": 0.9, "war_cost": 2.0, "capacity": 1.0, "ceiling": "uniform(1.0, 1.5)",
-              "rebuild_rate": 0.1, "flow": 0.0, "war_flow": -0.1},
-        "b": {"discount": "uniform(0.85, 0.95)", "war_cost": {"dist": "triangular", "low": 1, "mode": 2, "high": 4},
-              "capacity": 1.0},
+        "a": {
+            "discount": 0.9,
+            "war_cost": 2.0,
+            "capacity": 1.0,
+            "ceiling": "uniform(1.0, 1.5)",
+            "rebuild_rate": 0.1,
+            "flow": 0.0,
+            "war_flow": -0.1,
+        },
+        "b": {
+            "discount": "uniform(0.85, 0.95)",
+            "war_cost": {"dist": "triangular", "low": 1, "mode": 2, "high": 4},
+            "capacity": 1.0,
+        },
     },
     "regions": {
-        "r1": {"value": {"a": 1.0, "b": "uniform(0.5, 1.0)"}, "effects": {"power": 0.1, "growth": 0.01, "ceiling": 0.05}},
+        "r1": {
+            "value": {"a": 1.0, "b": "uniform(0.5, 1.0)"},
+            "effects": {"power": 0.1, "growth": 0.01, "ceiling": 0.05},
+        },
         "r2": {"value": {"a": 0.5, "b": 1.0}},
     },
     "terms": {"r1": "a", "r2": {"a": 0.5, "b": 0.5}},
-    "war": {"decisiveness": 1.5, "first_strike": 0.1, "incident_hazard": 0.01,
-            "outcomes": {"b": {"r1": {"b": "uniform(0, 1)"}}}},
+    "war": {
+        "decisiveness": 1.5,
+        "first_strike": 0.1,
+        "incident_hazard": 0.01,
+        "outcomes": {"b": {"r1": {"b": "uniform(0, 1)"}}},
+    },
     "events": {"e1": {"hazard": 0.1, "changes": {"actors.b.ceiling": 0.8}}},
     "solver": {"method": "batched", "selection": "peaceful"},
     "montecarlo": {"draws": 5, "seed": 1, "sampler": "lhs"},
 }
+
 
 def _shipped_bases() -> list[dict]:
     """The shipped scenarios that validate now, horizon capped at 3 (fast runs)."""
@@ -92,11 +110,24 @@ BASES = [BASE, BASE, *_shipped_bases()]
 
 #: (lo, hi) of each numeric key (by its last path component); None = unbounded.
 RANGES = {
-    "discount": (0.0, 1.0), "war_cost": (0.0, None), "capacity": (0.0, None), "ceiling": (-1.0, None),
-    "rebuild_rate": (0.0, 1.0), "flow": (None, None), "war_flow": (None, None), "power": (-1.0, None),
-    "growth": (-1.0, 1.0), "decisiveness": (0.0, None), "first_strike": (-1.0, None),
-    "incident_hazard": (0.0, 1.0), "hazard": (0.0, 1.0), "horizon": (1, 10_000), "draws": (1, 100_000_000),
-    "seed": (0, 2**63 - 1), "a": (0.0, 1.0), "b": (0.0, 1.0),
+    "discount": (0.0, 1.0),
+    "war_cost": (0.0, None),
+    "capacity": (0.0, None),
+    "ceiling": (-1.0, None),
+    "rebuild_rate": (0.0, 1.0),
+    "flow": (None, None),
+    "war_flow": (None, None),
+    "power": (-1.0, None),
+    "growth": (-1.0, 1.0),
+    "decisiveness": (0.0, None),
+    "first_strike": (-1.0, None),
+    "incident_hazard": (0.0, 1.0),
+    "hazard": (0.0, 1.0),
+    "horizon": (1, 10_000),
+    "draws": (1, 100_000_000),
+    "seed": (0, 2**63 - 1),
+    "a": (0.0, 1.0),
+    "b": (0.0, 1.0),
 }
 
 MARKER_TOKEN = "__MARKER__"  # replaced by a per-case file path that must never be created
@@ -107,7 +138,7 @@ PAYLOADS_YAML = [  # whole-value YAML text: tags that would run code under an un
     f'!!python/object/new:os.system ["touch {MARKER_TOKEN}"]',
     "!!python/name:os.system",
     "!!python/module:os",
-    f'!!python/object/apply:builtins.eval ["__import__(\'os\').system(\'touch {MARKER_TOKEN}\')"]',
+    f"!!python/object/apply:builtins.eval [\"__import__('os').system('touch {MARKER_TOKEN}')\"]",
     "!!binary aGVsbG8=",
     "!custom 1",
 ]
@@ -124,31 +155,151 @@ PAYLOADS_STR = [  # strings that would run code if a distribution were eval'ed
     f"`touch {MARKER_TOKEN}`",
 ]
 BAD_DISTRIBUTIONS = [
-    "uniform(1,", "uniform(2, 1)", "uniform(1, 1)", "uniform()", "uniform(0, 1, 2)", "uniform(a, b)",
-    "normal(0)", "normal(0, -1)", "normal(0, 0)", "normal(0, 1, low=2, high=1)", "normal(0, 1, low=5)",
-    "lognormal(0, -1)", "lognormal(1e308, 1e308)", "beta(-1, 2)", "beta(0, 0)", "beta(1e-320, 1)",
-    "triangular(0, 5, 1)", "triangular(1, 0, 2)", "choice([1, 2], [0.5])", "choice([], [])",
-    "choice([1, 2], [-1, 2])", "choice([1, 2], [0, 0])", "choice([1, 'x'], [1, 1])", "choice([1, 2], [nan, 1])",
-    "uniform(0, 1e400)", "uniform(-1e400, 0)", "uniform(nan, 1)", "uniform(0, inf)", "gamma(1, 2)",
-    "UNIFORM(0, 1)", "uniform (0, 1)", "uniform(0,1)extra", "uniform((0, 1))", "uniform(0, 1" + ")" * 50,
-    "uniform(" * 200 + "0, 1" + ")" * 200, "uniform(" + "9" * 5000 + ", 1)", "uniform(0x10, 0x20)",
-    "uniform(1_0, 2_0)", "uniform(0, 1)\n", "\tuniform(0, 1)", "uniform(0,\u00a01)", "uniform(０, 1)",
-    {"dist": "uniform", "low": 1}, {"dist": "uniform", "low": 2, "high": 1}, {"dist": "nope"}, {"dist": None},
-    {"dist": ["uniform"]}, {"low": 0, "high": 1}, {"dist": "uniform", "low": "0", "high": "1"},
-    {"dist": "uniform", "low": 0, "high": 1, "extra": 3}, {"dist": "normal", "mu": 0, "sd": 1},
-    {"dist": "choice", "values": [1, 2], "weights": [1]}, {"dist": "choice", "values": 1, "weights": 1},
-    {"dist": "beta", "a": -1, "b": 1}, {"dist": "triangular", "low": 0, "mode": 3, "high": 1},
+    "uniform(1,",
+    "uniform(2, 1)",
+    "uniform(1, 1)",
+    "uniform()",
+    "uniform(0, 1, 2)",
+    "uniform(a, b)",
+    "normal(0)",
+    "normal(0, -1)",
+    "normal(0, 0)",
+    "normal(0, 1, low=2, high=1)",
+    "normal(0, 1, low=5)",
+    "lognormal(0, -1)",
+    "lognormal(1e308, 1e308)",
+    "beta(-1, 2)",
+    "beta(0, 0)",
+    "beta(1e-320, 1)",
+    "triangular(0, 5, 1)",
+    "triangular(1, 0, 2)",
+    "choice([1, 2], [0.5])",
+    "choice([], [])",
+    "choice([1, 2], [-1, 2])",
+    "choice([1, 2], [0, 0])",
+    "choice([1, 'x'], [1, 1])",
+    "choice([1, 2], [nan, 1])",
+    "uniform(0, 1e400)",
+    "uniform(-1e400, 0)",
+    "uniform(nan, 1)",
+    "uniform(0, inf)",
+    "gamma(1, 2)",
+    "UNIFORM(0, 1)",
+    "uniform (0, 1)",
+    "uniform(0,1)extra",
+    "uniform((0, 1))",
+    "uniform(0, 1" + ")" * 50,
+    "uniform(" * 200 + "0, 1" + ")" * 200,
+    "uniform(" + "9" * 5000 + ", 1)",
+    "uniform(0x10, 0x20)",
+    "uniform(1_0, 2_0)",
+    "uniform(0, 1)\n",
+    "\tuniform(0, 1)",
+    "uniform(0,\u00a01)",
+    "uniform(０, 1)",
+    {"dist": "uniform", "low": 1},
+    {"dist": "uniform", "low": 2, "high": 1},
+    {"dist": "nope"},
+    {"dist": None},
+    {"dist": ["uniform"]},
+    {"low": 0, "high": 1},
+    {"dist": "uniform", "low": "0", "high": "1"},
+    {"dist": "uniform", "low": 0, "high": 1, "extra": 3},
+    {"dist": "normal", "mu": 0, "sd": 1},
+    {"dist": "choice", "values": [1, 2], "weights": [1]},
+    {"dist": "choice", "values": 1, "weights": 1},
+    {"dist": "beta", "a": -1, "b": 1},
+    {"dist": "triangular", "low": 0, "mode": 3, "high": 1},
 ]
 WEIRD_VALUES: list[Any] = [
-    None, True, False, "", " ", "text", "0.5 ", "1e999", "-1e999", ".nan", "NaN", "inf", "-inf", "0x10",
-    "1_000", [], [1, 2], {}, {"x": 1}, [[[[[]]]]], 10**30, -(10**30), 2**63, 2**64, -1, 0, 1.5e308,
-    -1.5e308, 5e-324, float("nan"), float("inf"), float("-inf"), "٣", "１", "1,5", "½", "∞", "\x00", "a" * 10_000,
+    None,
+    True,
+    False,
+    "",
+    " ",
+    "text",
+    "0.5 ",
+    "1e999",
+    "-1e999",
+    ".nan",
+    "NaN",
+    "inf",
+    "-inf",
+    "0x10",
+    "1_000",
+    [],
+    [1, 2],
+    {},
+    {"x": 1},
+    [[[[[]]]]],
+    10**30,
+    -(10**30),
+    2**63,
+    2**64,
+    -1,
+    0,
+    1.5e308,
+    -1.5e308,
+    5e-324,
+    float("nan"),
+    float("inf"),
+    float("-inf"),
+    "٣",
+    "１",
+    "1,5",
+    "½",
+    "∞",
+    "\x00",
+    "a" * 10_000,
 ]
-NEW_KEYS = ["unknown_key", "", " ", "1", "Discount", "disc ount", "a.b", "__class__", "__proto__", "x" * 300,
-            "ünïcode", "🙂", "null", "true", "~"]
-TEXT_INSERTS = [":", "{", "}", "[", "]", '"', "'", "\t", "&a ", "*a", "!tag ", "!!python/object:os.system ",
-                "---\n", "...\n", "%YAML 1.1\n", "? ", "- ", "|", ">", "#", "\\", "\n  ", "\u2028", "\ufeff",
-                "&a [*a, *a, *a, *a, *a, *a, *a, *a, *a]", "<<: {}", "@", "`", "%"]
+NEW_KEYS = [
+    "unknown_key",
+    "",
+    " ",
+    "1",
+    "Discount",
+    "disc ount",
+    "a.b",
+    "__class__",
+    "__proto__",
+    "x" * 300,
+    "ünïcode",
+    "🙂",
+    "null",
+    "true",
+    "~",
+]
+TEXT_INSERTS = [
+    ":",
+    "{",
+    "}",
+    "[",
+    "]",
+    '"',
+    "'",
+    "\t",
+    "&a ",
+    "*a",
+    "!tag ",
+    "!!python/object:os.system ",
+    "---\n",
+    "...\n",
+    "%YAML 1.1\n",
+    "? ",
+    "- ",
+    "|",
+    ">",
+    "#",
+    "\\",
+    "\n  ",
+    "\u2028",
+    "\ufeff",
+    "&a [*a, *a, *a, *a, *a, *a, *a, *a, *a]",
+    "<<: {}",
+    "@",
+    "`",
+    "%",
+]
 BYTE_INSERTS = [b"\x00", b"\xff", b"\xfe\xff", b"\xc3\x28", b"\xed\xa0\x80", b"\x1b[31m"]
 
 
@@ -206,7 +357,9 @@ def _outside(key: str, draw_index: int) -> Any:
 #: Any value YAML can hold: scalars, lists and mappings, nested.
 ANY_YAML_VALUE = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 
@@ -248,7 +401,11 @@ def fuzz_cases(draw) -> dict:
     value_paths: list[str] = []
     valid_only = draw(st.integers(0, 2)) == 0
     n_ops = draw(st.integers(1, 4 if valid_only else 3))
-    kinds = ["good_edge"] if valid_only else ["drop", "rename", "retype", "range", "dist", "payload", "good_edge"]
+    kinds = (
+        ["good_edge"]
+        if valid_only
+        else ["drop", "rename", "retype", "range", "dist", "payload", "good_edge"]
+    )
     for _ in range(n_ops):
         kind = draw(st.sampled_from(kinds))
         paths = _all_paths(data)
@@ -260,7 +417,10 @@ def fuzz_cases(draw) -> dict:
             ops.append(f"drop {'.'.join(p)}")
         elif kind == "rename":
             p = draw(st.sampled_from(paths))
-            new = draw(st.sampled_from(NEW_KEYS + [p[-1] + "x", p[-1].upper(), p[-1][:-1] or "k"]) | st.text(max_size=12))
+            new = draw(
+                st.sampled_from(NEW_KEYS + [p[-1] + "x", p[-1].upper(), p[-1][:-1] or "k"])
+                | st.text(max_size=12)
+            )
             if new == p[-1]:
                 continue
             parent = _parent(data, p)
@@ -268,7 +428,9 @@ def fuzz_cases(draw) -> dict:
             ops.append(f"rename {'.'.join(p)} -> {new!r}")
         elif kind == "retype":
             p = draw(st.sampled_from(paths))
-            v = copy.deepcopy(draw(st.sampled_from(WEIRD_VALUES) | ANY_YAML_VALUE))  # later ops may edit it
+            v = copy.deepcopy(
+                draw(st.sampled_from(WEIRD_VALUES) | ANY_YAML_VALUE)
+            )  # later ops may edit it
             _parent(data, p)[p[-1]] = v
             ops.append(f"retype {'.'.join(p)} = {v!r:.40}")
             value_paths.append(".".join(p))
@@ -296,9 +458,27 @@ def fuzz_cases(draw) -> dict:
             value_paths.append(".".join(p))
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000)
     # text-level damage
-    text_op = "none" if valid_only else draw(st.sampled_from(
-        ["none"] * 5 + ["truncate", "insert", "bytes", "yaml_tag", "dup_line", "drop_line", "indent", "alias_bomb",
-                        "deep", "huge"]))
+    text_op = (
+        "none"
+        if valid_only
+        else draw(
+            st.sampled_from(
+                ["none"] * 5
+                + [
+                    "truncate",
+                    "insert",
+                    "bytes",
+                    "yaml_tag",
+                    "dup_line",
+                    "drop_line",
+                    "indent",
+                    "alias_bomb",
+                    "deep",
+                    "huge",
+                ]
+            )
+        )
+    )
     raw = text.encode("utf-8")
     if text_op != "none":
         lines = text.splitlines(keepends=True)
@@ -316,7 +496,7 @@ def fuzz_cases(draw) -> dict:
             line = lines[i]
             m = re.match(r"^(\s*[^:#]+:)\s*(.*)$", line.rstrip("\n"))
             payload = draw(st.sampled_from(PAYLOADS_YAML))
-            lines[i] = (f"{m.group(1)} {payload}\n" if m else f"key: {payload}\n")
+            lines[i] = f"{m.group(1)} {payload}\n" if m else f"key: {payload}\n"
             raw = "".join(lines).encode("utf-8")
         elif text_op == "dup_line":
             i = draw(st.integers(0, len(lines) - 1))
@@ -328,7 +508,11 @@ def fuzz_cases(draw) -> dict:
             raw = "".join(lines).encode("utf-8")
         elif text_op == "indent":
             i = draw(st.integers(0, len(lines) - 1))
-            lines[i] = draw(st.sampled_from([" ", "  ", "\t", "    "])) + lines[i] if draw(st.booleans()) else lines[i].lstrip()
+            lines[i] = (
+                draw(st.sampled_from([" ", "  ", "\t", "    "])) + lines[i]
+                if draw(st.booleans())
+                else lines[i].lstrip()
+            )
             raw = "".join(lines).encode("utf-8")
         elif text_op == "deep":  # nesting that would exhaust a recursive parser
             n = draw(st.sampled_from([33, 1000, 100_000]))
@@ -339,15 +523,37 @@ def fuzz_cases(draw) -> dict:
         elif text_op == "alias_bomb":
             bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
             for j in range(1, 9):
-                bomb += f"{chr(97 + j)}: &{chr(97 + j)} [" + ",".join([f"*{chr(96 + j)}"] * 9) + "]\n"
+                bomb += (
+                    f"{chr(97 + j)}: &{chr(97 + j)} [" + ",".join([f"*{chr(96 + j)}"] * 9) + "]\n"
+                )
             raw = bomb.encode() + raw
         ops.append(f"text {text_op}")
     sets: list[str] = []
     if not valid_only and draw(st.integers(0, 4)) == 0:
-        key = draw(st.sampled_from([".".join(p) for p in _all_paths(BASE)] + ["nope.x", "", ".", "a..b", "actors"]))
-        val = draw(st.sampled_from(["0.5", "-1", "nan", "1e999", "uniform(2, 1)", "{", "[1, 2]", "&a 1", "*a",
-                                    f'!!python/object/apply:os.system ["touch {MARKER_TOKEN}"]', "", "x=y",
-                                    *PAYLOADS_STR[:3]]))
+        key = draw(
+            st.sampled_from(
+                [".".join(p) for p in _all_paths(BASE)] + ["nope.x", "", ".", "a..b", "actors"]
+            )
+        )
+        val = draw(
+            st.sampled_from(
+                [
+                    "0.5",
+                    "-1",
+                    "nan",
+                    "1e999",
+                    "uniform(2, 1)",
+                    "{",
+                    "[1, 2]",
+                    "&a 1",
+                    "*a",
+                    f'!!python/object/apply:os.system ["touch {MARKER_TOKEN}"]',
+                    "",
+                    "x=y",
+                    *PAYLOADS_STR[:3],
+                ]
+            )
+        )
         sets.append(f"{key}={val}" if draw(st.integers(0, 9)) else key)  # sometimes no '='
         ops.append(f"set {sets[-1]!r:.60}")
     # the message must name a bad path only when bad values are all that is wrong (a
@@ -410,7 +616,9 @@ def check_result_folder(out: Path) -> str | None:
     if np.any(np.diff(surv["survival"].to_numpy(float)) > 1e-12):
         return "survival increases over time"
     constants: list[str] = []  # NaN, Infinity, -Infinity tokens (not strings such as a label "NaN")
-    json.loads((out / "summary.json").read_text(), parse_constant=lambda c: constants.append(c) or 0.0)
+    json.loads(
+        (out / "summary.json").read_text(), parse_constant=lambda c: constants.append(c) or 0.0
+    )
     if constants:
         return f"summary.json holds {constants[0]}"
     return None
@@ -433,7 +641,9 @@ def exercise(case: dict, workdir: Path, timeout: float = 20.0) -> tuple[str, str
     signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
         v, v_text = _invoke(["validate", str(scn), *set_args])
-        r, r_text = _invoke(["run", str(scn), *set_args, "--draws", "5", "--no-plots", "-q", "--out", str(out)])
+        r, r_text = _invoke(
+            ["run", str(scn), *set_args, "--draws", "5", "--no-plots", "-q", "--out", str(out)]
+        )
     except Hang:
         return "FAIL hang", f"more than {timeout} s"
     finally:
@@ -446,7 +656,10 @@ def exercise(case: dict, workdir: Path, timeout: float = 20.0) -> tuple[str, str
             import traceback
 
             tb = "".join(traceback.format_exception(res.exception))
-            return f"FAIL {name} exception", f"{type(res.exception).__name__}: {res.exception}\n{tb[-3000:]}"
+            return (
+                f"FAIL {name} exception",
+                f"{type(res.exception).__name__}: {res.exception}\n{tb[-3000:]}",
+            )
         if "Traceback" in text:
             return f"FAIL {name} traceback", text[-3000:]
         if res.exit_code not in (0, 1):
@@ -460,10 +673,15 @@ def exercise(case: dict, workdir: Path, timeout: float = 20.0) -> tuple[str, str
             return "FAIL run accepted what validate refused", v_text[-1000:] + r_text[-1000:]
         if out.exists():
             return "FAIL invalid scenario left a result", str(out)
-        if not all(line.startswith((str(scn), "--set")) for line in v_text.strip().splitlines()[:-1]):
+        if not all(
+            line.startswith((str(scn), "--set")) for line in v_text.strip().splitlines()[:-1]
+        ):
             return "FAIL a problem line names no file or --set", v_text[-1500:]
         if case["paths"] and not any(_names_path(v_text, p) for p in case["paths"]):
-            return "FAIL message names none of the bad key paths", f"{case['paths']}\n{v_text[-1500:]}"
+            return (
+                "FAIL message names none of the bad key paths",
+                f"{case['paths']}\n{v_text[-1500:]}",
+            )
         return "invalid", ""
     if r.exit_code == 1:
         if out.exists():
@@ -484,13 +702,20 @@ def exercise(case: dict, workdir: Path, timeout: float = 20.0) -> tuple[str, str
 # the in-suite fuzz test (~30 s); benchmarks/fuzz.py runs the long campaign
 
 
-@settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow],
-          database=None)
+@settings(
+    max_examples=400,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+    database=None,
+)
 @given(case=fuzz_cases())
 def test_fuzzed_scenarios_end_cleanly(case):
     with tempfile.TemporaryDirectory(prefix="sim-fuzz-") as d:
         outcome, detail = exercise(case, Path(d))
-    assert not outcome.startswith("FAIL"), f"{outcome} for {case['ops']}:\n{detail}\n--- scenario ---\n{case['text'][:3000]!r}"
+    assert not outcome.startswith("FAIL"), (
+        f"{outcome} for {case['ops']}:\n{detail}\n--- scenario ---\n{case['text'][:3000]!r}"
+    )
 
 
 @pytest.mark.parametrize("text_op", ["value", "payload-tag", "set"])
@@ -503,7 +728,9 @@ def test_fuzz_value_mutation_names_its_key_path(tmp_path, text_op):
         sets, want = [], "actors.b.discount"
     elif text_op == "payload-tag":
         text = yaml.safe_dump(data, sort_keys=False).replace(
-            "incident_hazard: 0.01", f'incident_hazard: !!python/object/apply:os.system ["touch {tmp_path}/pwned"]')
+            "incident_hazard: 0.01",
+            f'incident_hazard: !!python/object/apply:os.system ["touch {tmp_path}/pwned"]',
+        )
         sets, want = [], ":"
     else:
         text = yaml.safe_dump(data, sort_keys=False)
@@ -521,16 +748,34 @@ def test_payloads_never_execute(tmp_path):
     text = yaml.safe_dump(BASE, sort_keys=False)
     for payload in PAYLOADS_YAML:
         p = payload.replace(MARKER_TOKEN, str(marker))
-        for variant in (text.replace("horizon: 3", f"horizon: {p}"), f"{p}\n", text + f"extra: {p}\n"):
+        for variant in (
+            text.replace("horizon: 3", f"horizon: {p}"),
+            f"{p}\n",
+            text + f"extra: {p}\n",
+        ):
             (tmp_path / "s.yaml").write_text(variant)
             res, out = _invoke(["validate", str(tmp_path / "s.yaml")])
             assert res.exit_code == 1 and "Traceback" not in out, out
-        res, out = _invoke(["run", str(tmp_path / "s.yaml"), "--set", f"horizon={p}", "--draws", "5", "--no-plots",
-                            "-q", "--out", str(tmp_path / "o")])
+        res, out = _invoke(
+            [
+                "run",
+                str(tmp_path / "s.yaml"),
+                "--set",
+                f"horizon={p}",
+                "--draws",
+                "5",
+                "--no-plots",
+                "-q",
+                "--out",
+                str(tmp_path / "o"),
+            ]
+        )
         assert res.exit_code == 1 and "Traceback" not in out, out
     for payload in PAYLOADS_STR:
         p = payload.replace(MARKER_TOKEN, str(marker))
-        (tmp_path / "s.yaml").write_text(text.replace("war_cost: 2.0", f"war_cost: {json.dumps(p)}"))
+        (tmp_path / "s.yaml").write_text(
+            text.replace("war_cost: 2.0", f"war_cost: {json.dumps(p)}")
+        )
         res, out = _invoke(["validate", str(tmp_path / "s.yaml")])
         assert res.exit_code == 1 and "actors.a.war_cost" in out, out
     assert not marker.exists()
@@ -586,7 +831,9 @@ def _mount_tmpfs(where: Path, options: str) -> bool:
     if os.geteuid() != 0 or not shutil.which("mount"):
         return False
     where.mkdir(parents=True, exist_ok=True)
-    res = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)], capture_output=True)
+    res = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)], capture_output=True
+    )
     return res.returncode == 0
 
 
@@ -605,11 +852,15 @@ def test_unwritable_out_chmod(tmp_path, scenario):
     locked.chmod(0o500)
     try:
         if _can_write_despite_mode(locked):
-            pytest.skip("running as root: chmod does not stop writes (the /proc, read-only mount and "
-                        "path-under-a-file tests cover unwritable folders)")
+            pytest.skip(
+                "running as root: chmod does not stop writes (the /proc, read-only mount and "
+                "path-under-a-file tests cover unwritable folders)"
+            )
         res, out = _run(scenario, locked / "out")
         assert res.exit_code == 1, out
-        assert "Traceback" not in out and "permission" in out.lower() and "choose another --out" in out
+        assert (
+            "Traceback" not in out and "permission" in out.lower() and "choose another --out" in out
+        )
         assert not (locked / "out").exists() and not _visible_partials(locked)
     finally:
         locked.chmod(0o700)
@@ -647,7 +898,9 @@ def test_out_is_an_existing_file(tmp_path, scenario):
     f = tmp_path / "result"
     f.write_text("precious")
     res, text = _run(scenario, f)
-    assert res.exit_code == 1 and "is a file, not a folder" in text and "choose another --out" in text, text
+    assert (
+        res.exit_code == 1 and "is a file, not a folder" in text and "choose another --out" in text
+    ), text
     assert f.read_text() == "precious"
     assert not _visible_partials(tmp_path)
 
@@ -658,7 +911,9 @@ def test_out_is_a_folder_of_other_files(tmp_path, scenario):
     d.mkdir()
     (d / "thesis.tex").write_text("precious")
     res, text = _run(scenario, d)
-    assert res.exit_code == 1 and "not a sim result" in text and "choose another --out" in text, text
+    assert res.exit_code == 1 and "not a sim result" in text and "choose another --out" in text, (
+        text
+    )
     assert (d / "thesis.tex").read_text() == "precious"
     assert not _visible_partials(tmp_path)
     # "--out ." and "--out .." style targets are caught the same way
@@ -685,22 +940,31 @@ def test_disk_full_is_reported_and_leaves_nothing(tmp_path, scenario, monkeypatc
     assert res.exit_code == 0, text
     full = OSError(errno.ENOSPC, "No space left on device")
     if stage == "draws":
+
         def boom(self, frame):
-            raise ResultError(f"{self.target}: cannot write draws.parquet ({results_mod._explain(full)}); nothing was replaced")
+            raise ResultError(
+                f"{self.target}: cannot write draws.parquet ({results_mod._explain(full)}); nothing was replaced"
+            )
+
         monkeypatch.setattr(ResultWriter, "write_draws", boom)
     elif stage == "summary":
+
         def boom(path, data):
             raise full
+
         monkeypatch.setattr(results_mod, "_write_json", boom)
     elif stage == "plots":
         import sim.plots
 
         def boom(result, folder, fmt="png"):
             raise full
+
         monkeypatch.setattr(sim.plots, "save_all", boom)
     else:
+
         def boom(tmp, target):
             raise full
+
         monkeypatch.setattr(results_mod, "_swap_into_place", boom)
     args = ["run", str(scenario), "--draws", "5", "-q", "--out", str(out), "--seed", "2"]
     if stage != "plots":
@@ -715,9 +979,13 @@ def test_disk_full_is_reported_and_leaves_nothing(tmp_path, scenario, monkeypatc
 def test_disk_full_on_a_real_tiny_filesystem(tmp_path, scenario):
     tiny = tmp_path / "tiny"
     if not _mount_tmpfs(tiny, "size=64k"):
-        pytest.skip("cannot mount a tmpfs here (needs root and mount); the monkeypatched test covers it")
+        pytest.skip(
+            "cannot mount a tmpfs here (needs root and mount); the monkeypatched test covers it"
+        )
     try:
-        res, text = _invoke(["run", str(FREEZE), "--draws", "300", "-q", "--out", str(tiny / "res")])
+        res, text = _invoke(
+            ["run", str(FREEZE), "--draws", "300", "-q", "--out", str(tiny / "res")]
+        )
         assert res.exit_code == 1, text
         assert "Traceback" not in text and "disk is full" in text, text
         assert not (tiny / "res").exists()
@@ -730,9 +998,14 @@ def test_errors_say_what_to_do(tmp_path, scenario):
     """Each user-facing error carries advice, not just a diagnosis."""
     cases = {
         "missing scenario": (["validate", str(tmp_path / "nope.yaml")], ("no such file",)),
-        "bad value": (["validate", str(scenario), "--set", "actors.a.discount=2"], ("must be in (0, 1)",)),
-        "folder of files": (["run", str(scenario), "--no-plots", "-q", "--draws", "5", "--out", str(tmp_path)],
-                            ("choose another --out",)),
+        "bad value": (
+            ["validate", str(scenario), "--set", "actors.a.discount=2"],
+            ("must be in (0, 1)",),
+        ),
+        "folder of files": (
+            ["run", str(scenario), "--no-plots", "-q", "--draws", "5", "--out", str(tmp_path)],
+            ("choose another --out",),
+        ),
         "load a non-result": (["show", str(tmp_path)], ("run",)),
     }
     for name, (args, needles) in cases.items():
@@ -751,7 +1024,12 @@ def test_internal_errors_are_one_line_not_a_traceback(tmp_path, scenario, monkey
 
     monkeypatch.setattr(sim.montecarlo, "run", bug)
     res, text = _run(scenario, tmp_path / "o")
-    assert res.exit_code == 1 and "internal error" in text and "report" in text and "Traceback" not in text
+    assert (
+        res.exit_code == 1
+        and "internal error" in text
+        and "report" in text
+        and "Traceback" not in text
+    )
     assert not (tmp_path / "o").exists() and not _visible_partials(tmp_path)
 
 
@@ -768,7 +1046,9 @@ def _small_result(seed: int = 1):
 def _scenario_obj():
     from sim.scenario import parse_scenario_text
 
-    return parse_scenario_text(yaml.safe_dump(BASE, sort_keys=False), "base.yaml", default_name="base")
+    return parse_scenario_text(
+        yaml.safe_dump(BASE, sort_keys=False), "base.yaml", default_name="base"
+    )
 
 
 def _dead_pid() -> int:

@@ -231,8 +231,12 @@ frontier_powers = st.floats(1.0, 4.0)
 
 
 @fast
-@given(d_a=st.floats(-0.5, 0.9), d_b=st.floats(-0.5, 0.9), alpha=st.floats(0.05, 0.95),
-       k=frontier_powers)
+@given(
+    d_a=st.floats(-0.5, 0.9),
+    d_b=st.floats(-0.5, 0.9),
+    alpha=st.floats(0.05, 0.95),
+    k=frontier_powers,
+)
 def test_nash_is_pareto_efficient_individually_rational_and_optimal(d_a, d_b, alpha, k):
     def g(u):
         return 1.0 - u**k  # decreasing, concave for k >= 1
@@ -353,8 +357,12 @@ def test_powell_hand_evaluated_boundary_for_declining_b():
 
 def test_powell_grid_matches_the_war_value_form_and_scalar_calls():
     p_now, p_next, delta, c_a, c_b = np.meshgrid(
-        np.linspace(0, 1, 11), np.linspace(0, 1, 11), [0.0, 0.5, 0.9, 0.97],
-        [0.0, 0.05, 0.3], [0.0, 0.1], indexing="ij",
+        np.linspace(0, 1, 11),
+        np.linspace(0, 1, 11),
+        [0.0, 0.5, 0.9, 0.97],
+        [0.0, 0.05, 0.3],
+        [0.0, 0.1],
+        indexing="ij",
     )
     war = powell_war(p_now, p_next, delta, c_a, c_b)
     assert war.dtype == bool and war.shape == p_now.shape
@@ -370,9 +378,7 @@ def test_powell_grid_matches_the_war_value_form_and_scalar_calls():
     expected = (margin_a > 0) | (margin_b > 0)
     assert np.array_equal(war[clear], expected[clear])
     for idx in [(10, 0, 2, 0, 0), (0, 10, 3, 1, 1), (5, 5, 1, 2, 0), (9, 2, 2, 1, 1)]:
-        assert war[idx] == powell_war(
-            p_now[idx], p_next[idx], delta[idx], c_a[idx], c_b[idx]
-        )
+        assert war[idx] == powell_war(p_now[idx], p_next[idx], delta[idx], c_a[idx], c_b[idx])
     # constant power or no patience: never war
     assert not war[np.isclose(p_now, p_next)].any()
     assert not war[delta == 0].any()
@@ -412,8 +418,13 @@ def random_regions(rng, n, n_regions, zeros=0.25, ties=0.2):
 
 def linprog_max_a(v_a, v_b, f_a, f_b, floor_b):
     """max sum h v_a + f_a  s.t.  sum h v_b <= sum v_b + f_b - floor_b, 0 <= h <= 1."""
-    res = linprog(-v_a, A_ub=v_b[None, :], b_ub=[v_b.sum() + f_b - floor_b],
-                  bounds=[(0, 1)] * len(v_a), method="highs")
+    res = linprog(
+        -v_a,
+        A_ub=v_b[None, :],
+        b_ub=[v_b.sum() + f_b - floor_b],
+        bounds=[(0, 1)] * len(v_a),
+        method="highs",
+    )
     if res.status == 2:
         return -np.inf
     assert res.status == 0
@@ -480,8 +491,9 @@ def test_nash_split_one_region_reduces_to_the_linear_pie():
     d_a, d_b = rng.uniform(-0.5, 0.8, n), rng.uniform(-0.5, 0.8, n)
     alpha = rng.uniform(0, 1, n)
     alpha[:5] = [0.0, 1.0, 0.5, 0.0, 1.0]
-    u_a, u_b, share_a = nash_split_batch(d_a, d_b, np.ones((n, 1)), np.ones((n, 1)), 0.0, 0.0,
-                                         alpha)
+    u_a, u_b, share_a = nash_split_batch(
+        d_a, d_b, np.ones((n, 1)), np.ones((n, 1)), 0.0, 0.0, alpha
+    )
     n_empty = 0
     for i in range(n):
         try:
@@ -564,11 +576,8 @@ def test_nash_split_validates():
 
 
 @settings(max_examples=60, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), n_regions=st.integers(1, 5),
-       alpha=st.floats(0.05, 0.95))
-def test_nash_split_is_pareto_efficient_individually_rational_and_optimal(
-    seed, n_regions, alpha
-):
+@given(seed=st.integers(0, 2**32 - 1), n_regions=st.integers(1, 5), alpha=st.floats(0.05, 0.95))
+def test_nash_split_is_pareto_efficient_individually_rational_and_optimal(seed, n_regions, alpha):
     rng = np.random.default_rng(seed)
     n = 20
     v_a, v_b = random_regions(rng, n, n_regions)
@@ -601,8 +610,7 @@ def test_nash_split_is_pareto_efficient_individually_rational_and_optimal(
     gain_a, gain_b = x_a - d_a, x_b - d_b
     rational = (gain_a > 0) & (gain_b > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        product = np.where(rational, alpha * np.log(gain_a) + (1 - alpha) * np.log(gain_b),
-                           -np.inf)
+        product = np.where(rational, alpha * np.log(gain_a) + (1 - alpha) * np.log(gain_b), -np.inf)
         best = alpha * np.log(u_a - d_a) + (1 - alpha) * np.log(u_b - d_b)
     beaten = rational & ok & (product > best + 1e-9)
     assert not beaten.any()

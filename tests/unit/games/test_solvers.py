@@ -171,8 +171,10 @@ def contains(eqs, profile, atol=ATOL) -> bool:
 
 def _batch_games(rng, n, shape, kind):
     if kind == "int":
-        return (rng.integers(-2, 3, (n, *shape)).astype(float),
-                rng.integers(-2, 3, (n, *shape)).astype(float))
+        return (
+            rng.integers(-2, 3, (n, *shape)).astype(float),
+            rng.integers(-2, 3, (n, *shape)).astype(float),
+        )
     return rng.normal(size=(n, *shape)), rng.normal(size=(n, *shape))
 
 
@@ -212,30 +214,70 @@ STAG_STRONG = ([[9, 0], [8, 5]], [[9, 8], [0, 5]])
 WEAK_PEACE = ([[3, 0], [2, 2]], [[1, 1], [0, 1]])
 
 TEXTBOOK = {
-    "stag_hunt": (STAG, [(0, 0), (0.25, 0.25), (1, 1)],
-                  {"peaceful": (0, 0), "risk_dominant": (1, 1),
-                   "payoff_dominant": (0, 0), "mixed": (0.25, 0.25)}),
-    "chicken": (CHICKEN, [(0, 1), (0.1, 0.1), (1, 0)],
-                {"peaceful": (0, 1), "risk_dominant": (0, 1),
-                 "payoff_dominant": (0, 1), "mixed": (0.1, 0.1)}),
-    "chicken_asym": (CHICKEN_ASYM, [(0, 1), (0.2, 0.75), (1, 0)],
-                     {"peaceful": (1, 0), "risk_dominant": (1, 0),
-                      "payoff_dominant": (1, 0), "mixed": (0.2, 0.75)}),
+    "stag_hunt": (
+        STAG,
+        [(0, 0), (0.25, 0.25), (1, 1)],
+        {
+            "peaceful": (0, 0),
+            "risk_dominant": (1, 1),
+            "payoff_dominant": (0, 0),
+            "mixed": (0.25, 0.25),
+        },
+    ),
+    "chicken": (
+        CHICKEN,
+        [(0, 1), (0.1, 0.1), (1, 0)],
+        {
+            "peaceful": (0, 1),
+            "risk_dominant": (0, 1),
+            "payoff_dominant": (0, 1),
+            "mixed": (0.1, 0.1),
+        },
+    ),
+    "chicken_asym": (
+        CHICKEN_ASYM,
+        [(0, 1), (0.2, 0.75), (1, 0)],
+        {
+            "peaceful": (1, 0),
+            "risk_dominant": (1, 0),
+            "payoff_dominant": (1, 0),
+            "mixed": (0.2, 0.75),
+        },
+    ),
     "prisoners_dilemma": (PD, [(1, 1)], dict.fromkeys(RULES, (1, 1))),
     "matching_pennies": (PENNIES, [(0.5, 0.5)], dict.fromkeys(RULES, (0.5, 0.5))),
-    "battle_of_sexes": (BOS, [(0, 0), (0.4, 0.6), (1, 1)],
-                        {"peaceful": (0, 0), "risk_dominant": (0, 0),
-                         "payoff_dominant": (0, 0), "mixed": (0.4, 0.6)}),
+    "battle_of_sexes": (
+        BOS,
+        [(0, 0), (0.4, 0.6), (1, 1)],
+        {
+            "peaceful": (0, 0),
+            "risk_dominant": (0, 0),
+            "payoff_dominant": (0, 0),
+            "mixed": (0.4, 0.6),
+        },
+    ),
     "all_zero": (ZERO, [(0, 0), (0, 1), (1, 0), (1, 1)], dict.fromkeys(RULES, (0, 0))),
-    "row_indifferent": (ROW_INDIFF, [(0, 0), (0.25, 0), (0.25, 1), (1, 1)],
-                        dict.fromkeys(RULES, (0, 0))),
+    "row_indifferent": (
+        ROW_INDIFF,
+        [(0, 0), (0.25, 0), (0.25, 1), (1, 1)],
+        dict.fromkeys(RULES, (0, 0)),
+    ),
     "deterrence": (DETER, [(0, 0)], dict.fromkeys(RULES, (0, 0))),
-    "stag_strong": (STAG_STRONG, [(0, 0), (1 / 6, 1 / 6), (1, 1)],
-                    {"peaceful": (0, 0), "risk_dominant": (1, 1),
-                     "payoff_dominant": (0, 0), "mixed": (1 / 6, 1 / 6)}),
-    "weak_peace": (WEAK_PEACE, [(0, 0), (0, 1 / 3), (1, 1)],
-                   {"peaceful": (0, 0), "risk_dominant": (1, 1),
-                    "payoff_dominant": (0, 0), "mixed": (1, 1)}),
+    "stag_strong": (
+        STAG_STRONG,
+        [(0, 0), (1 / 6, 1 / 6), (1, 1)],
+        {
+            "peaceful": (0, 0),
+            "risk_dominant": (1, 1),
+            "payoff_dominant": (0, 0),
+            "mixed": (1 / 6, 1 / 6),
+        },
+    ),
+    "weak_peace": (
+        WEAK_PEACE,
+        [(0, 0), (0, 1 / 3), (1, 1)],
+        {"peaceful": (0, 0), "risk_dominant": (1, 1), "payoff_dominant": (0, 0), "mixed": (1, 1)},
+    ),
 }
 
 
@@ -298,10 +340,12 @@ def test_degenerate_larger_games_by_hand():
     assert degenerate and is_degenerate(A, B)
     assert same_set(eqs, want)
     # 1xn, mx1 and 1x1 games
-    assert same_set(all_equilibria([[1, 2, 2]], [[0, 5, 5]]),
-                    [([1.0], [0, 1, 0]), ([1.0], [0, 0, 1])])
-    assert same_set(all_equilibria([[1], [3], [3]], [[0], [0], [0]]),
-                    [([0, 1, 0], [1.0]), ([0, 0, 1], [1.0])])
+    assert same_set(
+        all_equilibria([[1, 2, 2]], [[0, 5, 5]]), [([1.0], [0, 1, 0]), ([1.0], [0, 0, 1])]
+    )
+    assert same_set(
+        all_equilibria([[1], [3], [3]], [[0], [0], [0]]), [([0, 1, 0], [1.0]), ([0, 0, 1], [1.0])]
+    )
     assert same_set(all_equilibria([[5]], [[-1]]), [([1.0], [1.0])])
 
 
@@ -347,8 +391,7 @@ def test_all_equilibria_are_equilibria(game):
         assert gc <= 1e-9 * max(np.abs(B).max(), 1e-300) * 1.001 + 1e-300
     # deduplicated
     flat = _as_float_set(eqs)
-    assert all(np.abs(flat[i] - flat[j]).max() > 1e-9
-               for i in range(len(flat)) for j in range(i))
+    assert all(np.abs(flat[i] - flat[j]).max() > 1e-9 for i in range(len(flat)) for j in range(i))
 
 
 @PROPS
@@ -437,8 +480,9 @@ def test_generic_integer_games_equal_exact_support_enumeration(k, n):
         assert same_set(batch.for_game(i), exact)
 
 
-@pytest.mark.parametrize("shape,n", [((2, 2), 150), ((3, 3), 60), ((2, 3), 40), ((4, 2), 30),
-                                     ((4, 4), 10)])
+@pytest.mark.parametrize(
+    "shape,n", [((2, 2), 150), ((3, 3), 60), ((2, 3), 40), ((4, 2), 30), ((4, 4), 10)]
+)
 def test_degenerate_integer_games_equal_exact_vertex_enumeration(shape, n):
     rng = np.random.default_rng(sum(shape))
     A = rng.integers(-1, 2, (n, *shape)).astype(float)
@@ -468,8 +512,7 @@ def test_rectangular_generic_games_equal_exact():
 # ------------------------------------------------------------------ nashpy cross-checks
 
 
-@pytest.mark.parametrize("shape,n", [((2, 2), 100), ((3, 3), 100), ((2, 4), 30),
-                                     ((4, 4), 8)])
+@pytest.mark.parametrize("shape,n", [((2, 2), 100), ((3, 3), 100), ((2, 4), 30), ((4, 4), 8)])
 def test_nashpy_vertex_enumeration_agrees(shape, n):
     rng = np.random.default_rng(shape[0] * 10 + shape[1])
     A, B = rng.normal(size=(n, *shape)), rng.normal(size=(n, *shape))
@@ -572,16 +615,19 @@ def test_select_2x2_agrees_with_nashpy_reference():
     eq_lists = [nashpy_equilibria(A[g], B[g]) for g in range(len(A))]
     for rule in RULES:
         x, y = select_2x2(A, B, rule)
-        ref = np.array([
-            [s[0][1], s[1][1]]
-            for s in (select_from_list(A[g], B[g], eq_lists[g], rule) for g in range(len(A)))
-        ])
+        ref = np.array(
+            [
+                [s[0][1], s[1][1]]
+                for s in (select_from_list(A[g], B[g], eq_lists[g], rule) for g in range(len(A)))
+            ]
+        )
         np.testing.assert_allclose(x, ref[:, 0], atol=1e-9, err_msg=rule)
         np.testing.assert_allclose(y, ref[:, 1], atol=1e-9, err_msg=rule)
     # and the public reference function, on a subsample, with a leading batch shape
     idx = np.r_[0:20, 2000:2020]
-    xs, ys = select_2x2_nashpy(A[idx].reshape(4, 10, 2, 2), B[idx].reshape(4, 10, 2, 2),
-                               "risk_dominant")
+    xs, ys = select_2x2_nashpy(
+        A[idx].reshape(4, 10, 2, 2), B[idx].reshape(4, 10, 2, 2), "risk_dominant"
+    )
     x, y = select_2x2(A[idx], B[idx], "risk_dominant")
     np.testing.assert_allclose(xs.ravel(), x, atol=1e-9)
     np.testing.assert_allclose(ys.ravel(), y, atol=1e-9)
@@ -603,8 +649,9 @@ def test_select_2x2_agrees_with_select_from_list_on_thousands():
                 assert x[g] in (0.0, 1.0) and y[g] in (0.0, 1.0)  # exact pure values
 
 
-@pytest.mark.parametrize("base", [STAG, CHICKEN, BOS, STAG_STRONG], ids=["stag", "chicken",
-                                                                         "bos", "stag_strong"])
+@pytest.mark.parametrize(
+    "base", [STAG, CHICKEN, BOS, STAG_STRONG], ids=["stag", "chicken", "bos", "stag_strong"]
+)
 def test_select_2x2_on_model_like_families(base):
     """Perturbed stag hunts / chicken games (the simulator's typical stage games).
 

@@ -22,7 +22,9 @@ def _run(text: str, **kw):
 def test_commitment_cause_is_exactly_powells_condition(p_next):
     """One region valued alike, common δ, no incidents, power shifting p -> p' in one
     step: the model says `commitment` exactly when Powell (2006) says war."""
-    text = one_region(p_now=P_NOW, p_next=float(p_next), delta=DELTA, cost_a=COST_A, cost_b=COST_B, share_a=0.6)
+    text = one_region(
+        p_now=P_NOW, p_next=float(p_next), delta=DELTA, cost_a=COST_A, cost_b=COST_B, share_a=0.6
+    )
     res = _run(text, draws=1)
     row = res.draws.iloc[0]
     war = bool(powell_war(P_NOW, float(p_next), DELTA, COST_A, COST_B))
@@ -77,7 +79,9 @@ def test_stag_hunt_selection_changes_the_outcome():
     """A large first-strike bonus makes (Attack, Attack) an equilibrium beside (Hold,
     Hold): `peaceful` keeps the peace, `risk_dominant` may not, and a breakdown under a
     non-peaceful rule with (Hold, Hold) an equilibrium is `preemption`."""
-    base = dict(p_now=0.5, delta=0.9, cost_a=1.6, cost_b=1.6, share_a=0.5, first_strike=0.8, horizon=4)
+    base = dict(
+        p_now=0.5, delta=0.9, cost_a=1.6, cost_b=1.6, share_a=0.5, first_strike=0.8, horizon=4
+    )
     peaceful = _run(one_region(**base, selection="peaceful"), draws=1).draws.iloc[0]
     assert peaceful["accepted"] and peaceful["cause"] == ""
     risky = _run(one_region(**base, selection="risk_dominant"), draws=1)
@@ -90,7 +94,16 @@ def test_stag_hunt_selection_changes_the_outcome():
 def test_mixed_selection_gives_a_breakdown_probability():
     """In a stag hunt the mixed equilibrium is a probability of breakdown, not a coin
     flip: the survival curve falls by a fraction strictly between 0 and 1."""
-    text = one_region(p_now=0.5, delta=0.1, cost_a=0.3, cost_b=0.3, share_a=0.5, first_strike=0.8, horizon=3, selection="mixed")
+    text = one_region(
+        p_now=0.5,
+        delta=0.1,
+        cost_a=0.3,
+        cost_b=0.3,
+        share_a=0.5,
+        first_strike=0.8,
+        horizon=3,
+        selection="mixed",
+    )
     res = _run(text, draws=1)
     s = res.survival["survival"].to_numpy()
     assert res.draws.iloc[0]["accepted"]
@@ -107,17 +120,16 @@ def test_nashpy_reference_path_agrees_with_batched(selection):
     a = sim.run(FREEZE, draws=4, seed=3, overrides=over, selection=selection)
     b = sim.run(FREEZE, draws=4, seed=3, overrides=over, selection=selection, method="nashpy")
     pd.testing.assert_frame_equal(a.draws, b.draws, check_exact=False, rtol=1e-9)
-    np.testing.assert_allclose(a.survival["survival"], b.survival["survival"], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        a.survival["survival"], b.survival["survival"], rtol=1e-9, atol=1e-12
+    )
 
 
 def test_events_are_anticipated_and_change_the_path():
     """An event that surely happens (hazard 1) and gives A overwhelming power makes A
     attack one period later; players see it coming, so the value at t=0 already falls."""
     text = one_region(p_now=0.5, share_a=0.5, horizon=6, cost_a=0.5, cost_b=0.5)
-    text += (
-        "events:\n  surge:\n    hazard: 1.0\n    changes:\n"
-        "      actors.a.ceiling: 1000.0\n"
-    )
+    text += "events:\n  surge:\n    hazard: 1.0\n    changes:\n      actors.a.ceiling: 1000.0\n"
     res = _run(text, draws=1)
     row = res.draws.iloc[0]
     assert row["event_period.surge"] == 1
@@ -131,7 +143,9 @@ def test_survival_is_a_probability_and_monotone():
     s = res.survival
     assert ((s["survival"] >= 0) & (s["survival"] <= 1)).all()
     assert (np.diff(s["survival"]) <= 1e-15).all()
-    assert (s["ci_low"] <= s["survival"] + 1e-15).all() and (s["survival"] <= s["ci_high"] + 1e-15).all()
+    assert (s["ci_low"] <= s["survival"] + 1e-15).all() and (
+        s["survival"] <= s["ci_high"] + 1e-15
+    ).all()
     assert s["survival"].iloc[0] == pytest.approx(res.summary["p_accepted"]["estimate"])
     # breakdown shares are shares
     assert sum(res.summary["breakdown_by_actor"].values()) == pytest.approx(1.0)
@@ -159,7 +173,8 @@ def test_frontier_matches_the_bargaining_reference():
     got = Frontier(v_a, v_b).most(f_a, f_b, floor)
     sub = np.array([0, 5, 17, 1199])
     np.testing.assert_array_equal(
-        Frontier(v_a, v_b).most(f_a.ravel()[sub], f_b.ravel()[sub], floor.ravel()[sub], sub), got.ravel()[sub]
+        Frontier(v_a, v_b).most(f_a.ravel()[sub], f_b.ravel()[sub], floor.ravel()[sub], sub),
+        got.ravel()[sub],
     )
     want = max_a_given_floor_b(v_a, v_b, f_a, f_b, floor)
     assert np.array_equal(np.isinf(got), np.isinf(want))
@@ -199,8 +214,10 @@ def test_terms_worse_than_fighting_on_are_rejected_for_the_terms():
     """Refusing terms below the Fearon range is about the terms, whatever the
     first-strike advantage (the war is already on at t = 0)."""
     for fs in (0.2, -0.3):
-        row = _run(one_region(p_now=0.5, cost_a=0.2, cost_b=0.2, share_a=0.45, horizon=4, first_strike=fs),
-                   draws=1).draws.iloc[0]
+        row = _run(
+            one_region(p_now=0.5, cost_a=0.2, cost_b=0.2, share_a=0.45, horizon=4, first_strike=fs),
+            draws=1,
+        ).draws.iloc[0]
         assert not row["accepted"] and row["rejected_by"] == "a" and row["cause"] == "terms"
 
 
@@ -230,6 +247,7 @@ def _effects_scenario(effect, change=None) -> str:
 def test_region_effects_can_differ_by_holder():
     """`effects.ceiling: {a: x}` raises A's ceiling when A holds the region; an effect
     given only for B does nothing while A holds it; a single number is for any holder."""
+
     def final_p(effect, change=None):
         res = _run(_effects_scenario(effect, change), draws=1)
         p = res.power[res.power["state"] == ("none" if change is None else "e")]
@@ -242,17 +260,22 @@ def test_region_effects_can_differ_by_holder():
     assert final_p({"b": 1.0}) == pytest.approx(base)  # B's effect, but A holds the region
     assert final_p(1.0) == pytest.approx(k / (k + 1))
     # an event can change one holder's effect
-    assert final_p({"b": 1.0}, {"regions.stake.effects.ceiling.a": 1.0}) == pytest.approx(k / (k + 1))
+    assert final_p({"b": 1.0}, {"regions.stake.effects.ceiling.a": 1.0}) == pytest.approx(
+        k / (k + 1)
+    )
     scn = parse_scenario_text(_effects_scenario({"a": "uniform(0, 1)"}), "<t>", default_name="t")
     assert set(scn.uncertain()) == {"regions.stake.effects.ceiling.a"}
     assert scn.numbers()["regions.stake.effects.ceiling.b"] == 0.0
 
 
-@pytest.mark.parametrize("effect,message", [
-    ({"c": 0.1}, "regions.stake.effects.ceiling.c: unknown actor"),
-    ({"a": -2.0}, "a: must be > -1"),
-    ({"a": "uniform(0, 1"}, "regions.stake.effects.ceiling"),
-])
+@pytest.mark.parametrize(
+    "effect,message",
+    [
+        ({"c": 0.1}, "regions.stake.effects.ceiling.c: unknown actor"),
+        ({"a": -2.0}, "a: must be > -1"),
+        ({"a": "uniform(0, 1"}, "regions.stake.effects.ceiling"),
+    ],
+)
 def test_per_holder_effects_are_checked(effect, message):
     from sim.scenario import ScenarioError
 
@@ -262,5 +285,7 @@ def test_per_holder_effects_are_checked(effect, message):
 
 
 def test_distribution_mapping_is_not_a_per_holder_mapping():
-    scn = parse_scenario_text(_effects_scenario({"dist": "uniform", "low": 0.0, "high": 0.5}), "<t>", default_name="t")
+    scn = parse_scenario_text(
+        _effects_scenario({"dist": "uniform", "low": 0.0, "high": 0.5}), "<t>", default_name="t"
+    )
     assert set(scn.uncertain()) == {"regions.stake.effects.ceiling"}

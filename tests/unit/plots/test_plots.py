@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import sim
-from sim import plots
 import sim.plots.figures  # noqa: F401  (private helpers tested below)
+from sim import plots
 from sim.io.results import load_result
 from tests.helpers import FREEZE, ROOT, one_region, write
 
@@ -65,7 +65,9 @@ def test_survival_figure(result):
 
 def test_survival_figure_without_acceptance_gap_has_no_conditional_curve(tmp_path):
     """When every draw accepts, the curve given acceptance is the curve: drawn once."""
-    r = sim.run(write(tmp_path, one_region(share_a=0.5, incident="uniform(0.01, 0.05)", draws=40)), draws=40)
+    r = sim.run(
+        write(tmp_path, one_region(share_a=0.5, incident="uniform(0.01, 0.05)", draws=40)), draws=40
+    )
     assert r.summary["p_accepted"]["estimate"] == 1.0
     legend = _legend_texts(plots.plot_survival(r))
     assert legend == ["95% CI of the estimate", "accepted and still holding"]
@@ -104,7 +106,9 @@ def test_sensitivity_table_largest_first(result):
     swings = table["swing"].abs().to_numpy()
     assert np.all(swings[:-1] >= swings[1:])
     # the baseline is the headline estimate (mean over the same draws)
-    assert table.attrs["baseline"] == pytest.approx(result.summary["p_holds"]["5y"]["estimate"], abs=1e-9)
+    assert table.attrs["baseline"] == pytest.approx(
+        result.summary["p_holds"]["5y"]["estimate"], abs=1e-9
+    )
     row = table.set_index("key").loc["actors.russia.rebuild_rate"]
     assert row["name"] == "russia rebuild_rate"
     assert row["n_low"] + row["n_high"] == pytest.approx(0.5 * 300, abs=2)
@@ -124,11 +128,15 @@ def test_sensitivity_figure(result):
     assert any(t.startswith("baseline (all draws)") for t in legend)
     # the baseline line sits at the headline estimate
     base = [ln for ln in ax.lines if ln.get_label().startswith("baseline")][0]
-    assert base.get_xdata()[0] == pytest.approx(result.summary["p_holds"]["5y"]["estimate"], abs=1e-9)
+    assert base.get_xdata()[0] == pytest.approx(
+        result.summary["p_holds"]["5y"]["estimate"], abs=1e-9
+    )
 
 
 def test_sensitivity_falls_back_to_the_longest_horizon(tmp_path):
-    r = sim.run(write(tmp_path, one_region(horizon=3, incident="uniform(0.0, 0.2)", draws=60)), draws=60)
+    r = sim.run(
+        write(tmp_path, one_region(horizon=3, incident="uniform(0.0, 0.2)", draws=60)), draws=60
+    )
     assert plots.sensitivity_table(r).attrs["target"] == "p_holds_2y"
     ax = plots.plot_sensitivity(r)
     assert "P(holds 2 years)" in ax.get_title()
@@ -158,7 +166,9 @@ def test_power_figure(result):
     groups = plots.figures._power_groups(result.power)
     n_states = result.power["state"].nunique()
     assert 1 <= len(groups) <= n_states
-    assert sorted(s for _, states in groups for s in states) == sorted(result.power["state"].unique())
+    assert sorted(s for _, states in groups for s in states) == sorted(
+        result.power["state"].unique()
+    )
     medians = [ln for ln in ax.lines if not ln.get_label().startswith("_")]
     assert len(medians) == len(groups)
     legend = _legend_texts(ax)
@@ -170,11 +180,27 @@ def test_power_groups_merge_states_with_equal_curves():
     import pandas as pd
 
     def curve(state, values):
-        return pd.DataFrame({"state": state, "period": [0, 1], "years": [0.0, 1.0], "median": values,
-                             "q05": values, "q25": values, "q75": values, "q95": values})
+        return pd.DataFrame(
+            {
+                "state": state,
+                "period": [0, 1],
+                "years": [0.0, 1.0],
+                "median": values,
+                "q05": values,
+                "q25": values,
+                "q75": values,
+                "q95": values,
+            }
+        )
 
-    power = pd.concat([curve("none", [0.5, 0.6]), curve("a", [0.5, 0.8]), curve("b", [0.5, 0.6]),
-                       curve("a+b", [0.5, 0.8])])
+    power = pd.concat(
+        [
+            curve("none", [0.5, 0.6]),
+            curve("a", [0.5, 0.8]),
+            curve("b", [0.5, 0.6]),
+            curve("a+b", [0.5, 0.8]),
+        ]
+    )
     groups = plots.figures._power_groups(power)
     assert groups == [(frozenset(), ["none", "b"]), (frozenset({"a"}), ["a", "a+b"])]
     assert plots.figures._inert_events(power, groups) == ["b"]
@@ -183,10 +209,14 @@ def test_power_groups_merge_states_with_equal_curves():
 @pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
 def test_save_all_writes_four_figures(result, tmp_path, fmt):
     paths = plots.save_all(result, tmp_path, fmt=fmt)
-    assert [p.name for p in paths] == [f"{n}.{fmt}" for n in ("survival", "breakdown", "sensitivity", "power")]
+    assert [p.name for p in paths] == [
+        f"{n}.{fmt}" for n in ("survival", "breakdown", "sensitivity", "power")
+    ]
     for p in paths:
         assert p.stat().st_size > 1000
-    assert sorted(x.name for x in tmp_path.iterdir()) == sorted(p.name for p in paths)  # no temp files left
+    assert sorted(x.name for x in tmp_path.iterdir()) == sorted(
+        p.name for p in paths
+    )  # no temp files left
 
 
 def test_save_all_refuses_an_unknown_format(result, tmp_path):
@@ -201,26 +231,48 @@ def test_run_writes_the_figures_with_draws_streamed_to_disk(tmp_path):
     from sim.cli import main
 
     out = tmp_path / "fl"
-    res = CliRunner().invoke(main, ["run", str(FREEZE), "--draws", "120", "--set", "horizon=20", "--out", str(out),
-                                    "-q", "--format", "svg"])
+    res = CliRunner().invoke(
+        main,
+        [
+            "run",
+            str(FREEZE),
+            "--draws",
+            "120",
+            "--set",
+            "horizon=20",
+            "--out",
+            str(out),
+            "-q",
+            "--format",
+            "svg",
+        ],
+    )
     assert res.exit_code == 0, res.output
     for name in ("survival", "breakdown", "sensitivity", "power"):
         assert (out / f"{name}.svg").is_file()
     assert "<path" in (out / "sensitivity.svg").read_text()
     loaded = load_result(out)  # the figures are listed in the manifest
-    assert {f"{n}.svg" for n in ("survival", "breakdown", "sensitivity", "power")} <= set(loaded.manifest["files"])
+    assert {f"{n}.svg" for n in ("survival", "breakdown", "sensitivity", "power")} <= set(
+        loaded.manifest["files"]
+    )
 
 
-@pytest.mark.parametrize("key,name", [
-    ("actors.russia.rebuild_rate", "russia rebuild_rate"),
-    ("regions.independence.value.russia", "independence value to russia"),
-    ("regions.land_bridge.effects.power", "land_bridge power effect"),
-    ("events.support_fades.hazard", "support_fades hazard"),
-    ("events.support_fades.changes.actors.ukraine.ceiling", "ukraine ceiling after support_fades"),
-    ("war.outcomes.ukraine.crimea.ukraine", "crimea share to ukraine if ukraine wins"),
-    ("war.first_strike", "war first_strike"),
-    ("solver.selection", "solver.selection"),
-])
+@pytest.mark.parametrize(
+    "key,name",
+    [
+        ("actors.russia.rebuild_rate", "russia rebuild_rate"),
+        ("regions.independence.value.russia", "independence value to russia"),
+        ("regions.land_bridge.effects.power", "land_bridge power effect"),
+        ("events.support_fades.hazard", "support_fades hazard"),
+        (
+            "events.support_fades.changes.actors.ukraine.ceiling",
+            "ukraine ceiling after support_fades",
+        ),
+        ("war.outcomes.ukraine.crimea.ukraine", "crimea share to ukraine if ukraine wins"),
+        ("war.first_strike", "war first_strike"),
+        ("solver.selection", "solver.selection"),
+    ],
+)
 def test_readable_key(key, name):
     assert plots.readable_key(key) == name
 
@@ -236,10 +288,14 @@ def test_only_plots_imports_matplotlib():
                 names = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
-            assert not any(n.split(".")[0] == "matplotlib" for n in names), f"{path.name} imports matplotlib"
+            assert not any(n.split(".")[0] == "matplotlib" for n in names), (
+                f"{path.name} imports matplotlib"
+            )
 
 
 def test_computation_does_not_load_matplotlib():
     code = "import sys, sim.analysis, sim.io, sim.montecarlo, sim.cli; print('matplotlib' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
     assert out.stdout.strip() == "False"

@@ -23,7 +23,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from sim.scenario import format as smod
 from sim.beliefs.distributions import Distribution, Uniform
 from sim.scenario import (
     CHANGEABLE,
@@ -39,8 +38,9 @@ from sim.scenario import (
     parse_set_option,
     validate_data,
 )
-
+from sim.scenario import format as smod
 from tests.helpers import DATA, ROOT  # noqa: E402
+
 FREEZE = ROOT / "scenarios" / "freeze_lines.yaml"
 FILE = "s.yaml"
 
@@ -118,8 +118,9 @@ def the_problem(problems: list[Problem], path: str) -> Problem:
     return found[0]
 
 
-def check(source: dict | str, path: str, *allowed: str, line: int | None | str = "any",
-          only: bool = True) -> Problem:
+def check(
+    source: dict | str, path: str, *allowed: str, line: int | None | str = "any", only: bool = True
+) -> Problem:
     """Assert the source fails with a problem at ``path`` whose message contains every
     ``allowed`` text, on ``line`` (when given). ``only``: no other problem is reported."""
     problems = problems_of(source)
@@ -154,7 +155,9 @@ def test_freeze_lines_loads():
             assert isinstance(value, (float, Distribution))
             assert numbers[f"events.{eid}.changes.{target}"] == value
     uncertain = scn.uncertain()
-    assert uncertain and list(uncertain) == [k for k, v in numbers.items() if isinstance(v, Distribution)]
+    assert uncertain and list(uncertain) == [
+        k for k, v in numbers.items() if isinstance(v, Distribution)
+    ]
     assert all(isinstance(v, float) for k, v in numbers.items() if k not in uncertain)
 
 
@@ -187,13 +190,24 @@ def test_every_documented_key_path_is_accepted():
     set_in(data, "actors.a.rebuild_rate", 0.1)
     set_in(data, "actors.a.flow", -0.1)
     set_in(data, "actors.a.label", "A")
-    data["regions"]["r"].update(effects={"ceiling": 0.1, "growth": 0.01, "power": 0.05}, area_km2=100.5,
-                                note="n", label="R", population=1000)
+    data["regions"]["r"].update(
+        effects={"ceiling": 0.1, "growth": 0.01, "power": 0.05},
+        area_km2=100.5,
+        note="n",
+        label="R",
+        population=1000,
+    )
     data["regions"]["s"] = {"value": {"a": 0.5}}
     data["terms"]["s"] = {"a": 0.25, "b": 0.75}
-    data["war"] = {"decisiveness": 2, "first_strike": 0.1, "incident_hazard": 0.01,
-                   "outcomes": {"a": {}, "b": {"r": "b", "s": {"b": 1.0}}}}
-    data["events"] = {"e": {"hazard": 0.05, "label": "E", "note": "n", "changes": {"actors.b.ceiling": 0.7}}}
+    data["war"] = {
+        "decisiveness": 2,
+        "first_strike": 0.1,
+        "incident_hazard": 0.01,
+        "outcomes": {"a": {}, "b": {"r": "b", "s": {"b": 1.0}}},
+    }
+    data["events"] = {
+        "e": {"hazard": 0.05, "label": "E", "note": "n", "changes": {"actors.b.ceiling": 0.7}}
+    }
     data["solver"] = {"method": "nashpy", "selection": "mixed"}
     data["montecarlo"] = {"draws": 10, "seed": 0, "sampler": "sobol"}
     scn = parse_scenario_text(dump(data), FILE)
@@ -205,13 +219,19 @@ def test_every_documented_key_path_is_accepted():
     assert scn.numbers()["regions.s.value.b"] == 0.0  # a missing value is 0
 
 
-@pytest.mark.parametrize("mapping, shorthand", [
-    ({"dist": "uniform", "low": 0.1, "high": 0.3}, "uniform(0.1, 0.3)"),
-    ({"dist": "triangular", "low": 0.1, "mode": 0.2, "high": 0.3}, "triangular(0.1, 0.2, 0.3)"),
-    ({"dist": "normal", "mu": 0.5, "sd": 0.1, "low": 0.0, "high": 1.0}, "normal(0.5, 0.1, low=0, high=1)"),
-    ({"dist": "beta", "a": 2, "b": 3}, "beta(2, 3)"),
-    ({"dist": "choice", "values": [0.2, 0.8], "weights": [1, 3]}, "choice([0.2, 0.8], [1, 3])"),
-])
+@pytest.mark.parametrize(
+    "mapping, shorthand",
+    [
+        ({"dist": "uniform", "low": 0.1, "high": 0.3}, "uniform(0.1, 0.3)"),
+        ({"dist": "triangular", "low": 0.1, "mode": 0.2, "high": 0.3}, "triangular(0.1, 0.2, 0.3)"),
+        (
+            {"dist": "normal", "mu": 0.5, "sd": 0.1, "low": 0.0, "high": 1.0},
+            "normal(0.5, 0.1, low=0, high=1)",
+        ),
+        ({"dist": "beta", "a": 2, "b": 3}, "beta(2, 3)"),
+        ({"dist": "choice", "values": [0.2, 0.8], "weights": [1, 3]}, "choice([0.2, 0.8], [1, 3])"),
+    ],
+)
 def test_distribution_mapping_form_equals_shorthand(mapping, shorthand):
     by_map = validate_data(with_("events.e", {"hazard": mapping})).numbers()["events.e.hazard"]
     by_text = validate_data(with_("events.e", {"hazard": shorthand})).numbers()["events.e.hazard"]
@@ -231,7 +251,9 @@ def test_shares_as_mappings():
     data["terms"] = {"r": {"a": 0.3, "b": 0.7}, "s": {"b": 0.4}, "t": {"a": "uniform(0.2, 0.8)"}}
     scn = validate_data(data)
     numbers = scn.numbers()
-    assert numbers["terms.r.a"] == 0.3 and numbers["terms.r.b"] == 0.7 and numbers["terms.s.b"] == 0.4
+    assert (
+        numbers["terms.r.a"] == 0.3 and numbers["terms.r.b"] == 0.7 and numbers["terms.s.b"] == 0.4
+    )
     assert numbers["terms.t.a"] == Uniform(0.2, 0.8) and "terms.t.a" in scn.uncertain()
 
 
@@ -239,7 +261,12 @@ def test_outcome_mapping():
     data = minimal()
     data["regions"]["s"] = {"value": {"a": 1, "b": 1}}
     data["terms"]["s"] = "b"
-    data["war"] = {"outcomes": {"a": {"s": {"a": 0.5, "b": 0.5}}, "b": {"r": "b", "s": {"b": "uniform(0.5, 1)"}}}}
+    data["war"] = {
+        "outcomes": {
+            "a": {"s": {"a": 0.5, "b": 0.5}},
+            "b": {"r": "b", "s": {"b": "uniform(0.5, 1)"}},
+        }
+    }
     scn = validate_data(data)
     assert scn.war.outcomes["b"]["r"] == "b"
     assert scn.numbers()["war.outcomes.a.s.a"] == 0.5
@@ -256,9 +283,19 @@ CHANGE_CASES = [  # (target, a valid value, an invalid value, what the message s
     ("regions.r.value.a", 0.2, -0.1, ">= 0"),
     ("regions.r.effects.ceiling", 0.1, -1, "> -1"),
     ("regions.r.effects.growth", -0.05, 2, "[-1, 1]"),
-    ("regions.r.effects.power", {"dist": "uniform", "low": 0, "high": 0.2}, "uniform(-2, 0)", "> -1"),
+    (
+        "regions.r.effects.power",
+        {"dist": "uniform", "low": 0, "high": 0.2},
+        "uniform(-2, 0)",
+        "> -1",
+    ),
     ("war.decisiveness", 2.0, 0, "> 0"),
-    ("war.first_strike", "triangular(0, 0.1, 0.3)", "uniform(0.3, 0.1)", "low (0.3) must be < high (0.1)"),
+    (
+        "war.first_strike",
+        "triangular(0, 0.1, 0.3)",
+        "uniform(0.3, 0.1)",
+        "low (0.3) must be < high (0.1)",
+    ),
     ("war.incident_hazard", 0.01, "normal(0.01, 0.01)", "truncate"),
 ]
 
@@ -270,7 +307,9 @@ def test_change_cases_cover_every_changeable_kind():
     assert covered == kinds
 
 
-@pytest.mark.parametrize("target, good, bad, allowed", CHANGE_CASES, ids=[c[0] for c in CHANGE_CASES])
+@pytest.mark.parametrize(
+    "target, good, bad, allowed", CHANGE_CASES, ids=[c[0] for c in CHANGE_CASES]
+)
 def test_event_change_of_each_kind(target, good, bad, allowed):
     scn = validate_data(with_("events.e", {"hazard": 0.1, "changes": {target: good}}))
     got = scn.numbers()[f"events.e.changes.{target}"]
@@ -278,7 +317,9 @@ def test_event_change_of_each_kind(target, good, bad, allowed):
     assert got == smod.parse_number(good)
     assert scn.events["e"].changes[target] == got
     # the same value is rejected as a change exactly as it would be at the key itself
-    text = dump(with_("events.e", {"hazard": 0.1, "changes": {target: "@"}})).replace("'@'", str(bad))
+    text = dump(with_("events.e", {"hazard": 0.1, "changes": {target: "@"}})).replace(
+        "'@'", str(bad)
+    )
     check(text, f"events.e.changes.{target}", allowed, line=line_of(text, target))
 
 
@@ -297,14 +338,14 @@ def test_overrides_of_each_kind(tmp_path):
     data["events"] = {"e": {"hazard": 0.1, "changes": {"actors.b.ceiling": 0.5}}}
     path.write_text(dump(data))
     sets = [
-        "actors.a.discount=0.95",                    # a number
-        "war.first_strike=uniform(0,0.2)",           # a distribution, war: absent in the file
-        "solver.method=nashpy",                      # a word
-        "events.e.changes.actors.b.ceiling=0.7",     # an event change (dots after changes.)
-        "events.e.changes.war.first_strike=0.3",     # a new event change
-        "regions.r.value={a: 2, b: \"uniform(0.5, 1)\"}",  # a flow mapping
-        "sources.0=two",                             # a list item
-        "title=Freeze: the line",                    # text that is not one YAML scalar
+        "actors.a.discount=0.95",  # a number
+        "war.first_strike=uniform(0,0.2)",  # a distribution, war: absent in the file
+        "solver.method=nashpy",  # a word
+        "events.e.changes.actors.b.ceiling=0.7",  # an event change (dots after changes.)
+        "events.e.changes.war.first_strike=0.3",  # a new event change
+        'regions.r.value={a: 2, b: "uniform(0.5, 1)"}',  # a flow mapping
+        "sources.0=two",  # a list item
+        "title=Freeze: the line",  # text that is not one YAML scalar
         "description='quoted'",
     ]
     scn = load_scenario(path, overrides=sets)
@@ -315,7 +356,9 @@ def test_overrides_of_each_kind(tmp_path):
     assert numbers["events.e.changes.actors.b.ceiling"] == 0.7
     assert numbers["events.e.changes.war.first_strike"] == 0.3
     assert numbers["regions.r.value.a"] == 2.0 and numbers["regions.r.value.b"] == Uniform(0.5, 1.0)
-    assert scn.sources == ["two"] and scn.title == "Freeze: the line" and scn.description == "quoted"
+    assert (
+        scn.sources == ["two"] and scn.title == "Freeze: the line" and scn.description == "quoted"
+    )
     assert scn.source_text == path.read_text()  # the file as written; overrides on the side
     assert dict(scn.overrides)["solver.method"] == "nashpy"
     # the same as pairs or a mapping
@@ -325,16 +368,19 @@ def test_overrides_of_each_kind(tmp_path):
     assert parse_scenario_text(path.read_text(), str(path), pairs).numbers() == numbers
 
 
-@pytest.mark.parametrize("option, expected", [
-    ("actors.russia.discount=0.95", ("actors.russia.discount", 0.95)),
-    (" horizon = 8 ", ("horizon", 8)),
-    ("war.first_strike=uniform(0,0.2)", ("war.first_strike", "uniform(0,0.2)")),
-    ("solver.method=nashpy", ("solver.method", "nashpy")),
-    ("x={a: 1, b: [1, 2]}", ("x", {"a": 1, "b": [1, 2]})),
-    ("x=", ("x", "")),
-    ("x=~", ("x", None)),
-    ("x=a=b", ("x", "a=b")),
-])
+@pytest.mark.parametrize(
+    "option, expected",
+    [
+        ("actors.russia.discount=0.95", ("actors.russia.discount", 0.95)),
+        (" horizon = 8 ", ("horizon", 8)),
+        ("war.first_strike=uniform(0,0.2)", ("war.first_strike", "uniform(0,0.2)")),
+        ("solver.method=nashpy", ("solver.method", "nashpy")),
+        ("x={a: 1, b: [1, 2]}", ("x", {"a": 1, "b": [1, 2]})),
+        ("x=", ("x", "")),
+        ("x=~", ("x", None)),
+        ("x=a=b", ("x", "a=b")),
+    ],
+)
 def test_parse_set_option(option, expected):
     assert parse_set_option(option) == expected
 
@@ -368,10 +414,16 @@ def test_dump_round_trips():
     scn = load_scenario(FREEZE)
     as_json = json.loads(scn.model_dump_json())
     assert as_json["actors"]["russia"]["discount"] == "uniform(0.97, 0.99)"
-    assert as_json["events"]["support_fades"]["changes"] == {"actors.ukraine.ceiling": "uniform(0.6, 0.9)"}
+    assert as_json["events"]["support_fades"]["changes"] == {
+        "actors.ukraine.ceiling": "uniform(0.6, 0.9)"
+    }
     assert validate_data(as_json).numbers() == scn.numbers()
     as_python = scn.model_dump()
-    assert as_python["actors"]["russia"]["discount"] == {"dist": "uniform", "low": 0.97, "high": 0.99}
+    assert as_python["actors"]["russia"]["discount"] == {
+        "dist": "uniform",
+        "low": 0.97,
+        "high": 0.99,
+    }
     assert validate_data(as_python).numbers() == scn.numbers()
 
 
@@ -390,13 +442,27 @@ def test_json_schema_is_valid_and_accepts_the_scenarios():
 
 def test_public_api():
     assert list(inspect.signature(load_scenario).parameters) == ["path", "overrides"]
-    assert list(inspect.signature(parse_scenario_text).parameters) == ["text", "file", "overrides", "default_name"]
-    assert [f.name for f in dataclasses.fields(Problem)] == ["file", "line", "path", "message", "value", "has_value"]
+    assert list(inspect.signature(parse_scenario_text).parameters) == [
+        "text",
+        "file",
+        "overrides",
+        "default_name",
+    ]
+    assert [f.name for f in dataclasses.fields(Problem)] == [
+        "file",
+        "line",
+        "path",
+        "message",
+        "value",
+        "has_value",
+    ]
     assert issubclass(ScenarioError, ValueError)
     for name in ("numbers", "uncertain"):
         assert callable(getattr(Scenario, name))
     assert "regions.<id>.value.<actor>" in CHANGEABLE
-    err = ScenarioError([Problem("f", 3, "a.b", "must be x", 1.5, True), Problem("f", None, "", "bad")])
+    err = ScenarioError(
+        [Problem("f", 3, "a.b", "must be x", 1.5, True), Problem("f", None, "", "bad")]
+    )
     assert str(err) == "f:3: a.b: must be x (got 1.5)\nf: bad"
 
 
@@ -424,15 +490,21 @@ RANGE_CASES = [  # (key path, bad value, line needle, allowed texts)
     ("war.first_strike", -1.0, "first_strike", ["> -1"]),
     ("war.decisiveness", 0, "decisiveness", ["> 0"]),
     ("war.incident_hazard", 1.5, "incident_hazard", ["[0, 1]"]),
-    ("war.incident_hazard", "normal(0.01, 0.01)", "incident_hazard", ["[-inf, inf]", "in [0, 1]", "truncate"]),
+    (
+        "war.incident_hazard",
+        "normal(0.01, 0.01)",
+        "incident_hazard",
+        ["[-inf, inf]", "in [0, 1]", "truncate"],
+    ),
     ("events.e.hazard", -0.1, "hazard", ["[0, 1]"]),
     ("events.e.hazard", "beta(2, 2, high=2)", "hazard", ["[0, 2]", "in [0, 1]"]),
     ("terms.r.a", 1.5, "a: 1.5", ["[0, 1]"]),
 ]
 
 
-@pytest.mark.parametrize("path, value, needle, allowed", RANGE_CASES,
-                         ids=[f"{c[0]}={c[1]}" for c in RANGE_CASES])
+@pytest.mark.parametrize(
+    "path, value, needle, allowed", RANGE_CASES, ids=[f"{c[0]}={c[1]}" for c in RANGE_CASES]
+)
 def test_number_out_of_range(path, value, needle, allowed):
     data = minimal()
     if path.startswith("terms."):
@@ -444,7 +516,9 @@ def test_number_out_of_range(path, value, needle, allowed):
 
 
 @pytest.mark.parametrize("yaml_value", [".nan", ".NaN", ".inf", "-.inf", ".Inf"])
-@pytest.mark.parametrize("path", ["actors.a.discount", "actors.a.flow", "regions.r.value.a", "war.first_strike"])
+@pytest.mark.parametrize(
+    "path", ["actors.a.discount", "actors.a.flow", "regions.r.value.a", "war.first_strike"]
+)
 def test_nan_and_infinity_rejected(path, yaml_value):
     text = dump(with_(path, "@")).replace("'@'", yaml_value)
     p = check(text, path, "finite", line=line_of(text, yaml_value))
@@ -454,90 +528,119 @@ def test_nan_and_infinity_rejected(path, yaml_value):
 @pytest.mark.parametrize("yaml_value", ["yes", "no", "true", "False", "on"])
 def test_bool_where_a_number_is_expected(yaml_value):
     text = dump(with_("actors.a.capacity", "@")).replace("'@'", yaml_value)
-    p = check(text, "actors.a.capacity", "> 0", "not a boolean", line=line_of(text, "capacity: " + yaml_value))
+    p = check(
+        text,
+        "actors.a.capacity",
+        "> 0",
+        "not a boolean",
+        line=line_of(text, "capacity: " + yaml_value),
+    )
     assert isinstance(p.value, bool)
 
 
-@pytest.mark.parametrize("path, yaml_value, allowed", [
-    ("horizon", "true", "whole number, not a boolean"),
-    ("montecarlo.draws", "yes", "whole number, not a boolean"),
-    ("regions.r.area_km2", "true", "number, not a boolean"),
-    ("regions.r.population", "no", "number, not a boolean"),
-])
+@pytest.mark.parametrize(
+    "path, yaml_value, allowed",
+    [
+        ("horizon", "true", "whole number, not a boolean"),
+        ("montecarlo.draws", "yes", "whole number, not a boolean"),
+        ("regions.r.area_km2", "true", "number, not a boolean"),
+        ("regions.r.population", "no", "number, not a boolean"),
+    ],
+)
 def test_bool_where_an_integer_or_plain_number_is_expected(path, yaml_value, allowed):
     text = dump(with_(path, "@")).replace("'@'", yaml_value)
     check(text, path, allowed, line=line_of_path(text, path))
 
 
-@pytest.mark.parametrize("path, value, allowed", [
-    ("horizon", 0, ">= 1"),
-    ("horizon", 2.5, "whole number"),
-    ("horizon", "4", "whole number"),
-    ("horizon", None, "whole number; the value is empty"),
-    ("montecarlo.draws", 0, ">= 1"),
-    ("montecarlo.draws", -5, ">= 1"),
-    ("montecarlo.seed", -1, ">= 0"),
-    ("montecarlo.sampler", "grid", "'random', 'lhs' or 'sobol'"),
-    ("solver.method", "scipy", "'batched' or 'nashpy'"),
-    ("solver.selection", "best", "'peaceful', 'risk_dominant', 'payoff_dominant' or 'mixed'"),
-    ("period", "week", "'year', 'quarter' or 'month'"),
-    ("title", "", "must not be empty"),
-    ("title", 5, "must be text"),
-    ("name", "a b", "letters, digits"),
-    ("sources", "one source", "must be a list"),
-    ("sources", ["ok", 3], "must be text"),  # reported at sources.1
-    ("regions.r.area_km2", -1, "> 0"),
-    ("regions.r.area_km2", ".inf", "finite"),
-    ("regions.r.note", 5, "must be text"),
-    ("actors.a.label", ["x"], "must be text"),
-    ("actors.a", 5, "must be a mapping"),
-    ("war", [1], "must be a mapping"),
-    ("regions.r.value", 1.0, "must be a mapping"),
-])
+@pytest.mark.parametrize(
+    "path, value, allowed",
+    [
+        ("horizon", 0, ">= 1"),
+        ("horizon", 2.5, "whole number"),
+        ("horizon", "4", "whole number"),
+        ("horizon", None, "whole number; the value is empty"),
+        ("montecarlo.draws", 0, ">= 1"),
+        ("montecarlo.draws", -5, ">= 1"),
+        ("montecarlo.seed", -1, ">= 0"),
+        ("montecarlo.sampler", "grid", "'random', 'lhs' or 'sobol'"),
+        ("solver.method", "scipy", "'batched' or 'nashpy'"),
+        ("solver.selection", "best", "'peaceful', 'risk_dominant', 'payoff_dominant' or 'mixed'"),
+        ("period", "week", "'year', 'quarter' or 'month'"),
+        ("title", "", "must not be empty"),
+        ("title", 5, "must be text"),
+        ("name", "a b", "letters, digits"),
+        ("sources", "one source", "must be a list"),
+        ("sources", ["ok", 3], "must be text"),  # reported at sources.1
+        ("regions.r.area_km2", -1, "> 0"),
+        ("regions.r.area_km2", ".inf", "finite"),
+        ("regions.r.note", 5, "must be text"),
+        ("actors.a.label", ["x"], "must be text"),
+        ("actors.a", 5, "must be a mapping"),
+        ("war", [1], "must be a mapping"),
+        ("regions.r.value", 1.0, "must be a mapping"),
+    ],
+)
 def test_wrong_type_or_range(path, value, allowed):
     shown = path + ".1" if path == "sources" and isinstance(value, list) else path
     text = dump(with_(path, value))
     if value == ".inf":
         text = text.replace("'.inf'", ".inf")
-    check(text, shown, allowed, line=line_of_path(text, path) if shown == path else line_of(text, "- 3"))
+    check(
+        text,
+        shown,
+        allowed,
+        line=line_of_path(text, path) if shown == path else line_of(text, "- 3"),
+    )
 
 
-@pytest.mark.parametrize("path, value, allowed", [
-    ("actors.a.discount", "uniform(0.9, 0.5)", "low (0.9) must be < high (0.5)"),
-    ("actors.a.war_cost", "normal(1, 0)", "sd (0) must be > 0"),
-    ("actors.a.war_cost", "normal(1, -1, low=0)", "sd (-1) must be > 0"),
-    ("actors.a.war_cost", "triangular(1, 3, 2)", "mode (3) must lie in [low, high]"),
-    ("actors.a.war_cost", "lognormal(0, 0)", "sigma (0) must be > 0"),
-    ("actors.a.war_cost", "beta(0, 1)", "a (0) must be > 0"),
-    ("actors.a.war_cost", "choice([1, 2], [1])", "2 values but 1 weights"),
-    ("actors.a.war_cost", "unifrom(0, 1)", "did you mean 'uniform'"),
-    ("actors.a.war_cost", "uniform(0, 1", "expected ',' or ')'"),
-    ("actors.a.war_cost", "uniform(0, nan)", "numbers must be finite"),
-    ("actors.a.war_cost", "__import__('os').system('x')", "allowed: uniform(low, high)"),
-    ("actors.a.war_cost", {"dist": "uniform", "low": 0.9, "high": 0.5}, "low (0.9) must be < high (0.5)"),
-    ("actors.a.war_cost", {"dist": "uniform", "lo": 0, "high": 1}, "unknown key 'lo'"),
-    ("actors.a.war_cost", {"low": 0, "high": 1}, "needs a 'dist' key"),
-    ("actors.a.war_cost", {"dist": "normal", "mu": 1, "sd": 0}, "sd (0) must be > 0"),
-])
+@pytest.mark.parametrize(
+    "path, value, allowed",
+    [
+        ("actors.a.discount", "uniform(0.9, 0.5)", "low (0.9) must be < high (0.5)"),
+        ("actors.a.war_cost", "normal(1, 0)", "sd (0) must be > 0"),
+        ("actors.a.war_cost", "normal(1, -1, low=0)", "sd (-1) must be > 0"),
+        ("actors.a.war_cost", "triangular(1, 3, 2)", "mode (3) must lie in [low, high]"),
+        ("actors.a.war_cost", "lognormal(0, 0)", "sigma (0) must be > 0"),
+        ("actors.a.war_cost", "beta(0, 1)", "a (0) must be > 0"),
+        ("actors.a.war_cost", "choice([1, 2], [1])", "2 values but 1 weights"),
+        ("actors.a.war_cost", "unifrom(0, 1)", "did you mean 'uniform'"),
+        ("actors.a.war_cost", "uniform(0, 1", "expected ',' or ')'"),
+        ("actors.a.war_cost", "uniform(0, nan)", "numbers must be finite"),
+        ("actors.a.war_cost", "__import__('os').system('x')", "allowed: uniform(low, high)"),
+        (
+            "actors.a.war_cost",
+            {"dist": "uniform", "low": 0.9, "high": 0.5},
+            "low (0.9) must be < high (0.5)",
+        ),
+        ("actors.a.war_cost", {"dist": "uniform", "lo": 0, "high": 1}, "unknown key 'lo'"),
+        ("actors.a.war_cost", {"low": 0, "high": 1}, "needs a 'dist' key"),
+        ("actors.a.war_cost", {"dist": "normal", "mu": 1, "sd": 0}, "sd (0) must be > 0"),
+    ],
+)
 def test_invalid_distribution_parameters(path, value, allowed):
     text = dump(with_(path, value))
-    p = check(text, path, allowed, line=line_of(text, "war_cost" if "war_cost" in path else "discount"))
+    p = check(
+        text, path, allowed, line=line_of(text, "war_cost" if "war_cost" in path else "discount")
+    )
     assert p.has_value and p.value == value
 
 
 # ------------------------------------------------------------------ keys and structure
 
 
-@pytest.mark.parametrize("path, allowed", [
-    ("colour", "allowed keys here: name, title, description, sources, period, horizon, actors"),
-    ("actors.a.discont", "did you mean discount?"),
-    ("regions.r.effects.speed", "allowed keys here: ceiling, growth, power"),
-    ("regions.r.area", "area_km2"),
-    ("war.outcome", "did you mean outcomes?"),
-    ("solver.seed", "allowed keys here: method, selection"),
-    ("montecarlo.sampling", "did you mean sampler?"),
-    ("events.e.hazzard", "did you mean hazard?"),
-])
+@pytest.mark.parametrize(
+    "path, allowed",
+    [
+        ("colour", "allowed keys here: name, title, description, sources, period, horizon, actors"),
+        ("actors.a.discont", "did you mean discount?"),
+        ("regions.r.effects.speed", "allowed keys here: ceiling, growth, power"),
+        ("regions.r.area", "area_km2"),
+        ("war.outcome", "did you mean outcomes?"),
+        ("solver.seed", "allowed keys here: method, selection"),
+        ("montecarlo.sampling", "did you mean sampler?"),
+        ("events.e.hazzard", "did you mean hazard?"),
+    ],
+)
 def test_unknown_keys_rejected(path, allowed):
     data = with_(path, 1)
     if path.startswith("events."):
@@ -547,11 +650,20 @@ def test_unknown_keys_rejected(path, allowed):
     assert not p.has_value
 
 
-@pytest.mark.parametrize("path, parent_needle", [
-    ("title", None), ("horizon", None), ("actors", None), ("regions", None), ("terms", None),
-    ("actors.a.discount", "a:"), ("actors.b.war_cost", "b:"), ("actors.a.capacity", "a:"),
-    ("regions.r.value", "r:"),
-])
+@pytest.mark.parametrize(
+    "path, parent_needle",
+    [
+        ("title", None),
+        ("horizon", None),
+        ("actors", None),
+        ("regions", None),
+        ("terms", None),
+        ("actors.a.discount", "a:"),
+        ("actors.b.war_cost", "b:"),
+        ("actors.a.capacity", "a:"),
+        ("regions.r.value", "r:"),
+    ],
+)
 def test_required_keys(path, parent_needle):
     data = del_in(minimal(), path)
     text = dump(data)
@@ -565,18 +677,33 @@ def test_event_hazard_required():
     check(text, "events.e.hazard", "required key is missing", line=line_of_path(text, "events.e"))
 
 
-@pytest.mark.parametrize("path, key", [
-    ("actors", "Russia"), ("regions", "Crimea"), ("events", "support-fades"), ("regions.r.value", "A"),
-])
+@pytest.mark.parametrize(
+    "path, key",
+    [
+        ("actors", "Russia"),
+        ("regions", "Crimea"),
+        ("events", "support-fades"),
+        ("regions.r.value", "A"),
+    ],
+)
 def test_ids_must_be_lower_case_identifiers(path, key):
     data = minimal()
     node = data
     for part in path.split("."):
         node = node.setdefault(part, {})
-    node[key] = {"hazard": 0.1} if path == "events" else (1 if path == "regions.r.value" else {"value": {"a": 1}})
+    node[key] = (
+        {"hazard": 0.1}
+        if path == "events"
+        else (1 if path == "regions.r.value" else {"value": {"a": 1}})
+    )
     text = dump(data)
-    p = check(text, f"{path}.{key}", "lower-case letters, digits and underscores", only=False,
-              line=line_of(text, f"{key}:"))
+    p = check(
+        text,
+        f"{path}.{key}",
+        "lower-case letters, digits and underscores",
+        only=False,
+        line=line_of(text, f"{key}:"),
+    )
     assert not p.has_value
 
 
@@ -589,7 +716,9 @@ def test_exactly_two_actors(n):
     else:
         data["actors"]["c"] = dict(data["actors"]["a"])
     text = dump(data)
-    p = check(text, "actors", f"exactly two actors are needed, found {n}", line=line_of(text, "actors:"))
+    p = check(
+        text, "actors", f"exactly two actors are needed, found {n}", line=line_of(text, "actors:")
+    )
     assert p.value == list(data["actors"])
 
 
@@ -612,20 +741,27 @@ def test_regions_must_not_be_empty():
 # ------------------------------------------------------------------ cross-references
 
 
-@pytest.mark.parametrize("holder, path, allowed", [
-    ("c", "terms.r", "unknown actor; allowed: a, b"),
-    ({"c": 1.0}, "terms.r.c", "unknown actor; allowed: a, b"),
-    ({"a": 0.5, "b": 0.6}, "terms.r", "shares must sum to 1 (they sum to 1.1)"),
-    ({"a": 0.2, "b": 0.2}, "terms.r", "shares must sum to 1 (they sum to 0.4)"),
-    ({"a": "uniform(0.2, 0.8)", "b": "uniform(0.2, 0.8)"}, "terms.r", "give one actor's share only"),
-    ({"a": "uniform(0.2, 1.2)"}, "terms.r.a", "in [0, 1]"),
-    ({"a": -0.1}, "terms.r.a", "in [0, 1]"),
-    ({}, "terms.r", "give an actor id or shares such as {a: 0.5, b: 0.5}"),
-    (5, "terms.r", "must be an actor id"),
-    (["a"], "terms.r", "or each actor's share, e.g. {a: 0.5, b: 0.5}"),
-    (None, "terms.r", "must be an actor id"),
-    ("A", "terms.r", "must be an actor id (a, b)"),
-])
+@pytest.mark.parametrize(
+    "holder, path, allowed",
+    [
+        ("c", "terms.r", "unknown actor; allowed: a, b"),
+        ({"c": 1.0}, "terms.r.c", "unknown actor; allowed: a, b"),
+        ({"a": 0.5, "b": 0.6}, "terms.r", "shares must sum to 1 (they sum to 1.1)"),
+        ({"a": 0.2, "b": 0.2}, "terms.r", "shares must sum to 1 (they sum to 0.4)"),
+        (
+            {"a": "uniform(0.2, 0.8)", "b": "uniform(0.2, 0.8)"},
+            "terms.r",
+            "give one actor's share only",
+        ),
+        ({"a": "uniform(0.2, 1.2)"}, "terms.r.a", "in [0, 1]"),
+        ({"a": -0.1}, "terms.r.a", "in [0, 1]"),
+        ({}, "terms.r", "give an actor id or shares such as {a: 0.5, b: 0.5}"),
+        (5, "terms.r", "must be an actor id"),
+        (["a"], "terms.r", "or each actor's share, e.g. {a: 0.5, b: 0.5}"),
+        (None, "terms.r", "must be an actor id"),
+        ("A", "terms.r", "must be an actor id (a, b)"),
+    ],
+)
 def test_terms(holder, path, allowed):
     text = dump(with_("terms.r", holder))
     p = check(text, path, allowed, line=line_of_path(text, path))
@@ -643,14 +779,17 @@ def test_terms_name_existing_regions_and_cover_all():
     check(text, "terms", "region s has no terms", line=line_of(text, "terms:"))
 
 
-@pytest.mark.parametrize("outcomes, path, allowed", [
-    ({"c": {}}, "war.outcomes.c", "unknown actor; allowed: a, b"),
-    ({"a": {"q": "a"}}, "war.outcomes.a.q", "unknown region; allowed: r"),
-    ({"a": {"r": "c"}}, "war.outcomes.a.r", "unknown actor"),
-    ({"b": {"r": {"a": 0.7, "b": 0.7}}}, "war.outcomes.b.r", "shares must sum to 1"),
-    ({"b": {"r": {"b": 2}}}, "war.outcomes.b.r.b", "in [0, 1]"),
-    ({"b": {"r": 0.5}}, "war.outcomes.b.r", "must be an actor id"),
-])
+@pytest.mark.parametrize(
+    "outcomes, path, allowed",
+    [
+        ({"c": {}}, "war.outcomes.c", "unknown actor; allowed: a, b"),
+        ({"a": {"q": "a"}}, "war.outcomes.a.q", "unknown region; allowed: r"),
+        ({"a": {"r": "c"}}, "war.outcomes.a.r", "unknown actor"),
+        ({"b": {"r": {"a": 0.7, "b": 0.7}}}, "war.outcomes.b.r", "shares must sum to 1"),
+        ({"b": {"r": {"b": 2}}}, "war.outcomes.b.r.b", "in [0, 1]"),
+        ({"b": {"r": 0.5}}, "war.outcomes.b.r", "must be an actor id"),
+    ],
+)
 def test_outcomes(outcomes, path, allowed):
     text = dump(with_("war.outcomes", outcomes))
     check(text, path, allowed, line=line_of_path(text, path))
@@ -658,7 +797,9 @@ def test_outcomes(outcomes, path, allowed):
 
 def test_region_values_name_existing_actors():
     text = dump(with_("regions.r.value.c", 1.0))
-    p = check(text, "regions.r.value.c", "unknown actor; allowed: a, b", line=line_of(text, "c: 1.0"))
+    p = check(
+        text, "regions.r.value.c", "unknown actor; allowed: a, b", line=line_of(text, "c: 1.0")
+    )
     assert p.value == "c"
 
 
@@ -668,7 +809,13 @@ def test_actor_valuing_no_region(value):
     if value == "uniform(0, 0)":  # invalid distribution: reported as such
         check(text, "regions.r.value.b", "must be < high")
         return
-    check(text, "regions", "actor b values no region", "regions.<id>.value.b > 0", line=line_of(text, "regions:"))
+    check(
+        text,
+        "regions",
+        "actor b values no region",
+        "regions.<id>.value.b > 0",
+        line=line_of(text, "regions:"),
+    )
     # a missing value is 0 too
     data = minimal()
     del data["regions"]["r"]["value"]["a"]
@@ -678,28 +825,41 @@ def test_actor_valuing_no_region(value):
 def test_actor_valuing_no_region_after_an_event():
     data = with_("events.e", {"hazard": 0.1, "changes": {"regions.r.value.b": 0}})
     text = dump(data)
-    check(text, "events.e.changes", "once e happened, actor b values no region",
-          line=line_of(text, "changes:"))
+    check(
+        text,
+        "events.e.changes",
+        "once e happened, actor b values no region",
+        line=line_of(text, "changes:"),
+    )
     data["regions"]["s"] = {"value": {"a": 1, "b": "uniform(0, 1)"}}
     data["terms"]["s"] = "b"
     validate_data(data)  # another region keeps a positive value
 
 
-@pytest.mark.parametrize("target, allowed", [
-    ("actors.a.foo", "foo is not a key an event can change"),
-    ("actors.a.discont", "(did you mean actors.a.discount?)"),
-    ("actors.c.discount", "unknown actor 'c' (allowed: a, b)"),
-    ("actors.a.capacity", "capacity is not a key an event can change"),
-    ("regions.q.value.a", "unknown region 'q' (allowed: r)"),
-    ("regions.r.value.c", "unknown actor 'c' (allowed: a, b)"),
-    ("regions.r.effects.speed", "speed is not a key an event can change"),
-    ("horizon", "an event can change only"),
-    ("actors", "an event can change only"),
-    ("war.outcomes", "outcomes is not a key an event can change"),
-])
+@pytest.mark.parametrize(
+    "target, allowed",
+    [
+        ("actors.a.foo", "foo is not a key an event can change"),
+        ("actors.a.discont", "(did you mean actors.a.discount?)"),
+        ("actors.c.discount", "unknown actor 'c' (allowed: a, b)"),
+        ("actors.a.capacity", "capacity is not a key an event can change"),
+        ("regions.q.value.a", "unknown region 'q' (allowed: r)"),
+        ("regions.r.value.c", "unknown actor 'c' (allowed: a, b)"),
+        ("regions.r.effects.speed", "speed is not a key an event can change"),
+        ("horizon", "an event can change only"),
+        ("actors", "an event can change only"),
+        ("war.outcomes", "outcomes is not a key an event can change"),
+    ],
+)
 def test_unknown_event_change_target(target, allowed):
     text = dump(with_("events.e", {"hazard": 0.1, "changes": {target: 0.5}}))
-    p = check(text, f"events.e.changes.{target}", allowed, CHANGEABLE, line=line_of(text, f"{target}: 0.5"))
+    p = check(
+        text,
+        f"events.e.changes.{target}",
+        allowed,
+        CHANGEABLE,
+        line=line_of(text, f"{target}: 0.5"),
+    )
     assert not p.has_value
 
 
@@ -717,20 +877,35 @@ def test_duplicate_keys():
     text = dump(minimal()) + "horizon: 5\n"
     p = check(text, "horizon", "duplicate key (first given on line 2)", line=len(text.splitlines()))
     assert not p.has_value
-    nested = dump(minimal()).replace("    discount: 0.9\n", "    discount: 0.9\n    discount: 0.8\n", 1)
+    nested = dump(minimal()).replace(
+        "    discount: 0.9\n", "    discount: 0.9\n    discount: 0.8\n", 1
+    )
     check(nested, "actors.a.discount", "duplicate key (first given on line 5)", line=6)
     flow = dump(minimal()).replace("r: a", "{r: a, r: b}").replace("terms:\n  {", "terms: {")
     check(flow, "terms.r", "duplicate key", line=line_of(flow, "terms:"))
 
 
-@pytest.mark.parametrize("key, kind", [
-    ("1", "a number"), ("1.5", "a number"), ("yes", "a boolean"), ("off", "a boolean"), ("null", "empty"),
-    ("~", "empty"), ("2022-11-11", "a date"),
-])
+@pytest.mark.parametrize(
+    "key, kind",
+    [
+        ("1", "a number"),
+        ("1.5", "a number"),
+        ("yes", "a boolean"),
+        ("off", "a boolean"),
+        ("null", "empty"),
+        ("~", "empty"),
+        ("2022-11-11", "a date"),
+    ],
+)
 def test_non_string_keys(key, kind):
     text = dump(minimal()) + f"{key}: x\n"
-    p = check(text, "", f"keys must be text; YAML reads this key as {kind}", f'quote it, e.g. "{key}":',
-              line=len(text.splitlines()))
+    p = check(
+        text,
+        "",
+        f"keys must be text; YAML reads this key as {kind}",
+        f'quote it, e.g. "{key}":',
+        line=len(text.splitlines()),
+    )
     assert str(p).startswith(f"{FILE}:{p.line}: keys must be text")
     nested = dump(minimal()).replace("  a:\n    discount", f"  {key}: x\n  a:\n    discount", 1)
     check(nested, "actors", f"YAML reads this key as {kind}", line=line_of(nested, f"{key}: x"))
@@ -755,10 +930,15 @@ def test_yaml_syntax_error_has_line_and_no_newline():
 @pytest.mark.parametrize("text", ["", "   \n", "# only a comment\n", "---\n"])
 def test_empty_file(text):
     p = yaml_problem(text)
-    assert "the file is empty" in p.message and "title, horizon, actors, regions and terms" in p.message
+    assert (
+        "the file is empty" in p.message
+        and "title, horizon, actors, regions and terms" in p.message
+    )
 
 
-@pytest.mark.parametrize("text, line", [("- 1\n- 2\n", 1), ("just text\n", 1), ("# c\n42\n", 2), ("[1, 2]", 1)])
+@pytest.mark.parametrize(
+    "text, line", [("- 1\n- 2\n", 1), ("just text\n", 1), ("# c\n42\n", 2), ("[1, 2]", 1)]
+)
 def test_non_mapping_document(text, line):
     p = yaml_problem(text)
     assert "must be a YAML mapping" in p.message and p.line == line
@@ -769,14 +949,17 @@ def test_several_documents():
     assert "expected a single document" in p.message
 
 
-@pytest.mark.parametrize("value, shown", [
-    ("!!python/object/apply:os.system ['touch MARKER']", "!!python/object/apply:os.system"),
-    ("!!python/name:os.system", "!!python/name:os.system"),
-    ("!!binary aGVsbG8=", "!!binary"),
-    ("!!set {a, b}", "!!set"),
-    ("!!timestamp 2020-01-01", "!!timestamp"),
-    ("!custom x", "!custom"),
-])
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        ("!!python/object/apply:os.system ['touch MARKER']", "!!python/object/apply:os.system"),
+        ("!!python/name:os.system", "!!python/name:os.system"),
+        ("!!binary aGVsbG8=", "!!binary"),
+        ("!!set {a, b}", "!!set"),
+        ("!!timestamp 2020-01-01", "!!timestamp"),
+        ("!custom x", "!custom"),
+    ],
+)
 def test_custom_tags_refused(value, shown, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     text = dump(minimal()).replace("title: Minimal test scenario", f"title: {value}")
@@ -819,8 +1002,13 @@ def test_overlong_number_refused():
 
 def test_invalid_date_is_reported_at_its_key():
     text = dump(minimal()) + "description: 2022-13-45\n"
-    p = check(text, "description", "not a valid one (month must be in 1..12)", "quote it",
-              line=len(text.splitlines()))
+    p = check(
+        text,
+        "description",
+        "not a valid one (month must be in 1..12)",
+        "quote it",
+        line=len(text.splitlines()),
+    )
     assert p.value == "2022-13-45"
 
 
@@ -834,11 +1022,14 @@ def test_unquoted_distribution_in_flow_mapping_is_one_clear_problem():
         load_scenario(DATA / "flow_split.yaml")
     [p] = info.value.problems
     assert p.path == "regions.r.value.b" and p.line == 8
-    assert "'uniform(0.3, 1.0)'" in p.message and 'quote it, e.g. b: "uniform(0.3, 1.0)"' in p.message
+    assert (
+        "'uniform(0.3, 1.0)'" in p.message and 'quote it, e.g. b: "uniform(0.3, 1.0)"' in p.message
+    )
     assert "one key per line" in p.message and "[key]" not in str(p) and "1.0)" not in p.path
     # split in the middle of a mapping, with several commas
-    text = dump(minimal()).replace("    value:\n      a: 1.0\n      b: 1.0",
-                                   "    value: {b: normal(1, 0.1, low=0), a: 2}")
+    text = dump(minimal()).replace(
+        "    value:\n      a: 1.0\n      b: 1.0", "    value: {b: normal(1, 0.1, low=0), a: 2}"
+    )
     [p] = problems_of(text)
     assert p.path == "regions.r.value.b" and '"normal(1, 0.1, low=0)"' in p.message
     # in a flow list (sources)
@@ -846,15 +1037,18 @@ def test_unquoted_distribution_in_flow_mapping_is_one_clear_problem():
     [p] = problems_of(text)
     assert p.path == "sources.0" and '"Kagan (2022, AEI)"' in p.message
     # a choice in a flow mapping is a YAML syntax error: say how to fix it
-    text = dump(minimal()).replace("    value:\n      a: 1.0\n      b: 1.0",
-                                   "    value: {a: choice([4.0, 0.5], [0.6, 0.4]), b: 1}")
+    text = dump(minimal()).replace(
+        "    value:\n      a: 1.0\n      b: 1.0",
+        "    value: {a: choice([4.0, 0.5], [0.6, 0.4]), b: 1}",
+    )
     [p] = problems_of(text)
     assert p.message.startswith("YAML syntax error") and "quote distributions" in p.message
 
 
 def test_quoted_distribution_in_flow_mapping_is_fine():
-    text = dump(minimal()).replace("    value:\n      a: 1.0\n      b: 1.0",
-                                   '    value: {a: 1.0, b: "uniform(0.3, 1.0)"}')
+    text = dump(minimal()).replace(
+        "    value:\n      a: 1.0\n      b: 1.0", '    value: {a: 1.0, b: "uniform(0.3, 1.0)"}'
+    )
     assert parse_scenario_text(text, FILE).numbers()["regions.r.value.b"] == Uniform(0.3, 1.0)
 
 
@@ -881,7 +1075,11 @@ def test_non_utf8_bytes(tmp_path):
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
     [p] = info.value.problems
-    assert "not UTF-8" in p.message and "0xe9" in p.message and p.line == len(dump(minimal()).splitlines()) + 1
+    assert (
+        "not UTF-8" in p.message
+        and "0xe9" in p.message
+        and p.line == len(dump(minimal()).splitlines()) + 1
+    )
 
 
 def test_utf8_with_bom(tmp_path):
@@ -922,23 +1120,26 @@ def set_problems(*sets: str, data: dict | None = None, tmp: Path) -> list[Proble
     return info.value.problems
 
 
-@pytest.mark.parametrize("option, path, allowed", [
-    ("actors.a.discount=1.5", "actors.a.discount", "must be in (0, 1)"),
-    ("actors.a.discount=uniform(0.5, 1.2)", "actors.a.discount", "in (0, 1)"),
-    ("war.first_strike=uniform(0, -0.2)", "war.first_strike", "low (0) must be < high (-0.2)"),
-    ("solver.method=scipy", "solver.method", "'batched' or 'nashpy'"),
-    ("horizon=abc", "horizon", "whole number"),
-    ("actors.a.colour=red", "actors.a.colour", "unknown key"),
-    ("regions.r.value={a: 1, b: uniform(0.3, 1.0)}", "regions.r.value.b", "quote it"),
-    ("regions.r.value={a: 1, a: 2}", "regions.r.value.a", "duplicate key"),
-    ("terms.r=c", "terms.r", "unknown actor"),
-    ("events.e.changes.actors.b.ceiling=0.7", "events.e.hazard", "required key is missing"),
-    ("actors.a.discount=!!python/object/apply:os.system [ls]", "actors.a.discount", "YAML tag"),
-    ("actors.a.discount=*x", "actors.a.discount", "YAML aliases"),
-    ("title=[1, 2", "title", "YAML syntax error"),
-    ("horizon.x=1", "horizon.x", "horizon is not a mapping, so it has no key 'x'"),
-    ("sources.3=x", "sources.3", "sources is a list of 1 item; give an index from 0 to 0"),
-])
+@pytest.mark.parametrize(
+    "option, path, allowed",
+    [
+        ("actors.a.discount=1.5", "actors.a.discount", "must be in (0, 1)"),
+        ("actors.a.discount=uniform(0.5, 1.2)", "actors.a.discount", "in (0, 1)"),
+        ("war.first_strike=uniform(0, -0.2)", "war.first_strike", "low (0) must be < high (-0.2)"),
+        ("solver.method=scipy", "solver.method", "'batched' or 'nashpy'"),
+        ("horizon=abc", "horizon", "whole number"),
+        ("actors.a.colour=red", "actors.a.colour", "unknown key"),
+        ("regions.r.value={a: 1, b: uniform(0.3, 1.0)}", "regions.r.value.b", "quote it"),
+        ("regions.r.value={a: 1, a: 2}", "regions.r.value.a", "duplicate key"),
+        ("terms.r=c", "terms.r", "unknown actor"),
+        ("events.e.changes.actors.b.ceiling=0.7", "events.e.hazard", "required key is missing"),
+        ("actors.a.discount=!!python/object/apply:os.system [ls]", "actors.a.discount", "YAML tag"),
+        ("actors.a.discount=*x", "actors.a.discount", "YAML aliases"),
+        ("title=[1, 2", "title", "YAML syntax error"),
+        ("horizon.x=1", "horizon.x", "horizon is not a mapping, so it has no key 'x'"),
+        ("sources.3=x", "sources.3", "sources is a list of 1 item; give an index from 0 to 0"),
+    ],
+)
 def test_set_errors_say_set(option, path, allowed, tmp_path):
     data = minimal()
     data["sources"] = ["one"]
@@ -968,12 +1169,15 @@ def test_set_problems_are_reported_together_and_file_problems_keep_lines(tmp_pat
     assert by_path["montecarlo.draws"].line == line_of(dump(data), "draws: 0")
 
 
-@pytest.mark.parametrize("option, allowed", [
-    ("no_equals_sign", "expected KEY=VALUE"),
-    ("=1", "dotted key path"),
-    ("a..b=1", "dotted key path"),
-    (".a=1", "dotted key path"),
-])
+@pytest.mark.parametrize(
+    "option, allowed",
+    [
+        ("no_equals_sign", "expected KEY=VALUE"),
+        ("=1", "dotted key path"),
+        ("a..b=1", "dotted key path"),
+        (".a=1", "dotted key path"),
+    ],
+)
 def test_malformed_set_option(option, allowed, tmp_path):
     problems = set_problems(option, "also_bad", tmp=tmp_path)
     assert len(problems) == 2 and allowed in problems[0].message
@@ -984,8 +1188,10 @@ def test_malformed_set_option(option, allowed, tmp_path):
 # Light fuzzing (the whole file must stay well under 40 s on a shared 2-core machine).
 _FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 _YAMLISH = st.lists(
-    st.sampled_from(list("abtrsx019.-_:,{}[]()'\"!&*#|>?%@<~ \t\n\x00\u00e9")
-                    + ["uniform(", "!!python/", "actors:", "\n  ", "\n- ", ": ", "yes", ".nan", "1e999"]),
+    st.sampled_from(
+        list("abtrsx019.-_:,{}[]()'\"!&*#|>?%@<~ \t\n\x00\u00e9")
+        + ["uniform(", "!!python/", "actors:", "\n  ", "\n- ", ": ", "yes", ".nan", "1e999"]
+    ),
     max_size=60,
 ).map("".join)
 
@@ -1023,13 +1229,40 @@ def _paths(node: Any, prefix: tuple = ()) -> list[tuple]:
 
 
 _JUNK = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.integers(min_value=10**300, max_value=10**320)
-    | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=20)
-    | st.sampled_from(["uniform(0, 1)", "uniform(1, 0)", "normal(0, 1)", "choice([0, 1])", "a", "b", "r", "e",
-                       "beta(2, 2, low=-1)", "uniform(0,", "actors.a.discount", "regions.r.value.a"])
-    | st.fixed_dictionaries({"dist": st.sampled_from(["uniform", "normal", "nope"])},
-                            optional={"low": st.floats(), "high": st.floats(), "mu": st.integers(), "sd": st.integers()}),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=10**300, max_value=10**320)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=20)
+    | st.sampled_from(
+        [
+            "uniform(0, 1)",
+            "uniform(1, 0)",
+            "normal(0, 1)",
+            "choice([0, 1])",
+            "a",
+            "b",
+            "r",
+            "e",
+            "beta(2, 2, low=-1)",
+            "uniform(0,",
+            "actors.a.discount",
+            "regions.r.value.a",
+        ]
+    )
+    | st.fixed_dictionaries(
+        {"dist": st.sampled_from(["uniform", "normal", "nope"])},
+        optional={
+            "low": st.floats(),
+            "high": st.floats(),
+            "mu": st.integers(),
+            "sd": st.integers(),
+        },
+    ),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
     max_leaves=6,
 )
 

@@ -200,8 +200,8 @@ def test_symmetric_tiny_capacities_rebuilding_to_huge_ones_are_even():
 
 
 def test_capacity_path_is_exact_at_the_start_and_never_zero():
-    from sim.model.core import _Inputs
-    from sim.montecarlo.core import RunOptions, _sample_params
+    from sim.model import Inputs, Params
+    from sim.montecarlo import RunOptions, sample_beliefs
 
     scn = _tiny(
         [
@@ -222,7 +222,7 @@ def test_capacity_path_is_exact_at_the_start_and_never_zero():
         method="batched",
         selection="peaceful",
     )
-    m = _Inputs(scn, _sample_params(scn, opts, 0, 4), 4)
+    m = Inputs(Params.from_samples(scn, sample_beliefs(scn, opts, 0, 4), 4), scn.actor_ids)
     assert np.all(m.log_capacity(0, 0) == math.log(1e-12))
     assert np.all(m.log_capacity(1, 0) == math.log(1e12))
     for t in (1, 2, 10, 1000, 10**6):

@@ -159,7 +159,7 @@ def test_frontier_matches_the_bargaining_reference():
     """The model's pre-sorted frontier gives the same answer as the reference
     fractional knapsack in sim.bargaining (exact, on random instances with ties/zeros)."""
     from sim.games.bargaining import max_a_given_floor_b
-    from sim.model.core import Frontier
+    from sim.model import Frontier
 
     rng = np.random.default_rng(7)
     v_a = rng.choice([0.0, 0.5, 1.0, 2.0, rng.random()], size=(400, 3, 5))

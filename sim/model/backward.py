@@ -1,0 +1,329 @@
+"""Backward induction over a chunk of draws, in named phases.
+
+:func:`solve_chunk` solves every draw of a chunk:
+
+1. the **terminal** stationary game at the horizon (:meth:`_Backward.terminal`);
+2. one **backward step** per period, from T-1 down to 0, over every event state
+   (:meth:`_Backward.step`): continuation values, the stage game, the cause of a
+   breakdown in each state;
+3. the **record** of each draw's realised path (:meth:`_Backward.record`): who breaks
+   it and why, in the state the draw is in;
+4. **acceptance** at t = 0 (:func:`_acceptance`);
+5. the **survival** curve on the realised path (:func:`_survival`);
+6. the t = 0 **bargaining references** (:func:`_references`).
+
+The model itself (what each step computes, and why) is stated in :mod:`sim.model`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.errors import ModelError
+from sim.games import max_a_given_floor_b, nash_split_batch, select_2x2, select_2x2_nashpy
+from sim.model.causes import Frontier, commitment_flags, tol
+from sim.model.events import event_states
+from sim.model.inputs import Inputs
+from sim.model.params import Params
+from sim.model.stage import Played, expect_next, gather, play
+from sim.scenario import Scenario
+
+__all__ = ["ChunkOutput", "solve_chunk"]
+
+Pair = tuple[np.ndarray, np.ndarray]
+COMMITMENT, PREEMPTION, TERMS = 0, 1, 2  # cause codes (sim.names.CAUSES)
+
+
+@dataclass
+class ChunkOutput:
+    """What one chunk of draws produces (all arrays over the chunk's n draws).
+
+    Per period on the realised path, ``p_a_only``, ``p_b_only``, ``p_both`` and
+    ``p_incident`` are the probabilities of a breakdown by who breaks it (they sum to
+    the hazard h_t); ``cause`` is the cause code of a non-incident breakdown at t.
+    """
+
+    accepted: np.ndarray  # (n,) bool
+    rejected_by: np.ndarray  # (n,) int8: 0 none, 1 A, 2 B, 3 both
+    reject_cause: np.ndarray  # (n,) int8 index into CAUSES, -1 none
+    survival: np.ndarray  # (n, T+1) S_d(t), S_d(0) = accepted
+    p_a_only: np.ndarray  # (n, T)
+    p_b_only: np.ndarray
+    p_both: np.ndarray
+    p_incident: np.ndarray
+    cause: np.ndarray  # (n, T) int8
+    p0: np.ndarray  # (n,) A's neutral win probability at t = 0
+    fearon_low: np.ndarray
+    fearon_high: np.ndarray
+    nash_share_a: np.ndarray
+    terms_share_a: np.ndarray
+    event_period: np.ndarray  # (n, k) first period whose state includes each event (inf: never)
+    power: np.ndarray | None = field(default=None)  # (n, S, T+1) neutral p per state, if asked
+
+
+@dataclass
+class _Wars:
+    """War values at one period for every state: neutral, A strikes first, B strikes first."""
+
+    p: np.ndarray  # A's neutral win probability
+    N: Pair
+    Af: Pair
+    Bf: Pair
+
+
+@dataclass
+class _Path:
+    """Per-period records on each draw's realised event path (arrays (n, T))."""
+
+    sig_a: np.ndarray
+    sig_b: np.ndarray
+    p_a: np.ndarray
+    p_b: np.ndarray
+    p_ab: np.ndarray
+    cause: np.ndarray
+    lam: np.ndarray
+
+    @classmethod
+    def empty(cls, n: int, T: int) -> _Path:
+        f = [np.empty((n, T)) for _ in range(5)]
+        return cls(f[0], f[1], f[2], f[3], f[4], np.empty((n, T), dtype=np.int8), np.empty((n, T)))
+
+
+@dataclass
+class _First:
+    """What acceptance and the references need from the t = 0 step."""
+
+    played: Played
+    wars: _Wars
+    only_a: np.ndarray
+    only_b: np.ndarray
+    mutual: np.ndarray
+
+
+class _Backward:
+    """The state carried from period t+1 to period t during backward induction."""
+
+    def __init__(
+        self, m: Inputs, select: Callable, rule: str, path_state: np.ndarray, keep_power: bool
+    ):
+        self.m, self.select, self.rule, self.path_state = m, select, rule, path_state
+        n, T = path_state.shape[0], path_state.shape[1] - 1
+        self.frontiers = (Frontier(m.v[0], m.v[1]), Frontier(m.v[1], m.v[0]))
+        self.path = _Path.empty(n, T)
+        self.power = np.empty((n, m.S, T + 1)) if keep_power else None
+        self.first: _First | None = None
+
+    def wars(self, t: int) -> _Wars:
+        pN, pA, pB = self.m.win_probs(t)
+        if self.power is not None:
+            self.power[:, :, t] = pN
+        m = self.m
+        return _Wars(pN, m.war_values(pN), m.war_values(pA), m.war_values(pB))
+
+    def perpetual(self, i: int, w_neutral: Pair) -> np.ndarray:
+        """Stationary value of the terms kept forever (with incidents), per state."""
+        m = self.m
+        return (m.x[i] + m.delta[i] * m.lam * w_neutral[i]) / (1.0 - m.delta[i] * (1.0 - m.lam))
+
+    def terminal(self, T: int) -> None:
+        """The stationary game at T: power and events frozen, the terms kept forever."""
+        w = self.wars(T)
+        hold = [self.perpetual(i, w.N) for i in (0, 1)]
+        played = play(self.select, self.rule, hold, w.N, w.Af, w.Bf)
+        # beyond the horizon power is frozen, so no commitment problem: terms, or preemption
+        # when (Hold, Hold) is an equilibrium that the rule did not select
+        self.V = played.V
+        self.c_next = np.where(played.dev_a | played.dev_b, TERMS, PREEMPTION).astype(np.int8)
+        self.brk_next = played.breakdown
+        self.next_wars = w
+
+    def step(self, t: int) -> None:
+        """Period t in every state, from the values of period t+1."""
+        m, nx = self.m, self.next_wars
+        w = self.wars(t)
+        lam = m.lam
+        # one batched expectation over next period's event state for everything needed
+        inh_next = [np.where(self.c_next == code, self.brk_next, 0.0) for code in (0, 1, 2)]
+        ex = expect_next(
+            m.P, [self.V[0], self.V[1], nx.N[0], nx.N[1], nx.Af[0], nx.Bf[1], *inh_next]
+        )
+        eV, eW, eWf_next = ex[0:2], ex[2:4], ex[4:6]
+        hold = [m.x[i] + m.delta[i] * ((1.0 - lam) * eV[i] + lam * eW[i]) for i in (0, 1)]
+        played = play(self.select, self.rule, hold, w.N, w.Af, w.Bf)
+        # An aggressor prefers a first-strike war even to these terms kept forever.
+        perp = [self.perpetual(i, w.N) for i in (0, 1)]
+        aggr = (w.Af[0] > perp[0] + tol(perp[0]), w.Bf[1] > perp[1] + tol(perp[1]))
+        brk_all = played.breakdown
+        ca, cb = commitment_flags(
+            self.frontiers, w.Af[0], w.Bf[1], eWf_next[0], eWf_next[1], eW[0], eW[1],
+            m.flow[0], m.flow[1], m.delta[0], m.delta[1], lam, where=brk_all > 0.0,
+        )  # fmt: skip
+        # A breakdown that is neither a commitment problem nor bad terms now is driven by
+        # the war both expect next period (striking first before it comes): it inherits
+        # the most likely cause of that war. With none to inherit, it is `terms` if a side
+        # gains by attacking a side that holds (the terms' future value, e.g. after an
+        # event, falls short, and a bargain exists), and fear alone (`preemption`) if
+        # neither does, i.e. (Hold, Hold) was an equilibrium that was not selected.
+        inherit = np.stack(ex[6:9], axis=-1)
+        fallback = np.where(played.dev_a | played.dev_b, TERMS, PREEMPTION)
+        inherited = np.where(inherit.max(axis=-1) > 0.0, inherit.argmax(axis=-1), fallback)
+        c_all = np.where(ca | cb, COMMITMENT, np.where(aggr[0] | aggr[1], TERMS, inherited))
+        c_all = c_all.astype(np.int8)
+        self.record(t, played, aggr, c_all, w)
+        self.V, self.next_wars = played.V, w
+        self.c_next, self.brk_next = c_all, brk_all
+
+    def record(self, t: int, played: Played, aggr: Pair, c_all: np.ndarray, w: _Wars) -> None:
+        """Who breaks the ceasefire at t on each draw's realised path, and why.
+
+        A side breaks the ceasefire if it gains by attacking a side that holds. If only A
+        does, every non-incident breakdown is A's, even where B then fights too (fighting
+        an attacker is not a breach); likewise B. If both do, the aggressor is the side
+        that would attack even a ceasefire kept forever; the other only strikes first
+        because war is coming anyway. If both or neither are aggressors, both break it.
+        If neither gains by attacking a holder (a preemptive stag-hunt outcome or a mixed
+        equilibrium of fear), the selected probabilities decide.
+        """
+        st, path = self.path_state[:, t], self.path
+        sa_p, sb_p = gather(played.sa, st), gather(played.sb, st)
+        da_p, db_p = gather(played.dev_a, st), gather(played.dev_b, st)
+        ag_a, ag_b = gather(aggr[0], st), gather(aggr[1], st)
+        brk = 1.0 - (1.0 - sa_p) * (1.0 - sb_p)
+        only_a = da_p & (~db_p | (ag_a & ~ag_b))
+        only_b = db_p & (~da_p | (ag_b & ~ag_a))
+        mutual = da_p & db_p & ~only_a & ~only_b
+        fear = ~(da_p | db_p)
+        path.p_a[:, t] = np.where(only_a, brk, np.where(fear, sa_p * (1.0 - sb_p), 0.0))
+        path.p_b[:, t] = np.where(only_b, brk, np.where(fear, (1.0 - sa_p) * sb_p, 0.0))
+        path.p_ab[:, t] = np.where(mutual, brk, np.where(fear, sa_p * sb_p, 0.0))
+        path.sig_a[:, t], path.sig_b[:, t] = sa_p, sb_p
+        path.lam[:, t] = gather(self.m.lam, st)
+        path.cause[:, t] = gather(c_all, st)
+        if t == 0:
+            self.first = _First(played, w, only_a, only_b, mutual)
+
+
+@dataclass
+class _Acceptance:
+    accepted: np.ndarray
+    rejected_by: np.ndarray
+    reject_cause: np.ndarray
+
+
+def _acceptance(first: _First, cause0: np.ndarray) -> _Acceptance:
+    """Acceptance at t = 0 (state 0: no event has happened).
+
+    Rejected when the selected t = 0 equilibrium has a side attacking for sure, or a side
+    values the ceasefire below fighting on now. The rejecting side is the one that gains
+    by attacking a side that holds (or that prefers fighting on); when the rejection is
+    mutual fear (neither gains by attacking a holder), both.
+    """
+    V0 = [first.played.V[i][:, 0] for i in (0, 1)]
+    W0 = [first.wars.N[i][:, 0] for i in (0, 1)]
+    worse_a = V0[0] < W0[0] - tol(V0[0], W0[0])
+    worse_b = V0[1] < W0[1] - tol(V0[1], W0[1])
+    rejected = (first.played.sa[:, 0] >= 1.0) | (first.played.sb[:, 0] >= 1.0) | worse_a | worse_b
+    rej_a = rejected & (first.only_a | first.mutual | (worse_a & ~first.only_b))
+    rej_b = rejected & (first.only_b | first.mutual | (worse_b & ~first.only_a))
+    fear0 = rejected & ~rej_a & ~rej_b
+    rejected_by = (rej_a | fear0).astype(np.int8) + 2 * (rej_b | fear0).astype(np.int8)
+    accepted = ~rejected
+    # Preferring the war that is already going on to the terms is about the terms
+    # (no first strike is involved at t = 0), unless no bargain exists at all.
+    reject_cause = np.where(
+        accepted, -1, np.where((worse_a | worse_b) & (cause0 != COMMITMENT), TERMS, cause0)
+    )
+    return _Acceptance(accepted, rejected_by, reject_cause.astype(np.int8))
+
+
+def _survival(path: _Path, accepted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """S_d(t) on the realised path (n, T+1), and P(both hold) per period (n, T)."""
+    n, T = path.sig_a.shape
+    p_hh = (1.0 - path.sig_a) * (1.0 - path.sig_b)
+    hazard = 1.0 - p_hh * (1.0 - path.lam)
+    surv = np.empty((n, T + 1))
+    surv[:, 0] = accepted
+    np.cumprod(1.0 - hazard, axis=1, out=surv[:, 1:])
+    surv[:, 1:] *= accepted[:, None]
+    if not np.all(np.isfinite(surv)):
+        raise ModelError(
+            "the model produced a non-finite survival probability for these parameters: some "
+            "numbers are at the limits of floating point (a discount factor within about 1e-12 "
+            "of 1, or values, costs or capacities beyond about 1e300); narrow those ranges and "
+            "run again"
+        )
+    return surv, p_hh
+
+
+def _references(m: Inputs, first: _First) -> dict[str, np.ndarray]:
+    """The t = 0 bargaining references: Fearon range, Nash split, the terms' own split."""
+    W0 = [first.wars.N[i][:, 0] for i in (0, 1)]
+    va0, vb0 = m.v[0][:, 0, :], m.v[1][:, 0, :]
+    fa0, fb0 = m.flow[0][:, 0], m.flow[1][:, 0]
+    dA = W0[0] * (1.0 - m.delta[0][:, 0])  # per-period value of fighting on
+    dB = W0[1] * (1.0 - m.delta[1][:, 0])
+    hi = max_a_given_floor_b(va0, vb0, fa0, fb0, dB) - fa0
+    _, _, nash_share = nash_split_batch(dA, dB, va0, vb0, fa0, fb0)
+    return {
+        "p0": first.wars.p[:, 0],
+        "fearon_low": np.clip(dA - fa0, 0.0, 1.0),
+        "fearon_high": np.clip(np.where(np.isfinite(hi), hi, -np.inf), 0.0, 1.0),
+        "nash_share_a": nash_share,
+        "terms_share_a": np.einsum("nr,nr->n", va0, m.h_a),
+    }
+
+
+def solve_chunk(
+    scn: Scenario,
+    params: Params,
+    event_u: np.ndarray,
+    *,
+    method: str | None = None,
+    selection: str | None = None,
+    keep_power: bool = False,
+) -> ChunkOutput:
+    """Solve every draw of a chunk by backward induction and return its outcomes.
+
+    Parameters
+    ----------
+    scn
+        The scenario (structure: actors, regions, terms, events, horizon).
+    params
+        The chunk's typed parameters (:meth:`Params.from_samples`).
+    event_u
+        Uniforms (n, k) that fix each draw's event times.
+    method, selection
+        Override ``scn.solver``.
+    keep_power
+        Also return A's neutral win probability per state and period (n, S, T+1).
+    """
+    method = method or scn.solver.method
+    rule = selection or scn.solver.selection
+    select: Callable = select_2x2 if method == "batched" else select_2x2_nashpy
+    m = Inputs(params, scn.actor_ids)
+    T = scn.horizon
+    path_state, event_period = event_states(m.hazards, event_u, T)
+    bw = _Backward(m, select, rule, path_state, keep_power)
+    bw.terminal(T)
+    for t in range(T - 1, -1, -1):
+        bw.step(t)
+    assert bw.first is not None  # T >= 1: the step at t = 0 ran
+    acc = _acceptance(bw.first, bw.path.cause[:, 0])
+    surv, p_hh = _survival(bw.path, acc.accepted)
+    return ChunkOutput(
+        accepted=acc.accepted,
+        rejected_by=acc.rejected_by,
+        reject_cause=acc.reject_cause,
+        survival=surv,
+        p_a_only=bw.path.p_a,
+        p_b_only=bw.path.p_b,
+        p_both=bw.path.p_ab,
+        p_incident=p_hh * bw.path.lam,
+        cause=bw.path.cause,
+        event_period=event_period,
+        power=bw.power,
+        **_references(m, bw.first),
+    )

@@ -1,0 +1,215 @@
+"""The typed parameter object between the Monte Carlo layer and the model.
+
+The Monte Carlo layer samples every number of a scenario by key path
+(``actors.russia.discount`` -> an array over the chunk's draws); :meth:`Params.from_samples`
+turns that table into typed fields, once, so the model reads ``params.actors[0].discount``
+instead of looking strings up. This module is the only place where key paths are
+mapped to model quantities.
+
+A number that events may change is a :class:`Quantity`: its value before any event and
+the new value each event gives it. :meth:`Quantity.per_state` expands it to the event
+states (bit masks of the events that have happened): events apply in file order, a
+later event's change winning; within one event, a change of the specific key (a
+per-holder effect, ``regions.r.effects.ceiling.russia``) beats a change of the general
+one (``regions.r.effects.ceiling``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.scenario import Scenario
+
+__all__ = ["ActorParams", "Params", "Quantity", "RegionParams", "EFFECTS"]
+
+#: What holding a region can do for its holder (``regions.<id>.effects.<key>``).
+EFFECTS = ("ceiling", "growth", "power")
+Samples = Mapping[str, "np.ndarray | float"]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One model number over a chunk of draws: its base value and the events that change it.
+
+    Attributes
+    ----------
+    base
+        (n,) the value before any event.
+    changes
+        (event index, (n,) new value) for each event that changes it, in file order.
+    """
+
+    base: np.ndarray
+    changes: tuple[tuple[int, np.ndarray], ...] = ()
+
+    def per_state(self, n_states: int) -> np.ndarray:
+        """(n, S) the value in each event state (a later event's change wins)."""
+        out = np.repeat(self.base[:, None], n_states, axis=1)
+        for e, value in self.changes:
+            states = [s for s in range(n_states) if s >> e & 1]
+            out[:, states] = value[:, None]
+        return out
+
+
+@dataclass(frozen=True)
+class ActorParams:
+    """One actor's numbers (see ``actors.<id>`` in the scenario format)."""
+
+    discount: Quantity
+    war_cost: Quantity
+    capacity: np.ndarray
+    ceiling: Quantity
+    rebuild_rate: Quantity
+    flow: Quantity
+    war_flow: Quantity
+
+
+@dataclass(frozen=True)
+class RegionParams:
+    """One region's numbers: each actor's value of it and what it does for each holder.
+
+    ``value[i]`` is actor i's (unnormalised) value; ``effects[key][i]`` is the effect
+    ``key`` (one of :data:`EFFECTS`) for actor i as its holder.
+    """
+
+    value: tuple[Quantity, Quantity]
+    effects: Mapping[str, tuple[Quantity, Quantity]]
+
+
+@dataclass(frozen=True)
+class Params:
+    """Every number the model reads for a chunk of ``n`` draws, typed.
+
+    Attributes
+    ----------
+    n
+        Draws in the chunk.
+    actors
+        (A, B).
+    regions
+        In the scenario's region order.
+    terms_a
+        (n, R) A's share of each region under the terms.
+    outcomes_a
+        ((n, R), (n, R)) A's share of each region if A wins a war, if B wins.
+    decisiveness, first_strike, incident_hazard
+        The ``war`` numbers.
+    hazards
+        (n, k) each event's per-period hazard.
+    """
+
+    n: int
+    actors: tuple[ActorParams, ActorParams]
+    regions: tuple[RegionParams, ...]
+    terms_a: np.ndarray
+    outcomes_a: tuple[np.ndarray, np.ndarray]
+    decisiveness: Quantity
+    first_strike: Quantity
+    incident_hazard: Quantity
+    hazards: np.ndarray
+
+    @classmethod
+    def from_samples(cls, scn: Scenario, samples: Samples, n: int) -> Params:
+        """Build the parameters of ``n`` draws from sampled values by key path.
+
+        ``samples`` holds every path of ``scn.numbers()``: an array (n,) for a sampled
+        belief or a float for a fixed number.
+        """
+        read = _Reader(scn, samples, n)
+        a, b = scn.actor_ids
+        actors = (read.actor(a), read.actor(b))
+        regions = tuple(read.region(r) for r in scn.region_ids)
+        terms_a = np.stack(
+            [read.holding(f"terms.{r}", scn.terms[r]) for r in scn.region_ids], axis=-1
+        )
+        outcomes = []
+        for w, x in enumerate((a, b)):
+            outcome = scn.war.outcomes.get(x, {})
+            cols = [
+                read.holding(f"war.outcomes.{x}.{r}", outcome[r])
+                if r in outcome
+                else np.full(n, 1.0 if w == 0 else 0.0)
+                for r in scn.region_ids
+            ]
+            outcomes.append(np.stack(cols, axis=-1))
+        k = len(scn.events)
+        hazards = (
+            np.stack([read.get(f"events.{e}.hazard") for e in scn.event_ids], axis=-1)
+            if k
+            else np.zeros((n, 0))
+        )
+        return cls(
+            n=n,
+            actors=actors,
+            regions=regions,
+            terms_a=terms_a,
+            outcomes_a=(outcomes[0], outcomes[1]),
+            decisiveness=read.quantity("war.decisiveness"),
+            first_strike=read.quantity("war.first_strike"),
+            incident_hazard=read.quantity("war.incident_hazard"),
+            hazards=hazards,
+        )
+
+
+class _Reader:
+    """Reads key paths out of a samples table for :meth:`Params.from_samples`."""
+
+    def __init__(self, scn: Scenario, samples: Samples, n: int) -> None:
+        self.scn, self.samples, self.n = scn, samples, n
+
+    def get(self, path: str) -> np.ndarray:
+        return np.broadcast_to(np.asarray(self.samples[path], dtype=float), (self.n,))
+
+    def quantity(self, path: str, default: str | None = None) -> Quantity:
+        """``path`` (or ``default`` where the scenario does not give ``path``) and its changes.
+
+        Within one event a change of ``path`` beats one of the more general ``default``.
+        """
+        base = self.get(path if path in self.samples or default is None else default)
+        changes = []
+        for e, eid in enumerate(self.scn.event_ids):
+            for key in (path, default):
+                change = f"events.{eid}.changes.{key}"
+                if key is not None and change in self.samples:
+                    changes.append((e, self.get(change)))
+                    break
+        return Quantity(base, tuple(changes))
+
+    def actor(self, x: str) -> ActorParams:
+        q = self.quantity
+        return ActorParams(
+            discount=q(f"actors.{x}.discount"),
+            war_cost=q(f"actors.{x}.war_cost"),
+            capacity=self.get(f"actors.{x}.capacity"),
+            # an actor without a ceiling keeps its capacity as its ceiling (no growth)
+            ceiling=q(f"actors.{x}.ceiling", default=f"actors.{x}.capacity"),
+            rebuild_rate=q(f"actors.{x}.rebuild_rate"),
+            flow=q(f"actors.{x}.flow"),
+            war_flow=q(f"actors.{x}.war_flow"),
+        )
+
+    def region(self, r: str) -> RegionParams:
+        a, b = self.scn.actor_ids
+        value = (self.quantity(f"regions.{r}.value.{a}"), self.quantity(f"regions.{r}.value.{b}"))
+        effects = {
+            key: tuple(
+                self.quantity(
+                    f"regions.{r}.effects.{key}.{x}", default=f"regions.{r}.effects.{key}"
+                )
+                for x in (a, b)
+            )
+            for key in EFFECTS
+        }
+        return RegionParams(value=value, effects=effects)  # type: ignore[arg-type]
+
+    def holding(self, path: str, holder: str | Mapping[str, object]) -> np.ndarray:
+        """A's share of a region held by ``holder`` (an actor id or shares)."""
+        a, b = self.scn.actor_ids
+        if isinstance(holder, str):
+            return np.full(self.n, 1.0 if holder == a else 0.0)
+        if a in holder:
+            return self.get(f"{path}.{a}").copy()
+        return 1.0 - self.get(f"{path}.{b}")

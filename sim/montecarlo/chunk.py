@@ -1,0 +1,137 @@
+"""One chunk of draws: sample, solve, tell each draw's story, and sum exactly.
+
+:func:`solve_draws` is the unit of work of a run (a top-level function, so worker
+processes can run it): draws [start, stop) are sampled, solved by the model, and turned
+into rows of the draws table and exact sums for the headline figures
+(:class:`sim.montecarlo.summary.Sums`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim import beliefs
+from sim.model import ChunkOutput, Params, solve_chunk
+from sim.montecarlo.options import RunOptions, milestones
+from sim.montecarlo.sampling import sample_beliefs, story_uniforms
+from sim.montecarlo.summary import Sums, chunk_sums
+from sim.names import CAUSES
+from sim.scenario import Scenario
+
+__all__ = ["POWER_DRAWS", "ChunkResult", "solve_draws"]
+
+#: A's win probability per state and period is kept for the first draws only (for plots).
+POWER_DRAWS = 1000
+
+
+@dataclass
+class ChunkResult:
+    """What a chunk hands back to the run: its rows, its exact sums, its power paths."""
+
+    start: int
+    draws: pd.DataFrame
+    sums: Sums
+    power: np.ndarray | None
+
+
+def solve_draws(task: tuple[Scenario, RunOptions, int, int]) -> ChunkResult:
+    """Solve draws [start, stop) of a run; ``task`` is (scenario, options, start, stop)."""
+    scn, opts, start, stop = task
+    n = stop - start
+    k = len(scn.events)
+    samples = sample_beliefs(scn, opts, start, stop)
+    story_u = story_uniforms(opts.seed, beliefs.STREAM_EVENTS, start, stop, k + 2)
+    # Parameters at the edge of sense (flows of 1e306 over 1 - δ = 1e-6) overflow to inf;
+    # the model's finiteness checks turn that into a ModelError naming the cause, so the
+    # floating-point warnings on the way there are noise, not news.
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = solve_chunk(
+            scn,
+            Params.from_samples(scn, samples, n),
+            story_u[:, :k],
+            method=opts.method,
+            selection=opts.selection,
+            keep_power=start < POWER_DRAWS,
+        )
+    story = _stories(scn, out, story_u[:, k], story_u[:, k + 1])
+    draws = _draws_table(scn, start, samples, out, story)
+    power = None if out.power is None else out.power[: min(n, POWER_DRAWS - start)]
+    return ChunkResult(start, draws, chunk_sums(out), power)
+
+
+@dataclass
+class _Story:
+    broke: np.ndarray  # (n,) bool: the draw's ceasefire breaks within the horizon
+    period: np.ndarray  # (n,) the break period (0 where it does not break)
+    who: np.ndarray  # (n,) 0 A, 1 B, 2 both, 3 incident
+    cause: np.ndarray  # (n,) cause code of the break
+
+
+def _stories(scn: Scenario, out: ChunkOutput, u_when: np.ndarray, u_who: np.ndarray) -> _Story:
+    """A story per draw: invert the survival curve with one uniform, pick the breaker with
+    a second, in proportion to the category probabilities at the break period."""
+    surv = out.survival
+    n, T = surv.shape[0], scn.horizon
+    target = u_when * surv[:, 0]
+    broke_by = surv[:, 1:] <= target[:, None]  # (n, T) True from the break period on
+    broke = out.accepted & broke_by[:, -1] if T else np.zeros(n, bool)
+    tb = np.where(broke, np.argmax(broke_by, axis=1), 0)
+    idx = np.arange(n)
+    cats = np.stack(
+        [
+            out.p_a_only[idx, tb],
+            out.p_b_only[idx, tb],
+            out.p_both[idx, tb],
+            out.p_incident[idx, tb],
+        ],
+        axis=1,
+    )
+    tot = cats.sum(axis=1, keepdims=True)
+    cum = np.cumsum(cats, axis=1) / np.where(tot > 0, tot, 1.0)
+    who = np.minimum((u_who[:, None] > cum).sum(axis=1), 3)
+    return _Story(broke, tb, who, np.where(who == 3, 3, out.cause[idx, tb]))
+
+
+def _draws_table(
+    scn: Scenario, start: int, samples: dict[str, Any], out: ChunkOutput, story: _Story
+) -> pd.DataFrame:
+    """The chunk's rows of ``draws.parquet``: sampled beliefs, then the draw's outcome."""
+    n, T = out.survival.shape[0], scn.horizon
+    a, b = scn.actor_ids
+    breaker_names = np.array([a, b, "both", "none"], dtype=object)
+    cause_names = np.array(CAUSES, dtype=object)
+    rej_names = np.array(["", a, b, "both"], dtype=object)
+    broke = story.broke
+    cols: dict[str, Any] = {"draw": np.arange(start, start + n, dtype=np.int64)}
+    for p, v in samples.items():
+        if isinstance(v, np.ndarray):
+            cols[p] = v
+    cols["accepted"] = out.accepted
+    cols["rejected_by"] = rej_names[out.rejected_by]
+    cols["break_period"] = pd.array(np.where(broke, story.period, 0), dtype="Int64")
+    cols["break_period"][~broke] = pd.NA
+    cols["break_year"] = np.where(broke, story.period / scn.periods_per_year, np.nan)
+    cols["breaker"] = np.where(broke, breaker_names[story.who], "")
+    cols["cause"] = np.where(
+        broke,
+        cause_names[story.cause],
+        np.where(out.accepted, "", cause_names[np.maximum(out.reject_cause, 0)]),
+    )
+    for label, t in milestones(scn).items():
+        cols[f"p_holds_{label}"] = out.survival[:, t]
+    cols["p_holds_end"] = out.survival[:, T]
+    cols["win_prob_a_t0"] = out.p0
+    cols["fearon_low"] = out.fearon_low
+    cols["fearon_high"] = out.fearon_high
+    cols["nash_share_a"] = out.nash_share_a
+    cols["terms_share_a"] = out.terms_share_a
+    for e, eid in enumerate(scn.event_ids):
+        per = out.event_period[:, e]
+        arr = pd.array(np.where(per <= T, per, 0).astype(np.int64), dtype="Int64")
+        arr[~(per <= T)] = pd.NA
+        cols[f"event_period.{eid}"] = arr
+    return pd.DataFrame(cols)

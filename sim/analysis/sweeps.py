@@ -19,8 +19,8 @@ then the headline figures with their 95% intervals (:func:`sim.analysis.headline
 :func:`write_sweep` writes ``sweep.csv``, ``sweep.json`` and ``sweep.png`` (lines with
 bands for one key, a heatmap of P(holds 5 years) for two) atomically, through the same
 atomic folder as a run's result (:mod:`sim.io.atomic`); the figure is drawn by a function
-the caller supplies (the command line passes :func:`sim.plots.save_sweep`), since
-analysis never imports plotting.
+the caller supplies (the command line passes :func:`sim.api.sweep_figure`, which draws
+with :func:`sim.plots.save_sweep`), since analysis never imports plotting.
 """
 
 from __future__ import annotations

@@ -15,9 +15,9 @@ It is written by :class:`sim.io.ResultWriter` through :mod:`sim.io.atomic` (comp
 not at all) and read back by :func:`sim.io.load_result`.
 
 Figures. The persistence layer never imports plotting: a Result carries the function
-that draws its figures (:attr:`Result.figures`), supplied by the layer above
-(:func:`sim.run` and :func:`sim.load_result` attach ``sim.plots.save_all``; the command
-line passes it to the writer). A judgement: the function travels with the Result rather
+that draws its figures (:attr:`Result.figures`), supplied by the layer above:
+:func:`sim.run` and :func:`sim.load_result` (and so ``sim run``) attach
+``sim.plots.save_all``. A judgement: the function travels with the Result rather
 than being an argument of every :meth:`Result.save`, so that ``sim.run(...).save(path)``
 keeps writing the figures without the caller naming the plotting module; the
 alternative (a required ``figures=`` argument) would break that call. A Result without a

@@ -12,7 +12,10 @@ The Python API used from notebooks::
     table = sim.sweep(scn, vary={"actors.russia.rebuild_rate": "0.03:0.1:5"}, draws=2000)
     sim.compare([result, "results/other_run"])  # headline figures side by side
 
-Names are imported lazily so that ``import sim`` (and the CLI) start fast.
+Names are imported lazily so that ``import sim`` (and the CLI) start fast. The functions
+live in :mod:`sim.api`, the facade over the subpackages, which follow the data:
+``scenario`` -> ``beliefs`` -> ``games`` and ``model`` -> ``montecarlo`` -> ``io`` (results
+on disk) -> ``analysis`` -> ``plots`` -> ``api`` and ``cli``.
 """
 
 from __future__ import annotations
@@ -33,23 +36,27 @@ __all__ = [
 ]
 __version__ = "0.1.0"
 
+#: Where each public name lives: the functions in the facade :mod:`sim.api`, the types
+#: where they are defined.
 _LAZY = {
-    "run": "sim.montecarlo",
-    "sweep": "sim.analysis",
-    "compare": "sim.analysis",
-    "load_scenario": "sim.scenario",
+    "run": "sim.api",
+    "sweep": "sim.api",
+    "compare": "sim.api",
+    "load_scenario": "sim.api",
+    "load_result": "sim.api",
     "Scenario": "sim.scenario",
     "ScenarioError": "sim.scenario",
-    "load_result": "sim.io",
     "Result": "sim.io",
 }
 
 
 def __getattr__(name: str) -> Any:
+    """Import a public name on first use (PEP 562)."""
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'sim' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
+    """The public names."""
     return sorted(__all__)

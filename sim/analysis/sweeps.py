@@ -17,7 +17,10 @@ mind that fixing a varied assumption removes it from the sampled ones.
 The table has one row per grid point (the first key varies slowest): the varied values,
 then the headline figures with their 95% intervals (:func:`sim.analysis.headline_figures`).
 :func:`write_sweep` writes ``sweep.csv``, ``sweep.json`` and ``sweep.png`` (lines with
-bands for one key, a heatmap of P(holds 5 years) for two) atomically.
+bands for one key, a heatmap of P(holds 5 years) for two) atomically, through the same
+atomic folder as a run's result (:mod:`sim.io.atomic`); the figure is drawn by a function
+the caller supplies (the command line passes :func:`sim.api.sweep_figure`, which draws
+with :func:`sim.plots.save_sweep`), since analysis never imports plotting.
 """
 
 from __future__ import annotations
@@ -28,17 +31,17 @@ import json
 import math
 import os
 import re
-import shutil
 import sys
-import uuid
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sim.analysis.comparison import headline_figures
 from sim.io import ResultError
+from sim.io.atomic import AtomicFolder, explain
 from sim.montecarlo import run
 from sim.scenario import (
     Problem,
@@ -49,12 +52,24 @@ from sim.scenario import (
     parse_set_option,
 )
 
-__all__ = ["sweep", "parse_vary", "grid_values", "write_sweep", "MAX_POINTS", "MAX_KEYS"]
+__all__ = [
+    "MAX_KEYS",
+    "MAX_POINTS",
+    "USAGE",
+    "SweepFigure",
+    "grid_values",
+    "parse_vary",
+    "sweep",
+    "write_sweep",
+]
 
 MAX_KEYS = 2
 #: A larger grid is refused (a typo such as 0:1:1000 would otherwise run for hours).
 MAX_POINTS = 2500
+#: Draws the figure of a sweep table to a path in a format: ``figure(table, path, fmt)``.
+SweepFigure = Callable[[pd.DataFrame, Path, str], Path]
 _RANGE = re.compile(r"^\s*([^:]+):([^:]+):([^:]+)\s*$")
+#: The forms of a ``--vary`` option, for messages.
 USAGE = "KEY=START:STOP:NUM (e.g. actors.russia.rebuild_rate=0.03:0.1:5) or KEY=v1,v2,v3"
 
 
@@ -250,15 +265,7 @@ def sweep(
         before anything runs.
     """
     grid = _as_vary(vary)
-    if isinstance(scenario, Scenario):
-        base = scenario
-        if not base.source_text:
-            raise ValueError(
-                "sweeps need a scenario loaded from text (sim.load_scenario); pass the path instead"
-            )
-    else:
-        base = load_scenario(scenario)
-    text, file, name = base.source_text, base.source_path or "<scenario>", base.name
+    base = _base_scenario(scenario)
     fixed = [(k, v) for k, v in [*base.overrides, *_as_items(overrides)] if k not in grid]
     keys = list(grid)
     points = list(itertools.product(*grid.values()))
@@ -266,11 +273,7 @@ def sweep(
         raise _problem(
             ", ".join(keys), f"{len(points)} grid points; at most {MAX_POINTS}", len(points)
         )
-    # check every grid point before running any
-    scenarios = [
-        _point_scenario(text, file, name, [*fixed, *zip(keys, p, strict=True)], set(keys))
-        for p in points
-    ]
+    scenarios = _point_scenarios(base, fixed, keys, points)  # all checked before any runs
     mc = scenarios[0].montecarlo
     draws = int(mc.draws if draws is None else draws)
     seed = int(mc.seed if seed is None else seed)
@@ -281,12 +284,9 @@ def sweep(
         rows.append({**dict(zip(keys, point, strict=True)), **headline_figures(result.summary)})
         if progress is not None:
             progress(i + 1, len(points))
-    table = pd.DataFrame(rows)
-    for k in keys:
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in grid[k]):
-            table[k] = table[k].astype(object)
+    table = _table(rows, grid)
     table.attrs.update(
-        scenario=name,
+        scenario=base.name,
         title=base.title,
         scenario_file=base.source_path or None,
         vary=keys,
@@ -298,6 +298,36 @@ def sweep(
     return table
 
 
+def _point_scenarios(
+    base: Scenario, fixed: list[tuple[str, Any]], keys: list[str], points: list[tuple]
+) -> list[Scenario]:
+    """The scenario of every grid point: the fixed overrides, then the point's values."""
+    text, file, name = base.source_text, base.source_path or "<scenario>", base.name
+    return [
+        _point_scenario(text, file, name, [*fixed, *zip(keys, p, strict=True)], set(keys))
+        for p in points
+    ]
+
+
+def _table(rows: list[dict[str, Any]], grid: dict[str, list[Any]]) -> pd.DataFrame:
+    """The rows as a table; a varied key with a non-number value keeps its values as given."""
+    table = pd.DataFrame(rows)
+    for k, values in grid.items():
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            table[k] = table[k].astype(object)
+    return table
+
+
+def _base_scenario(scenario: Scenario | str | os.PathLike) -> Scenario:
+    if isinstance(scenario, Scenario):
+        if not scenario.source_text:
+            raise ValueError(
+                "sweeps need a scenario loaded from text (sim.load_scenario); pass the path instead"
+            )
+        return scenario
+    return load_scenario(scenario)
+
+
 def write_sweep(
     table: pd.DataFrame,
     out: str | os.PathLike,
@@ -305,43 +335,56 @@ def write_sweep(
     plots: bool = True,
     fmt: str = "png",
     command: str | None = None,
+    figure: SweepFigure | None = None,
 ) -> Path:
-    """Write ``sweep.csv``, ``sweep.json`` (what was run) and ``sweep.<fmt>`` into ``out``.
+    """Write ``sweep.csv``, ``sweep.<fmt>`` and ``sweep.json`` (what was run) into ``out``.
 
-    Everything is written into a hidden temporary folder beside ``out`` and renamed into
-    place when complete, replacing an earlier sweep only then.
+    The folder is written like a run's result (:class:`sim.io.atomic.AtomicFolder`):
+    into a hidden temporary folder beside ``out``, renamed into place when complete,
+    replacing an earlier sweep or result only then and never a folder of other files.
+    ``sweep.json`` is written last and marks the folder complete.
+
+    Parameters
+    ----------
+    table
+        A sweep table from :func:`sweep`.
+    out
+        The folder.
+    plots
+        Draw the figure, with ``figure``; this layer does not import plotting, so
+        ``plots=True`` without a ``figure`` raises :class:`ResultError` before anything
+        is written (never a silent folder without its figure).
+    fmt
+        Figure format: ``png``, ``svg`` or ``pdf``.
+    command
+        The command recorded in ``sweep.json`` (default: the process's command line).
+    figure
+        Draws the figure of a sweep table to a path in a format and returns the path:
+        ``figure(table, path, fmt)``, e.g. :func:`sim.plots.save_sweep`.
     """
-    from sim.io.results import _check_replaceable, _clean_stale_temps, _explain, _swap_into_place
-
-    target = Path(out).absolute()
-    _check_replaceable(target)  # only an empty folder or an earlier result/sweep is replaced
+    if plots and figure is None:
+        raise ResultError(
+            "write_sweep needs figure= (e.g. sim.plots.save_sweep) to draw the sweep's figure, "
+            "and nothing was written: pass it, or plots=False to write the tables only"
+        )
+    folder = AtomicFolder(out)  # only an empty folder or an earlier result/sweep is replaced
+    tmp = folder.tmp
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ResultError(f"{target.parent}: cannot create the folder ({_explain(exc)})") from None
-    _clean_stale_temps(target.parent, target.name)
-    tmp = target.parent / f".{target.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    try:
-        tmp.mkdir()
         table.to_csv(tmp / "sweep.csv", index=False)
-        if plots:
-            from sim import plots as plotting
-
-            plotting.save_sweep(table, tmp / f"sweep.{fmt}", fmt=fmt)
+        if plots and figure is not None:
+            figure(table, tmp / f"sweep.{fmt}", fmt)
         meta = {k: v for k, v in table.attrs.items()}
         meta.update(rows=len(table), command=command if command is not None else " ".join(sys.argv))
-        with open(
-            tmp / "sweep.json", "w", encoding="utf-8"
-        ) as fh:  # written last: marks it complete
+        with open(tmp / "sweep.json", "w", encoding="utf-8") as fh:  # last: marks it complete
             json.dump(meta, fh, indent=2, default=str)
             fh.write("\n")
-        _swap_into_place(tmp, target)
+        folder.sync()
+        return folder.swap()
     except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        folder.abort()
         raise ResultError(
-            f"{target}: cannot write the sweep ({_explain(exc)}); nothing was replaced"
+            f"{folder.target}: cannot write the sweep ({explain(exc)}); nothing was replaced"
         ) from None
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        folder.abort()
         raise
-    return target

@@ -1,25 +1,32 @@
 """Plots: the only subpackage that imports matplotlib.
 
-Each ``plot_x(result, ax=None)`` returns the Axes it drew into; ``save_all`` writes the
-figures of a run.
+Each ``plot_x(result, ax=None)`` takes a :class:`sim.io.Result` (and optionally an
+Axes to draw into) and returns the Axes, so notebooks can compose figures; without an
+Axes a new pyplot figure is made (shown inline in a notebook). :func:`save_all` writes
+the four figures of a run with plain :class:`~matplotlib.figure.Figure` objects, so
+``sim run`` never touches pyplot or a GUI backend.
+
+Every figure says what its band means: "95% CI of the estimate" is Monte Carlo
+uncertainty about the average (it shrinks with more draws); "spread of beliefs" is how
+much the answer differs between draws of the uncertain assumptions (it does not shrink).
+
+One module per figure (:mod:`~sim.plots.survival`, :mod:`~sim.plots.breakdown`,
+:mod:`~sim.plots.sensitivity`, :mod:`~sim.plots.power`, :mod:`~sim.plots.compare`,
+:mod:`~sim.plots.sweep`), the shared look in :mod:`~sim.plots.style`, and writing files
+in :mod:`~sim.plots.save`. The tables behind the figures are computed in
+:mod:`sim.analysis`; ``sensitivity_table`` and ``readable_key`` are re-exported here.
 """
 
-from sim.plots.figures import (
-    FORMATS,
-    OKABE_ITO,
-    plot_breakdown,
-    plot_compare,
-    plot_power,
-    plot_sensitivity,
-    plot_survival,
-    plot_sweep,
-    readable_key,
-    save_all,
-    save_compare,
-    save_figure,
-    save_sweep,
-    sensitivity_table,
-)
+from sim.analysis.labels import readable_key
+from sim.analysis.sensitivity import sensitivity_table
+from sim.plots.breakdown import plot_breakdown
+from sim.plots.compare import plot_compare
+from sim.plots.power import plot_power
+from sim.plots.save import save_all, save_compare, save_figure, save_sweep
+from sim.plots.sensitivity import plot_sensitivity
+from sim.plots.style import FORMATS, OKABE_ITO
+from sim.plots.survival import plot_survival
+from sim.plots.sweep import plot_sweep
 
 __all__ = [
     "FORMATS",

@@ -1,19 +1,21 @@
-"""`sim compare`, `sim sweep` and `sim show`: library functions and commands."""
+"""`sim compare`, `sim sweep` and `sim show`: library functions and commands.
+
+Parsing ``--vary``, writing a sweep folder and labelling runs are tested in
+``tests/unit/analysis``.
+"""
 
 from __future__ import annotations
 
 import json
 
 import matplotlib
-import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 import sim
 from sim import plots
-from sim.analysis.comparison import compare, headline_figures, run_labels
-from sim.analysis.sweeps import grid_values, parse_vary, sweep
+from sim.analysis import compare, headline_figures, sweep
 from sim.cli import main
 from sim.scenario import ScenarioError
 
@@ -100,14 +102,6 @@ def test_compare_takes_results_and_folders(runs):
         compare([r], labels=["a", "b"])
 
 
-def test_run_labels_are_unique():
-    r1 = sim.run(FREEZE, draws=20, overrides={"horizon": 8})
-    r2 = sim.run(FREEZE, draws=20, overrides={"horizon": 8, "war.first_strike": 0.1})
-    labels = run_labels([r1, r2, r1])
-    assert len(set(labels)) == 3
-    assert "war.first_strike=0.1" in labels[1]
-
-
 def test_compare_refuses_an_incomplete_folder(runs, tmp_path):
     broken = tmp_path / "broken"
     broken.mkdir()
@@ -179,45 +173,6 @@ def test_show_refuses_an_incomplete_folder(tmp_path):
     (tmp_path / "half").mkdir()
     res = invoke("show", tmp_path / "half")
     assert res.exit_code == 1 and "not a complete result" in res.output
-
-
-# --- sweep: parsing -----------------------------------------------------------------------
-
-
-def test_parse_vary_forms():
-    assert parse_vary("actors.russia.rebuild_rate=0.03:0.1:3") == (
-        "actors.russia.rebuild_rate",
-        [0.03, 0.065, 0.1],
-    )
-    assert parse_vary("horizon=8:16:3") == ("horizon", [8, 12, 16])  # whole steps stay integers
-    assert parse_vary("horizon=8:15:3") == ("horizon", [8.0, 11.5, 15.0])
-    assert parse_vary("war.first_strike=0.1") == ("war.first_strike", [0.1])
-    key, values = parse_vary("war.first_strike=0, uniform(0.1, 0.2), 0.3")
-    assert values == [0, "uniform(0.1, 0.2)", 0.3]
-    assert parse_vary("solver.selection=peaceful,risk_dominant")[1] == ["peaceful", "risk_dominant"]
-    assert parse_vary("x=-0.2:-0.1:2")[1] == [-0.2, -0.1]
-    assert grid_values("x", np.array([1.0, 2.0])) == [1.0, 2.0]
-
-
-@pytest.mark.parametrize(
-    "text,message",
-    [
-        ("actors.russia.rebuild_rate", "expected KEY=START:STOP:NUM"),
-        ("actors.russia.rebuild_rate=0.03:0.1", "START:STOP:NUM"),
-        ("actors.russia.rebuild_rate=0.03:0.1:0", "at least 1"),
-        ("actors.russia.rebuild_rate=0.03:0.1:2.5", "whole number"),
-        ("actors.russia.rebuild_rate=a:0.1:3", "must be numbers"),
-        ("actors.russia.rebuild_rate=0.1:0.1:3", "equal"),
-        ("actors.russia.rebuild_rate=0.1,,0.2", "empty value"),
-        ("actors.russia.rebuild_rate=0.1,0.1", "listed twice"),
-        ("actors..rebuild_rate=0.1", "dotted key path"),
-        ("=0.1", "dotted key path"),
-    ],
-)
-def test_parse_vary_refuses(text, message):
-    with pytest.raises(ScenarioError, match=message) as info:
-        parse_vary(text)
-    assert all(p.file == "--vary" for p in info.value.problems)
 
 
 # --- sweep: library -----------------------------------------------------------------------
@@ -403,23 +358,3 @@ def test_sweep_cli_errors(tmp_path, args, message):
     assert message in res.output
     assert "Traceback" not in res.output
     assert not out.exists()
-
-
-def test_sweep_never_replaces_a_folder_of_other_files(tmp_path):
-    """`--out` pointing at a folder of the user's own files is refused, not wiped."""
-    import pandas as pd
-
-    from sim.analysis.sweeps import write_sweep
-    from sim.errors import ResultError
-
-    mine = tmp_path / "documents"
-    mine.mkdir()
-    (mine / "thesis.tex").write_text("precious")
-    table = pd.DataFrame({"x": [1.0], "p_accepted": [0.5]})
-    with pytest.raises(ResultError, match="not a sim result"):
-        write_sweep(table, mine, plots=False)
-    assert (mine / "thesis.tex").read_text() == "precious"
-    # an earlier sweep is replaced
-    out = write_sweep(table, tmp_path / "sweep", plots=False)
-    again = write_sweep(table.assign(x=[2.0]), out, plots=False)
-    assert pd.read_csv(again / "sweep.csv")["x"].tolist() == [2.0]

@@ -199,8 +199,8 @@ def test_custom_tag_is_not_executed(tmp_path, monkeypatch):
 def test_alias_bomb_is_refused_quickly():
     [line] = failing("validate", str(DATA / "billion_laughs.yaml"))
     assert (
-        line
-        == f"{DATA / 'billion_laughs.yaml'}:2: YAML anchors (&a) are not allowed; write the value out"
+        line == f"{DATA / 'billion_laughs.yaml'}:2: YAML anchors (&a) are not allowed; "
+        "write the value out"
     )
 
 

@@ -3,7 +3,7 @@
 Discounts of 0.999999 and 0.000001, costs of 1e9 and 0, capacities of 1e-12 and 1e12,
 hazards of 0 and 1, horizons of 1 and 2000 periods, one draw. Each run must give a
 summary, survival curve, breakdown table and draws table whose probabilities are finite
-and in [0, 1] (``sim.results.check_result``), a survival curve that never rises, and
+and in [0, 1] (``sim.io.check_result``), a survival curve that never rises, and
 intervals that hold their estimate. Where the model cannot give a finite answer it must
 say so as an error (exit 1, a message), never as NaN in a result.
 """
@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from sim.cli import main
 from sim.errors import ModelError
-from sim.io.results import check_result
+from sim.io import check_result
 from sim.montecarlo import run
 from sim.scenario import load_scenario, parse_scenario_text
 from tests.system.test_reliability import BASE, FREEZE, check_result_folder

@@ -30,7 +30,7 @@ import pytest
 from click.testing import CliRunner
 
 from sim.cli import main
-from sim.io.results import ResultError, load_result
+from sim.io import ResultError, load_result
 from tests.system.test_reliability import FREEZE, check_result_folder
 
 SIM = Path(sys.executable).with_name("sim")
@@ -289,7 +289,7 @@ def test_two_runs_into_the_same_folder_leave_one_complete_result(tmp_path):
         for p in procs:
             _kill_group(p.pid)
             p.wait()
-    for p, (o, e) in zip(procs, outs):
+    for p, (_, e) in zip(procs, outs, strict=True):
         assert p.returncode == 0, e
         assert "Traceback" not in e
     assert check_result_folder(out) is None  # manifest sha256s, summary = manifest = draws

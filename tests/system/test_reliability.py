@@ -10,8 +10,9 @@
 * Output errors: an unwritable ``--out``, a full disk, a file where a folder should be,
   a folder of someone else's files: exit 1, a message that says what to do, and no
   partial result.
-* The result folder writer: stale temporary folders, the atomic swap, the probability
-  guard.
+
+The result folder writer itself (stale temporary folders, the atomic swap, the
+probability guard) is tested in ``tests/unit/io``.
 """
 
 from __future__ import annotations
@@ -19,13 +20,11 @@ from __future__ import annotations
 import copy
 import errno
 import json
-import math
 import os
 import re
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -40,8 +39,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.cli import main
-from sim.io import results as results_mod
-from sim.io.results import ResultError, ResultWriter, check_result, load_result
+from sim.io import ResultError, ResultWriter, atomic, check_result, load_result
+from sim.io import writer as writer_mod
 from tests.helpers import ROOT  # noqa: E402
 
 FREEZE = ROOT / "scenarios" / "freeze_lines.yaml"
@@ -943,7 +942,8 @@ def test_disk_full_is_reported_and_leaves_nothing(tmp_path, scenario, monkeypatc
 
         def boom(self, frame):
             raise ResultError(
-                f"{self.target}: cannot write draws.parquet ({results_mod._explain(full)}); nothing was replaced"
+                f"{self.target}: cannot write draws.parquet ({atomic.explain(full)}); "
+                "nothing was replaced"
             )
 
         monkeypatch.setattr(ResultWriter, "write_draws", boom)
@@ -952,7 +952,7 @@ def test_disk_full_is_reported_and_leaves_nothing(tmp_path, scenario, monkeypatc
         def boom(path, data):
             raise full
 
-        monkeypatch.setattr(results_mod, "_write_json", boom)
+        monkeypatch.setattr(writer_mod, "write_json", boom)
     elif stage == "plots":
         import sim.plots
 
@@ -965,7 +965,7 @@ def test_disk_full_is_reported_and_leaves_nothing(tmp_path, scenario, monkeypatc
         def boom(tmp, target):
             raise full
 
-        monkeypatch.setattr(results_mod, "_swap_into_place", boom)
+        monkeypatch.setattr(atomic, "swap_into_place", boom)
     args = ["run", str(scenario), "--draws", "5", "-q", "--out", str(out), "--seed", "2"]
     if stage != "plots":
         args.append("--no-plots")
@@ -1031,146 +1031,3 @@ def test_internal_errors_are_one_line_not_a_traceback(tmp_path, scenario, monkey
         and "Traceback" not in text
     )
     assert not (tmp_path / "o").exists() and not _visible_partials(tmp_path)
-
-
-# ---------------------------------------------------------------------------------------
-# the result folder writer
-
-
-def _small_result(seed: int = 1):
-    from sim.montecarlo import run
-
-    return run(_scenario_obj(), draws=7, seed=seed)
-
-
-def _scenario_obj():
-    from sim.scenario import parse_scenario_text
-
-    return parse_scenario_text(
-        yaml.safe_dump(BASE, sort_keys=False), "base.yaml", default_name="base"
-    )
-
-
-def _dead_pid() -> int:
-    p = subprocess.Popen([sys.executable, "-c", "pass"])
-    p.wait()
-    return p.pid
-
-
-def test_stale_temporary_folders_are_cleaned_live_ones_kept(tmp_path):
-    dead = _dead_pid()
-    stale = tmp_path / f".res.tmp-{dead}-deadbeef"
-    stale.mkdir()
-    (stale / "draws.parquet").write_bytes(b"half")
-    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-    try:
-        live = tmp_path / f".res.tmp-{sleeper.pid}-cafecafe"
-        live.mkdir()
-        other = tmp_path / f".other.tmp-{dead}-deadbeef"  # another target's: not ours to clean
-        other.mkdir()
-        with pytest.raises(ResultError, match="temporary folder"):
-            load_result(stale)
-        _small_result().save(tmp_path / "res", plots=False)
-        assert not stale.exists()
-        assert live.exists() and other.exists()
-        assert load_result(tmp_path / "res").summary["draws"] == 7
-    finally:
-        sleeper.kill()
-        sleeper.wait()
-
-
-def test_old_folder_of_a_killed_swap_is_restored(tmp_path):
-    """Where no atomic exchange exists the old result is renamed aside first; if the
-    process dies right then, the next run puts it back instead of deleting it."""
-    _small_result(seed=5).save(tmp_path / "res", plots=False)
-    aside = tmp_path / f".res.old-{_dead_pid()}-0badf00d"
-    os.rename(tmp_path / "res", aside)
-    ResultWriter(tmp_path / "res").abort()  # any run into the same folder tidies up
-    assert not aside.exists()
-    assert load_result(tmp_path / "res").summary["seed"] == 5
-
-
-@pytest.mark.parametrize("exchange", [True, False])
-def test_swap_replaces_a_result_whole(tmp_path, monkeypatch, exchange):
-    if not exchange:
-        monkeypatch.setattr(results_mod, "_renameat2", lambda: None)
-    elif results_mod._renameat2() is None:
-        pytest.skip("no renameat2 here")
-    _small_result(seed=1).save(tmp_path / "res", plots=False)
-    _small_result(seed=2).save(tmp_path / "res", plots=False)
-    assert load_result(tmp_path / "res").summary["seed"] == 2
-    assert not _visible_partials(tmp_path)
-
-
-def test_nan_probabilities_are_never_written(tmp_path):
-    res = _small_result()
-    res.summary["p_holds"]["1y"]["estimate"] = float("nan")
-    with pytest.raises(ResultError, match="NaN.*nothing was written"):
-        res.save(tmp_path / "res", plots=False)
-    assert not (tmp_path / "res").exists() and not _visible_partials(tmp_path)
-
-    res = _small_result()
-    res.survival.loc[1, "survival"] = 1.5
-    with pytest.raises(ResultError, match="outside"):
-        res.save(tmp_path / "res", plots=False)
-
-    res = _small_result()
-    res.draws.loc[0, "p_holds_end"] = float("nan")
-    with pytest.raises(ResultError, match="p_holds_end"):
-        res.save(tmp_path / "res", plots=False)
-    assert not (tmp_path / "res").exists() and not _visible_partials(tmp_path)
-
-
-def test_load_result_refuses_damaged_folders(tmp_path):
-    _small_result().save(tmp_path / "res", plots=False)
-    good = tmp_path / "res"
-    for damage in ("truncate_parquet", "drop_summary", "bad_manifest", "manifest_not_complete"):
-        d = tmp_path / damage
-        shutil.copytree(good, d)
-        if damage == "truncate_parquet":
-            raw = (d / "draws.parquet").read_bytes()
-            (d / "draws.parquet").write_bytes(raw[: len(raw) // 2])
-        elif damage == "drop_summary":
-            (d / "summary.json").unlink()
-        elif damage == "bad_manifest":
-            (d / "manifest.json").write_text("{not json")
-        else:
-            m = json.loads((d / "manifest.json").read_text())
-            m["complete"] = False
-            (d / "manifest.json").write_text(json.dumps(m))
-        with pytest.raises(ResultError, match="run the scenario again|sha256|missing"):
-            load_result(d)
-        res, text = _invoke(["show", str(d)])
-        assert res.exit_code == 1 and "Traceback" not in text
-
-
-def test_check_result_accepts_null_where_documented():
-    res = _small_result()
-    res.draws["nash_share_a"] = np.nan  # an empty bargaining set: missing, not a probability
-    check_result(res)
-    res.survival["survival_if_accepted"] = np.nan  # no draw accepted
-    check_result(res)
-    assert math.isfinite(res.summary["p_accepted"]["estimate"])
-
-
-def test_a_result_without_its_draws_is_not_saved_as_complete(tmp_path):
-    """A Result whose draws went to a sink holds an empty draws table: saving it again
-    would make a folder whose summary counts draws its table does not have."""
-    from sim.montecarlo import run
-
-    chunks: list = []
-    res = run(_scenario_obj(), draws=7, seed=1, draws_sink=chunks.append)
-    with pytest.raises(ResultError, match="0 rows for 7 draws.*draws_sink"):
-        res.save(tmp_path / "res", plots=False)
-    assert not (tmp_path / "res").exists() and not _visible_partials(tmp_path)
-    # and a folder like that (written by an older version) is refused on loading
-    full = _small_result()
-    full.save(tmp_path / "ok", plots=False)
-    m = json.loads((tmp_path / "ok" / "manifest.json").read_text())
-    summary = json.loads((tmp_path / "ok" / "summary.json").read_text())
-    summary["draws"] = 8
-    (tmp_path / "ok" / "summary.json").write_text(json.dumps(summary))
-    m["files"]["summary.json"]["sha256"] = results_mod._sha256(tmp_path / "ok" / "summary.json")
-    (tmp_path / "ok" / "manifest.json").write_text(json.dumps(m))
-    with pytest.raises(ResultError, match="7 rows for 8 draws"):
-        load_result(tmp_path / "ok")

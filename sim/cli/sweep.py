@@ -1,0 +1,157 @@
+"""``sim sweep``: one scenario over a grid of one or two key paths."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sim.cli.common import command_line, fail, interval_text
+from sim.cli.progress import ProgressBar
+from sim.names import SAMPLERS
+
+__all__ = ["print_sweep", "sweep"]
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--vary",
+    "varies",
+    multiple=True,
+    metavar="KEY=START:STOP:NUM",
+    help="A key path and its grid: START:STOP:NUM or v1,v2,v3. Once or twice.",
+)
+@click.option(
+    "--draws", type=click.IntRange(min=1), help="Draws per grid point (default: montecarlo.draws)."
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    help="The seed of every grid point (common random numbers).",
+)
+@click.option(
+    "--sampler",
+    type=click.Choice(SAMPLERS),
+    help="How uncertain numbers are sampled.",
+)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a key path at every grid point.",
+)
+@click.option(
+    "--out", type=click.Path(path_type=Path), help="Output folder (default: results/<name>_sweep)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["png", "svg", "pdf"]),
+    default="png",
+    show_default=True,
+    help="Plot file format.",
+)
+@click.option("--no-plots", is_flag=True, help="Skip sweep.png.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes per run.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
+def sweep(file, varies, draws, seed, sampler, sets, out, fmt, no_plots, workers, quiet) -> None:
+    """Run scenario FILE over a grid of one or two key paths; write sweep.csv and sweep.png.
+
+    Every grid point uses the same seed and draws (common random numbers), so the
+    differences between points come from the varied values, not from sampling noise.
+
+    \b
+    sim sweep scenarios/freeze_lines.yaml --vary actors.russia.rebuild_rate=0.03:0.1:5
+    sim sweep scenarios/freeze_lines.yaml --vary events.support_fades.hazard=0,0.02,0.05 \\
+        --vary regions.independence.value.russia=0.5,4 --draws 2000
+    """
+    from sim import api
+    from sim.analysis import write_sweep
+    from sim.scenario import load_scenario
+
+    pairs = _parse_varies(varies)
+    scn = load_scenario(file, overrides=list(sets) or None)
+    out = out or Path("results") / f"{scn.name}_sweep"
+    with ProgressBar(quiet, unit="grid points", what="sweeping") as progress:
+        table = api.sweep(
+            scn,
+            vary=dict(pairs),
+            draws=draws,
+            seed=seed,
+            sampler=sampler,
+            workers=workers,
+            progress=progress,
+        )
+    path = write_sweep(
+        table,
+        out,
+        plots=not no_plots,
+        fmt=fmt,
+        command=command_line(),
+        figure=api.sweep_figure,
+    )
+    if not quiet:
+        print_sweep(table)
+        click.echo(f"wrote {path}")
+
+
+def _parse_varies(varies: tuple[str, ...]) -> list[tuple[str, list[Any]]]:
+    """The ``--vary`` options as (key path, values); exit 1 naming a malformed one."""
+    from sim.analysis import MAX_KEYS, USAGE, parse_vary
+    from sim.scenario import ScenarioError
+
+    if not varies:
+        fail(f"give --vary {USAGE}")
+    if len(varies) > MAX_KEYS:
+        fail(f"vary one or two key paths (got {len(varies)} --vary options)")
+    try:
+        return [parse_vary(v) for v in varies]
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        fail(f"--vary takes {USAGE}")
+
+
+def print_sweep(table: Any, limit: int = 60) -> None:
+    """Print a sweep table (:func:`sim.analysis.sweep`): at most ``limit`` rows."""
+    from rich.console import Console
+    from rich.table import Table
+
+    keys = list(table.attrs.get("vary", []))
+    cols = [
+        c for c in ("p_accepted", "p_holds_1y", "p_holds_5y", "p_holds_10y") if c in table.columns
+    ]
+    out = Table(
+        title=f"{table.attrs.get('title', '')}  ({table.attrs.get('draws')} draws per point, "
+        f"seed {table.attrs.get('seed')})"
+    )
+    for k in keys:
+        out.add_column(k, justify="right")
+    for c in cols:
+        out.add_column(
+            c.replace("p_holds_", "holds ").replace("p_accepted", "accepted"), justify="right"
+        )
+    for i in table.index[:limit]:
+        out.add_row(
+            *(
+                f"{table.at[i, k]:.4g}"
+                if isinstance(table.at[i, k], float)
+                else str(table.at[i, k])
+                for k in keys
+            ),
+            *(interval_text(table, c, i) for c in cols),
+        )
+    console = Console(file=sys.stdout, width=max(100, 30 * (len(keys) + len(cols))))
+    console.print(out)
+    if len(table) > limit:
+        console.print(f"... {len(table) - limit} more rows in sweep.csv")

@@ -1,0 +1,425 @@
+"""The atomic result folder: a folder that appears complete or not at all.
+
+Every folder ``sim`` writes (a run's result, a sweep) goes through :class:`AtomicFolder`:
+
+1. **Refuse first.** An existing target is replaced only if it is empty or one of ours
+   (it holds one of :data:`MARKERS`): a folder of other files is never deleted
+   (:func:`check_replaceable`), and this is checked before any work is done.
+2. **Write beside it.** Everything goes into a hidden temporary folder in the same parent,
+   ``.NAME.tmp-PID-xxxxxxxx`` (:func:`temp_folder`), so the final rename never crosses a
+   file system. Temporary folders that a killed run left behind are removed by the next
+   run into the same parent once their process is gone (:func:`clean_stale_temps`).
+3. **Flush.** Every file and the folder are fsync'ed (:func:`fsync_tree`) before the swap,
+   so a crash after it cannot leave a folder that looks complete but holds truncated files.
+4. **Swap.** :func:`swap_into_place` puts the folder at the target. On Linux an existing
+   target is exchanged in one step (``renameat2(RENAME_EXCHANGE)``, :func:`exchange`), so
+   readers and concurrent runs into the same target see the old folder or the new one,
+   never a mix and never nothing; two runs into one target leave one complete folder,
+   the last to finish. Elsewhere the old folder is renamed aside (``.NAME.old-PID-x``)
+   first and put back if the new one cannot be renamed in; an aside folder whose process
+   died is put back by the next run.
+5. **Ctrl-C** arriving during the swap is held back (:func:`sigint_deferred`): the work is
+   complete by then, so the run ends as a success instead of splitting the swap from its
+   clean-up.
+
+OS errors are reported with advice on what to do (:func:`explain`). This module needs
+only the standard library.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import glob
+import os
+import shutil
+import signal
+import sys
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sim.errors import ResultError
+
+__all__ = [
+    "MARKERS",
+    "AtomicFolder",
+    "check_replaceable",
+    "clean_stale_temps",
+    "exchange",
+    "explain",
+    "fsync_dir",
+    "fsync_tree",
+    "is_result_folder",
+    "is_temporary",
+    "remove",
+    "renameat2",
+    "sigint_deferred",
+    "swap_into_place",
+    "temp_folder",
+]
+
+#: Files that mark a folder as one of ours (a run's or a sweep's), safe to replace.
+MARKERS = ("manifest.json", "sweep.json")
+#: Name parts of the hidden folders of an unfinished write and of a swap in progress.
+TEMP_MARK, OLD_MARK = ".tmp-", ".old-"
+
+
+class AtomicFolder:
+    """A hidden temporary folder beside ``out`` that becomes ``out`` when complete.
+
+    Creating one checks that ``out`` may be replaced, creates its parent, tidies what
+    killed runs into ``out`` left behind, and makes the temporary folder :attr:`tmp`.
+    Write the files into :attr:`tmp`, then :meth:`sync` and :meth:`swap`; or
+    :meth:`abort`. Every refusal and OS error is a :class:`ResultError` that says what to
+    do, raised before anything is replaced.
+
+    Parameters
+    ----------
+    out
+        The folder to write. Resolved lexically (``a/..`` is ``.``), so a ``..`` cannot
+        slip past the check of what the target holds.
+    """
+
+    def __init__(self, out: str | os.PathLike):
+        self.target = Path(os.path.abspath(os.fspath(out)))
+        if not self.target.name:
+            raise ResultError(
+                f"{self.target}: cannot replace the root folder; give --out a folder name "
+                "such as results/run1"
+            )
+        parent = self.target.parent
+        check_replaceable(self.target)
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            raise ResultError(
+                f"{parent}: exists and is not a folder; choose another --out"
+            ) from None
+        except OSError as exc:
+            raise ResultError(f"{parent}: cannot create the folder ({explain(exc)})") from None
+        if not parent.is_dir():
+            raise ResultError(f"{parent}: exists and is not a folder; choose another --out")
+        clean_stale_temps(parent, self.target.name)
+        self.tmp = temp_folder(self.target)
+        try:
+            self.tmp.mkdir()
+        except OSError as exc:
+            raise ResultError(f"{parent}: cannot write here ({explain(exc)})") from None
+
+    def sync(self) -> None:
+        """Flush every file of the temporary folder, and the folder, to disk."""
+        fsync_tree(self.tmp)
+
+    def swap(self) -> Path:
+        """Put the temporary folder at the target (Ctrl-C held back meanwhile).
+
+        Returns the target. On any failure the temporary folder is removed and the
+        exception (an :class:`OSError` from the file system) propagates; the target is
+        then unchanged.
+        """
+        with sigint_deferred():  # a Ctrl-C now must not split the swap from its clean-up
+            try:
+                swap_into_place(self.tmp, self.target)
+            except BaseException:
+                self.abort()
+                raise
+        return self.target
+
+    def abort(self) -> None:
+        """Remove the temporary folder (after an error or an interrupt)."""
+        remove(self.tmp)
+
+
+def temp_folder(target: Path) -> Path:
+    """A fresh name for a hidden temporary folder beside ``target`` (not created).
+
+    ``.NAME.tmp-PID-xxxxxxxx``: the process id lets :func:`clean_stale_temps` tell a
+    live writer's folder from a dead one's.
+    """
+    return target.parent / f".{target.name}{TEMP_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+def is_temporary(name: str) -> bool:
+    """True if ``name`` is that of a temporary or aside folder, never a result."""
+    return TEMP_MARK in name or OLD_MARK in name
+
+
+def is_result_folder(path: Path) -> bool:
+    """True if ``path`` holds one of :data:`MARKERS` (a run's or a sweep's folder)."""
+    return any((path / name).is_file() for name in MARKERS)
+
+
+def check_replaceable(target: Path) -> None:
+    """Refuse (before any work) a ``target`` that must not be replaced.
+
+    Only a missing target, an empty folder or an earlier folder of ours (a run or a
+    sweep, see :func:`is_result_folder`) may be replaced; anything else raises
+    :class:`ResultError` saying what to do.
+    """
+    if not os.path.lexists(target):
+        return
+    if not target.is_dir():
+        kind = "a broken link" if target.is_symlink() else "a file"
+        raise ResultError(
+            f"{target}: exists and is {kind}, not a folder; choose another --out (or remove it)"
+        )
+    try:
+        empty = next(os.scandir(target), None) is None
+    except OSError as exc:
+        raise ResultError(f"{target}: cannot read the folder ({explain(exc)})") from None
+    if not empty and not is_result_folder(target):
+        raise ResultError(
+            f"{target}: exists and holds files that are not a sim result (no manifest.json "
+            "or sweep.json); to protect them nothing is replaced: choose another --out, or "
+            "move that folder away first"
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# the swap
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_renameat2_fn: Any = None
+
+
+def renameat2() -> Any:
+    """The C library's ``renameat2``, or None where there is none (not Linux, old glibc, musl).
+
+    Looked up once and cached.
+    """
+    global _renameat2_fn
+    if _renameat2_fn is None:
+        _renameat2_fn = False
+        if sys.platform.startswith("linux"):
+            try:
+                import ctypes
+
+                libc = ctypes.CDLL(None, use_errno=True)
+                fn = libc.renameat2
+                fn.argtypes = [
+                    ctypes.c_int,
+                    ctypes.c_char_p,
+                    ctypes.c_int,
+                    ctypes.c_char_p,
+                    ctypes.c_uint,
+                ]
+                fn.restype = ctypes.c_int
+                _renameat2_fn = fn
+            except (OSError, AttributeError):  # no libc symbol (old glibc, musl)
+                pass
+    return _renameat2_fn or None
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Atomically swap paths ``a`` and ``b``; False where the OS or file system cannot."""
+    import ctypes
+
+    fn = renameat2()
+    if fn is None:
+        return False
+    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def swap_into_place(tmp: Path, target: Path) -> None:
+    """Put the complete folder ``tmp`` at ``target``; ``target``'s old content is removed.
+
+    Races with another run into the same target are retried: the last swap wins and the
+    folder is always one complete result. Raises :class:`ResultError` if other runs keep
+    replacing the target, and :class:`OSError` for a file-system error.
+    """
+    for _ in range(20):
+        if not os.path.lexists(target):
+            try:
+                os.rename(tmp, target)  # atomic; fails if a non-empty folder appeared meanwhile
+                fsync_dir(target.parent)
+                return
+            except OSError as exc:
+                if exc.errno in (errno.ENOTEMPTY, errno.EEXIST):
+                    continue
+                raise
+        check_replaceable(target)
+        try:
+            if exchange(tmp, target):  # tmp now holds the old result
+                fsync_dir(target.parent)
+                remove(tmp)
+                return
+        except FileNotFoundError:
+            continue  # another run moved it away: look again
+        if _swap_aside(tmp, target):
+            return
+    raise ResultError(
+        f"{target}: other runs kept replacing this folder; run again or choose another --out"
+    )
+
+
+def _swap_aside(tmp: Path, target: Path) -> bool:
+    """No atomic exchange here: rename the old folder aside, put it back on failure.
+
+    False if the old folder vanished meanwhile (look again).
+    """
+    old = target.parent / f".{target.name}{OLD_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        os.rename(target, old)
+    except FileNotFoundError:
+        return False
+    try:
+        os.rename(tmp, target)
+    except OSError:
+        try:
+            os.rename(old, target)
+        except OSError:
+            pass
+        raise
+    fsync_dir(target.parent)
+    remove(old)
+    return True
+
+
+@contextlib.contextmanager
+def sigint_deferred() -> Iterator[None]:
+    """Hold a Ctrl-C back for the few milliseconds of a swap (main thread only).
+
+    A Ctrl-C that arrives meanwhile is dropped: the work is complete by then, so it ends
+    as a success. Elsewhere than the main thread (where signals cannot be handled) this
+    does nothing.
+    """
+    prev = None
+    if threading.current_thread() is threading.main_thread():
+        try:
+            prev = signal.signal(signal.SIGINT, lambda *_: None)
+        except (ValueError, TypeError, OSError):
+            prev = None
+    try:
+        yield
+    finally:
+        if prev is not None:
+            signal.signal(signal.SIGINT, prev)
+
+
+# ---------------------------------------------------------------------------------------
+# files, folders and their clean-up
+
+
+def remove(path: Path) -> None:
+    """Remove a file, link or folder tree, ignoring errors (best effort clean-up)."""
+    if os.path.islink(path) or os.path.isfile(path):
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def fsync_tree(folder: Path) -> None:
+    """fsync every file directly in ``folder``, then the folder itself."""
+    for p in folder.iterdir():
+        if p.is_file():
+            fd = os.open(p, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    fsync_dir(folder)
+
+
+def fsync_dir(folder: Path) -> None:
+    """fsync a folder (its entries), where the file system allows it."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # some file systems cannot fsync a folder
+        pass
+    finally:
+        os.close(fd)
+
+
+def explain(exc: OSError) -> str:
+    """An OSError as a reason and what to do about it (for messages about ``--out``)."""
+    what = exc.strerror or str(exc)
+    advice = {
+        errno.ENOSPC: "the disk is full: free some space or choose --out on another disk",
+        errno.EDQUOT: "the disk quota is used up: free some space or choose --out on another disk",
+        errno.EACCES: "no permission to write there: choose another --out",
+        errno.EPERM: "no permission to write there: choose another --out",
+        errno.EROFS: "the file system is read-only: choose another --out",
+        errno.ENOTDIR: "part of the path is a file, not a folder: choose another --out",
+        errno.ENAMETOOLONG: "the path is too long: choose a shorter --out",
+        errno.EIO: "the disk reported an I/O error: choose --out on another disk",
+    }.get(exc.errno, "choose another --out")
+    return f"{what}; {advice}"
+
+
+def clean_stale_temps(parent: Path, name: str) -> None:
+    """Tidy what runs into ``name`` left behind when they were killed.
+
+    ``.NAME.tmp-PID-xxxx`` folders whose process is gone are removed. A
+    ``.NAME.old-PID-xxxx`` folder (the previous result, renamed aside for a swap on a
+    system without an atomic exchange) is put back if ``NAME`` is missing, else removed.
+    Folders of live processes, and those of other names, are left alone.
+    """
+    pattern = glob.escape(f".{name}")
+    try:
+        temps = sorted(parent.glob(f"{pattern}{TEMP_MARK}*"))
+        olds = sorted(parent.glob(f"{pattern}{OLD_MARK}*"))
+    except OSError:
+        return
+    for p in temps:
+        pid = _parse_pid(p.name, TEMP_MARK)
+        if pid is not None and not _alive(pid):
+            remove(p)
+    target = parent / name
+    for p in olds:
+        pid = _parse_pid(p.name, OLD_MARK)
+        if pid is None or _alive(pid):
+            continue
+        if not os.path.lexists(target) and is_result_folder(p):
+            try:
+                os.rename(p, target)
+                continue
+            except OSError:
+                pass
+        remove(p)
+
+
+def _parse_pid(name: str, marker: str) -> int | None:
+    try:
+        return int(name.rsplit(marker, 1)[1].split("-")[0])
+    except (IndexError, ValueError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return True
+    return _zombie(pid) is not True
+
+
+def _zombie(pid: int) -> bool | None:
+    """True if ``pid`` has exited but not been reaped (Linux), so it will write no more."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+    except (OSError, IndexError):
+        return None

@@ -1,0 +1,210 @@
+"""The result folder writer: draws streamed chunk by chunk, then the rest, then the swap.
+
+::
+
+    writer = ResultWriter("results/run1")
+    try:
+        result = sim.montecarlo.run(scn, draws_sink=writer.write_draws)
+        writer.finish(result, plots=False)
+    except BaseException:
+        writer.abort()
+        raise
+
+The folder is an :class:`sim.io.atomic.AtomicFolder`: complete or not at all, an earlier
+result replaced only when the new one is complete, a folder of other files never
+replaced. Nothing with a NaN or out-of-range probability is written
+(:mod:`sim.io.checks`), and ``manifest.json`` is written last.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from sim.errors import ResultError
+from sim.io.atomic import AtomicFolder, explain
+from sim.io.checks import check_draws, check_result
+from sim.io.manifest import build_manifest, write_json
+from sim.io.result import require_figures
+
+if TYPE_CHECKING:
+    from sim.io.result import FigureFunction, Result
+
+__all__ = ["ROW_GROUP", "ResultWriter"]
+
+#: Rows per parquet row group in draws.parquet (fixed, so chunking never changes the file).
+ROW_GROUP = 65536
+
+
+class ResultWriter:
+    """Writes one result folder through a temporary folder beside the target.
+
+    ``write_draws`` may be called once per chunk (the draws table is streamed to
+    ``draws.parquet``); ``finish`` writes the rest and swaps the folder into place;
+    ``abort`` removes the temporary folder after an error or an interrupt.
+
+    Safety rules (see :mod:`sim.io.atomic`):
+
+    * an existing ``out`` is replaced only if it is a result folder (it holds a
+      ``manifest.json``) or empty: a folder of other files is never deleted;
+    * the swap is atomic where the OS allows (Linux ``renameat2(RENAME_EXCHANGE)``), so
+      readers and concurrent runs into the same ``out`` see the old result or the new
+      one, never a mix and never nothing; elsewhere the old folder is renamed aside
+      first and put back if the new one cannot be renamed in;
+    * every file is fsync'ed before the swap, so a crash after it cannot leave a
+      folder that looks complete but holds truncated files;
+    * nothing with a NaN or out-of-range probability is written (:func:`check_result`).
+
+    Parameters
+    ----------
+    out
+        The result folder to write.
+    """
+
+    def __init__(self, out: str | os.PathLike):
+        self.folder = AtomicFolder(out)
+        self.target, self.tmp = self.folder.target, self.folder.tmp
+        self._parquet = None
+        self._pending: list = []
+        self._pending_rows = 0
+        self._schema = None
+        self._rows = 0
+        self.started = datetime.now(timezone.utc)
+
+    def write_draws(self, frame: pd.DataFrame) -> None:
+        """Append one chunk of the draws table to ``draws.parquet``."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        check_draws(frame)
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        try:
+            if self._parquet is None:
+                self._schema = table.schema
+                self._parquet = pq.ParquetWriter(
+                    self.tmp / "draws.parquet", table.schema, compression="zstd"
+                )
+            else:
+                table = table.cast(self._schema)
+            # Row groups of a fixed size, whatever the chunks: the file's bytes then do
+            # not depend on --chunk-size or --workers either.
+            self._pending.append(table)
+            self._pending_rows += table.num_rows
+            self._rows += table.num_rows
+            if self._pending_rows >= ROW_GROUP:
+                self._flush(final=False)
+        except OSError as exc:
+            raise ResultError(
+                f"{self.target}: cannot write draws.parquet ({explain(exc)}); nothing was replaced"
+            ) from None
+
+    def _flush(self, *, final: bool) -> None:
+        import pyarrow as pa
+
+        if not self._pending:
+            return
+        table = pa.concat_tables(self._pending).combine_chunks()
+        full = (table.num_rows // ROW_GROUP) * ROW_GROUP
+        cut = table.num_rows if final else full
+        if cut:
+            self._parquet.write_table(table.slice(0, cut), row_group_size=ROW_GROUP)
+        rest = table.slice(cut)
+        self._pending = [rest] if rest.num_rows else []
+        self._pending_rows = rest.num_rows
+
+    def finish(
+        self,
+        result: Result,
+        *,
+        plots: bool = True,
+        fmt: str = "png",
+        command: str | None = None,
+        figures: FigureFunction | None = None,
+    ) -> Path:
+        """Write the rest of the folder, then swap it into place; returns the target.
+
+        Parameters
+        ----------
+        result
+            The run (its draws already written with :meth:`write_draws`, or held in
+            memory and written now).
+        plots
+            Draw the figures with ``figures`` (default: ``result.figures``); raises
+            :class:`ResultError` if there is no figure function.
+        fmt
+            Figure format: ``png``, ``svg`` or ``pdf``.
+        command
+            The command recorded in the manifest (default: the process's command line).
+        figures
+            The figure function to use instead of ``result.figures``.
+        """
+        check_result(result)
+        draw = require_figures(result, figures) if plots else None
+        try:
+            manifest = self._write_contents(result, draw, fmt, command)
+        except OSError as exc:
+            self.abort()
+            raise ResultError(
+                f"{self.target}: cannot write the result ({explain(exc)}); nothing was replaced"
+            ) from None
+        except ResultError:
+            self.abort()
+            raise
+        except ValueError as exc:  # e.g. a NaN json refuses (check_result should have caught it)
+            self.abort()
+            raise ResultError(
+                f"{self.target}: refusing to write an invalid result ({exc}); nothing was replaced"
+            ) from None
+        try:
+            self.folder.swap()  # removes the temporary folder if it fails
+        except OSError as exc:
+            raise ResultError(
+                f"{self.target}: cannot move the finished result into place ({explain(exc)}); "
+                "nothing was replaced"
+            ) from None
+        result.manifest = manifest
+        result.path = self.target
+        return self.target
+
+    def _write_contents(
+        self, result: Result, draw: FigureFunction | None, fmt: str, command: str | None
+    ) -> dict:
+        """Everything but the swap: draws, tables, figures, then the manifest; fsync."""
+        if self._parquet is None:
+            self.write_draws(
+                result.draws if len(result.draws.columns) else pd.DataFrame({"draw": []})
+            )
+        self._flush(final=True)
+        self._parquet.close()
+        n = (result.summary or {}).get("draws")
+        if n is not None and self._rows != n:
+            raise ResultError(
+                f"{self.target}: the draws table has {self._rows} rows for {n} draws, so the "
+                "folder would not be a complete result; nothing was written (a Result whose "
+                "draws were streamed to another folder cannot be saved again: run it again "
+                "without draws_sink)"
+            )
+        write_json(self.tmp / "summary.json", result.summary)
+        result.survival.to_csv(self.tmp / "survival.csv", index=False)
+        result.breakdown.to_csv(self.tmp / "breakdown.csv", index=False)
+        result.power.to_csv(self.tmp / "power.csv", index=False)
+        if draw is not None:
+            result.path = self.tmp  # the figures may read draws.parquet from here
+            draw(result, self.tmp, fmt)
+        manifest = build_manifest(result, self.tmp, self.started, command)
+        write_json(self.tmp / "manifest.json", manifest)
+        self.folder.sync()
+        return manifest
+
+    def abort(self) -> None:
+        """Remove the temporary folder (after an error or an interrupt)."""
+        try:
+            if self._parquet is not None:
+                self._parquet.close()
+        except Exception:  # noqa: BLE001 - best effort while cleaning up
+            pass
+        self.folder.abort()

@@ -1,0 +1,103 @@
+"""Saving figures: each written beside its target and renamed, with fixed metadata.
+
+:func:`save_all` writes the four figures of a run with plain
+:class:`~matplotlib.figure.Figure` objects, so ``sim run`` never touches pyplot or a GUI
+backend; it is the figure function that :func:`sim.run` and :func:`sim.load_result`
+attach to their Results (:data:`sim.io.FigureFunction`). The same run writes the same
+bytes: no date is embedded in an svg or pdf.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim.analysis.sensitivity import parameter_columns
+from sim.io import draw_columns
+from sim.plots.breakdown import plot_breakdown
+from sim.plots.compare import plot_compare
+from sim.plots.power import plot_power
+from sim.plots.sensitivity import plot_sensitivity
+from sim.plots.style import DPI, FORMATS
+from sim.plots.survival import plot_survival
+from sim.plots.sweep import plot_sweep
+
+__all__ = ["save_all", "save_compare", "save_figure", "save_sweep"]
+
+
+def save_figure(fig, path: str | Path, fmt: str | None = None) -> Path:
+    """Save a figure (png at a readable resolution, or svg/pdf by suffix or ``fmt``)."""
+    path = Path(path)
+    fmt = fmt or path.suffix.lstrip(".").lower() or "png"
+    if fmt not in FORMATS:
+        raise ValueError(f"figure format must be one of {', '.join(FORMATS)} (got {fmt!r})")
+    # write beside the target and rename: a reader never sees half a file
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    try:
+        fig.savefig(tmp, dpi=DPI, format=fmt, metadata=_metadata(fmt))
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def _metadata(fmt: str) -> dict:
+    # fixed metadata: the same run writes the same bytes
+    if fmt == "svg":
+        return {"Date": None}
+    if fmt == "pdf":
+        return {"CreationDate": None, "ModDate": None}
+    return {}
+
+
+def save_sweep(table: pd.DataFrame, path: str | Path, fmt: str | None = None) -> Path:
+    """Write the figure of a sweep table (see :func:`plot_sweep`) to ``path``."""
+    keys = list(table.attrs.get("vary") or [])
+    if len(keys) == 2:
+        nx, ny = table[keys[0]].nunique(), table[keys[1]].nunique()
+        size = (2.6 + 0.95 * max(nx, 4), 2.2 + 0.7 * max(ny, 4))
+    else:
+        size = (10, 5.8)
+    fig = Figure(figsize=size, layout="constrained")
+    plot_sweep(table, fig.subplots())
+    return save_figure(fig, path, fmt)
+
+
+def save_compare(results_or_dirs, path: str | Path, fmt: str | None = None, *, labels=None) -> Path:
+    """Write the overlay of several runs' survival curves (see :func:`plot_compare`)."""
+    fig = Figure(figsize=(9, 6), layout="constrained")
+    plot_compare(results_or_dirs, fig.subplots(), labels=labels)
+    return save_figure(fig, path, fmt)
+
+
+def save_all(result, folder: str | Path, fmt: str = "png") -> list[Path]:
+    """Write the four figures of a run into ``folder``; returns the paths.
+
+    ``survival``, ``breakdown``, ``sensitivity``, ``power`` (``.png`` by default, or
+    ``svg``/``pdf``). Figures are plain :class:`Figure` objects, closed when written.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"figure format must be one of {', '.join(FORMATS)} (got {fmt!r})")
+    folder = Path(folder)
+    paths = []
+    n_sens = min(12, len(parameter_columns(result, draw_columns(result))))
+    builders = (
+        ("survival", (9, 5.8), 1, lambda f: plot_survival(result, f.subplots())),
+        ("breakdown", (10, 8), 2, lambda f: plot_breakdown(result, f.subplots(2, 1, sharex=True))),
+        (
+            "sensitivity",
+            (10, 1.9 + 0.42 * max(n_sens, 3)),
+            1,
+            lambda f: plot_sensitivity(result, f.subplots()),
+        ),
+        ("power", (9, 5.8), 1, lambda f: plot_power(result, f.subplots())),
+    )
+    for name, size, _, build in builders:
+        fig = Figure(figsize=size, layout="constrained")
+        build(fig)
+        paths.append(save_figure(fig, folder / f"{name}.{fmt}", fmt))
+    return paths

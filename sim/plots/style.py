@@ -1,0 +1,178 @@
+"""The look shared by every figure: palette, sizes, axes, legends and number formats.
+
+Colours come from the Okabe-Ito palette, which stays distinguishable with the common
+forms of colour blindness; heatmaps use ``cividis``. Percentages are written with no
+decimals unless the value is below 1%.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+__all__ = [
+    "BREAKER_COLOURS",
+    "CAUSE_STYLE",
+    "CYCLE",
+    "DPI",
+    "FORMATS",
+    "GREY",
+    "LABEL_SIZE",
+    "LEGEND_SIZE",
+    "NOTE_SIZE",
+    "OKABE_ITO",
+    "TICK_SIZE",
+    "TITLE_SIZE",
+    "actor_label",
+    "axes_or_new",
+    "colour",
+    "draws_count",
+    "event_label",
+    "legend_below",
+    "legend_right",
+    "message",
+    "pct",
+    "pct_range",
+    "percent_decimals",
+    "style_axes",
+    "target_label",
+]
+
+# Okabe & Ito (2008), colour-blind safe
+OKABE_ITO = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "sky": "#56B4E9",
+    "purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+GREY = "#8C8C8C"  # neutral: "nobody chose it" (incidents)
+#: Order in which several series take colours (yellow last: weak on white).
+CYCLE = ("blue", "vermillion", "green", "orange", "purple", "sky", "black", "yellow")
+#: Figure file formats.
+FORMATS = ("png", "svg", "pdf")
+DPI = 130
+TITLE_SIZE = 12
+LABEL_SIZE = 11
+TICK_SIZE = 10
+LEGEND_SIZE = 9.5
+NOTE_SIZE = 9
+
+BREAKER_COLOURS = ("vermillion", "blue", "purple")  # A, B, both; incident is GREY
+CAUSE_STYLE = {
+    "commitment": ("green", "commitment (no split can hold)"),
+    "preemption": ("orange", "preemption (fear of being struck first)"),
+    "terms": ("sky", "terms (these terms fail, others might hold)"),
+    "incident": (None, "incident (escalation nobody chose)"),
+}
+
+
+def colour(i: int) -> str:
+    """The colour of the ``i``-th series (cycling through :data:`CYCLE`)."""
+    return OKABE_ITO[CYCLE[i % len(CYCLE)]]
+
+
+def axes_or_new(ax, figsize: tuple[float, float]):
+    """``ax``, or the Axes of a new pyplot figure of ``figsize`` (shown in a notebook)."""
+    if ax is not None:
+        return ax
+    _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def style_axes(ax, xlabel: str, ylabel: str, title: str | None = None) -> None:
+    """Axis labels, title, tick sizes and a light grid behind the data."""
+    ax.set_xlabel(xlabel, fontsize=LABEL_SIZE)
+    ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
+    if title is not None:
+        ax.set_title(title, fontsize=TITLE_SIZE)
+    ax.tick_params(labelsize=TICK_SIZE)
+    ax.grid(True, alpha=0.3)
+    ax.set_axisbelow(True)
+
+
+def legend_below(ax, ncol: int = 2, **kw):
+    """A frameless legend centred below the Axes."""
+    return ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.13),
+        ncol=ncol,
+        frameon=False,
+        fontsize=LEGEND_SIZE,
+        **kw,
+    )
+
+
+def legend_right(ax, **kw):
+    """A frameless legend to the right of the Axes."""
+    return ax.legend(
+        loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=LEGEND_SIZE, **kw
+    )
+
+
+def pct(x: float) -> str:
+    """A probability as a percentage (one decimal below 1%); ``n/a`` if missing."""
+    if x is None or not np.isfinite(x):
+        return "n/a"
+    if 0 < abs(x) < 0.01:
+        return f"{x:.1%}"
+    return f"{x:.0%}"
+
+
+def pct_range(lo: float, hi: float) -> str:
+    """An interval of probabilities, ``12–18%``."""
+    a, b = pct(lo), pct(hi)
+    return f"{a[:-1]}–{b}" if a.endswith("%") and b.endswith("%") else f"{a}–{b}"
+
+
+def percent_decimals(top: float) -> int:
+    """Decimals for percent ticks on an axis that reaches ``top`` (a probability)."""
+    return 0 if top >= 0.05 else 1 if top >= 0.005 else 2
+
+
+def draws_count(result) -> str:
+    """``"2,000 draws"`` for a result's summary (``"draws"`` if it does not say)."""
+    n = result.summary.get("draws")
+    return f"{n:,} draws" if isinstance(n, (int, np.integer)) else "draws"
+
+
+def actor_label(result, actor: str) -> str:
+    """An actor's display name from the result's scenario, else its id."""
+    scn = getattr(result, "scenario", None)
+    if scn is not None and actor in getattr(scn, "actors", {}):
+        return scn.display_name(actor)
+    return actor
+
+
+def event_label(result, event: str) -> str:
+    """An event's label from the result's scenario, else its id with spaces."""
+    scn = getattr(result, "scenario", None)
+    if scn is not None and event in getattr(scn, "events", {}):
+        return scn.events[event].label or event
+    return event.replace("_", " ")
+
+
+def message(ax, text: str) -> None:
+    """Write ``text`` in the middle of an Axes that has nothing else to show."""
+    ax.text(
+        0.5,
+        0.5,
+        text,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=LABEL_SIZE,
+        color="0.3",
+        wrap=True,
+    )
+
+
+def target_label(target: str | None) -> str:
+    """The name of a target column on an axis: ``P(holds 5 years)``."""
+    if target and target.startswith("p_holds_") and target != "p_holds_end":
+        k = target[8:-1]
+        return f"P(holds {k} year{'s' if k != '1' else ''})"
+    return "P(holds to the horizon)" if target == "p_holds_end" else str(target)

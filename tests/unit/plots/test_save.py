@@ -1,0 +1,60 @@
+"""Writing figures: the four of a run, in each format, atomically."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim import plots
+from sim.io import load_result
+from tests.helpers import FREEZE
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
+def test_save_all_writes_four_figures(result, tmp_path, fmt):
+    paths = plots.save_all(result, tmp_path, fmt=fmt)
+    assert [p.name for p in paths] == [
+        f"{n}.{fmt}" for n in ("survival", "breakdown", "sensitivity", "power")
+    ]
+    for p in paths:
+        assert p.stat().st_size > 1000
+    assert sorted(x.name for x in tmp_path.iterdir()) == sorted(
+        p.name for p in paths
+    )  # no temp files left
+
+
+def test_save_all_refuses_an_unknown_format(result, tmp_path):
+    with pytest.raises(ValueError, match="png, svg, pdf"):
+        plots.save_all(result, tmp_path, fmt="jpg")
+
+
+def test_run_writes_the_figures_with_draws_streamed_to_disk(tmp_path):
+    """`sim run` streams draws to parquet (Result.draws is empty); the tornado still has bars."""
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    out = tmp_path / "fl"
+    res = CliRunner().invoke(
+        main,
+        [
+            "run",
+            str(FREEZE),
+            "--draws",
+            "120",
+            "--set",
+            "horizon=20",
+            "--out",
+            str(out),
+            "-q",
+            "--format",
+            "svg",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    for name in ("survival", "breakdown", "sensitivity", "power"):
+        assert (out / f"{name}.svg").is_file()
+    assert "<path" in (out / "sensitivity.svg").read_text()
+    loaded = load_result(out)  # the figures are listed in the manifest
+    assert {f"{n}.svg" for n in ("survival", "breakdown", "sensitivity", "power")} <= set(
+        loaded.manifest["files"]
+    )

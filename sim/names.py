@@ -13,8 +13,9 @@ SAMPLERS = ("random", "lhs", "sobol")
 SOLVER_METHODS = ("batched", "nashpy")
 #: Equilibrium selection rules (``solver.selection``); see :mod:`sim.games`.
 SELECTION_RULES = ("peaceful", "risk_dominant", "payoff_dominant", "mixed")
-#: Causes of a breakdown or a rejection, in the order of the model's int8 cause codes.
-CAUSES = ("commitment", "preemption", "terms", "incident")
+#: Causes of a breakdown or a rejection, in the order of the model's int8 cause codes
+#: (see :mod:`sim.model`); ``incident`` is always last.
+CAUSES = ("commitment", "shift", "terms", "preemption", "incident")
 #: Periods per year for each allowed ``period``.
 PERIODS_PER_YEAR = {"year": 1, "quarter": 4, "month": 12}
 

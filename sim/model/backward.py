@@ -28,13 +28,16 @@ from sim.model.causes import Frontier, commitment_flags, tol
 from sim.model.events import event_states
 from sim.model.inputs import Inputs
 from sim.model.params import Params
+from sim.model.splits import SplitWars
 from sim.model.stage import Played, expect_next, gather, play
 from sim.scenario import Scenario
 
 __all__ = ["ChunkOutput", "solve_chunk"]
 
 Pair = tuple[np.ndarray, np.ndarray]
-COMMITMENT, PREEMPTION, TERMS = 0, 1, 2  # cause codes (sim.names.CAUSES)
+COMMITMENT, SHIFT, TERMS, PREEMPTION = 0, 1, 2, 3  # cause codes (sim.names.CAUSES)
+#: Most rounds of policy iteration in the stationary game beyond the horizon.
+MAX_POLICY_ROUNDS = 60
 
 
 @dataclass
@@ -110,6 +113,8 @@ class _Backward:
         self, m: Inputs, select: Callable, rule: str, path_state: np.ndarray, keep_power: bool
     ):
         self.m, self.select, self.rule, self.path_state = m, select, rule, path_state
+        self.rule_args: dict = {}
+        self.moves_power = bool(m.moves_power.any())
         n, T = path_state.shape[0], path_state.shape[1] - 1
         self.frontiers = (Frontier(m.v[0], m.v[1]), Frontier(m.v[1], m.v[0]))
         self.path = _Path.empty(n, T)
@@ -123,22 +128,119 @@ class _Backward:
         m = self.m
         return _Wars(pN, m.war_values(pN), m.war_values(pA), m.war_values(pB))
 
-    def perpetual(self, i: int, w_neutral: Pair) -> np.ndarray:
-        """Stationary value of the terms kept forever (with incidents), per state."""
+    def signing(self) -> Pair:
+        """Who would break these terms even at the balance of signing (t = 0, no event).
+
+        A side is an aggressor at signing if it prefers a first-strike war at t = 0 to the
+        terms kept forever: its later breakdowns are then about the terms (``terms``);
+        a side that was not, and attacks later, does so because power or preferences
+        shifted (``shift``).
+        """
         m = self.m
-        return (m.x[i] + m.delta[i] * m.lam * w_neutral[i]) / (1.0 - m.delta[i] * (1.0 - m.lam))
+        pN, pA, pB = m.win_probs(0)
+        wN, wAf, wBf = m.war_values(pN), m.war_values(pA), m.war_values(pB)
+        perp = [m.perpetual(i, wN)[:, 0] for i in (0, 1)]
+        return (wAf[0][:, 0] > perp[0] + tol(perp[0]), wBf[1][:, 0] > perp[1] + tol(perp[1]))
+
+    def _aggressor_cause(self, aggr: Pair, otherwise: int) -> np.ndarray:
+        """``terms`` where an aggressor now was one at signing too, ``shift`` where an
+        aggressor now was not, ``otherwise`` where neither side is an aggressor."""
+        a0, b0 = (x[:, None] for x in self.aggr0)
+        any_now = aggr[0] | aggr[1]
+        at_signing = (aggr[0] & a0) | (aggr[1] & b0)
+        return np.where(any_now, np.where(at_signing, TERMS, SHIFT), otherwise)
+
+    def _deviation_cause(self, played: Played) -> np.ndarray:
+        """Cause of a breakdown by a side that gains by attacking a holder, with nothing
+        to inherit: ``terms`` if that side was an aggressor at signing, else ``shift``;
+        ``preemption`` if neither side gains by attacking a holder (fear alone)."""
+        a0, b0 = (x[:, None] for x in self.aggr0)
+        at_signing = (played.dev_a & a0) | (played.dev_b & b0)
+        dev = played.dev_a | played.dev_b
+        return np.where(dev, np.where(at_signing, TERMS, SHIFT), PREEMPTION)
 
     def terminal(self, T: int) -> None:
-        """The stationary game at T: power and events frozen, the terms kept forever."""
+        """Beyond the horizon: the stationary Markov game over event states.
+
+        Power is frozen at its level at T, but events keep their hazards. States are
+        solved in order of decreasing number of events (a state leads only to itself and
+        to states with more events), each by policy iteration: fix the players' attack
+        probabilities, solve the state's value exactly (it enters its own hold payoff
+        through the chance P_ss that nothing happens), select again, until the
+        probabilities repeat. Without events this is the stationary game with the terms
+        kept forever, (x + δ λ W) / (1 - δ (1-λ)).
+        """
+        m = self.m
         w = self.wars(T)
-        hold = [self.perpetual(i, w.N) for i in (0, 1)]
-        played = play(self.select, self.rule, hold, w.N, w.Af, w.Bf)
-        # beyond the horizon power is frozen, so no commitment problem: terms, or preemption
-        # when (Hold, Hold) is an equilibrium that the rule did not select
-        self.V = played.V
-        self.c_next = np.where(played.dev_a | played.dev_b, TERMS, PREEMPTION).astype(np.int8)
-        self.brk_next = played.breakdown
+        self.aggr0 = self.signing()
+        S = m.S
+        V = [np.zeros((m.n, S)), np.zeros((m.n, S))]
+        brk = np.zeros((m.n, S))
+        cause = np.full((m.n, S), PREEMPTION, dtype=np.int8)
+        ew = [np.einsum("nst,nt->ns", m.P, w.N[i]) for i in (0, 1)]
+        # Beyond the horizon power no longer moves: a breakdown there is about the terms
+        # (or a shift since signing) if a side prefers a first-strike war to the terms
+        # kept forever; if not, it forestalls the war expected after an event (and takes
+        # that war's cause), or, with none expected, it is fear (`preemption`): both
+        # would keep the terms if each trusted the other to.
+        perp = [m.perpetual(i, w.N) for i in (0, 1)]
+        aggr = (w.Af[0] > perp[0] + tol(perp[0]), w.Bf[1] > perp[1] + tol(perp[1]))
+        for level in sorted({bin(s).count("1") for s in range(S)}, reverse=True):
+            idx = np.array([s for s in range(S) if bin(s).count("1") == level])
+            played = self._stationary(idx, w, V, ew)
+            for i in (0, 1):
+                V[i][:, idx] = played.V[i]
+            # the breakdowns expected in the states this level leads to, by cause
+            P_out = m.P[:, idx, :].copy()
+            P_out[:, np.arange(idx.size), idx] = 0.0
+            inherit = np.stack(
+                [np.einsum("nst,nt->ns", P_out, np.where(cause == c, brk, 0.0)) for c in range(4)],
+                axis=-1,
+            )
+            inherited = np.where(inherit.max(axis=-1) > 0.0, inherit.argmax(axis=-1), PREEMPTION)
+            aggr_lvl = (aggr[0][:, idx], aggr[1][:, idx])
+            a0, b0 = self.aggr0[0][:, None], self.aggr0[1][:, None]
+            now = np.where((aggr_lvl[0] & a0) | (aggr_lvl[1] & b0), TERMS, SHIFT)
+            cause[:, idx] = np.where(aggr_lvl[0] | aggr_lvl[1], now, inherited)
+            brk[:, idx] = played.breakdown
+        self.V = (V[0], V[1])
+        self.c_next = cause
+        self.brk_next = brk
         self.next_wars = w
+
+    def _stationary(
+        self, idx: np.ndarray, w: _Wars, V: list[np.ndarray], ew: list[np.ndarray]
+    ) -> Played:
+        """Policy iteration for the stationary games of the states ``idx`` (one level)."""
+        m = self.m
+        lam = m.lam[:, idx]
+        p_self = m.P[:, idx, idx]
+        a, b = [], []
+        for i in (0, 1):
+            # continuation through the other states (already solved) and incidents
+            others = np.einsum("nst,nt->ns", m.P[:, idx, :], V[i]) - p_self * V[i][:, idx]
+            d = m.delta[i][:, idx]
+            a.append(m.x[i][:, idx] + d * ((1.0 - lam) * others + lam * ew[i][:, idx]))
+            b.append(d * (1.0 - lam) * p_self)
+        wN = (w.N[0][:, idx], w.N[1][:, idx])
+        wAf = (w.Af[0][:, idx], w.Af[1][:, idx])
+        wBf = (w.Bf[0][:, idx], w.Bf[1][:, idx])
+        sa = sb = np.zeros_like(lam)
+        for _ in range(MAX_POLICY_ROUNDS):
+            hh = (1.0 - sa) * (1.0 - sb)
+            vals = []
+            for i in (0, 1):
+                rest = (1.0 - sa) * sb * wBf[i] + sa * (1.0 - sb) * wAf[i] + sa * sb * wN[i]
+                vals.append((hh * a[i] + rest) / (1.0 - hh * b[i]))
+            hold = [a[i] + b[i] * vals[i] for i in (0, 1)]
+            played = play(self.select, self.rule, hold, wN, wAf, wBf, **self.rule_args)
+            done = np.all(np.abs(played.sa - sa) <= 1e-12) and np.all(
+                np.abs(played.sb - sb) <= 1e-12
+            )
+            sa, sb = played.sa, played.sb
+            if done:
+                break
+        return played
 
     def step(self, t: int) -> None:
         """Period t in every state, from the values of period t+1."""
@@ -146,31 +248,35 @@ class _Backward:
         w = self.wars(t)
         lam = m.lam
         # one batched expectation over next period's event state for everything needed
-        inh_next = [np.where(self.c_next == code, self.brk_next, 0.0) for code in (0, 1, 2)]
+        inh_next = [np.where(self.c_next == code, self.brk_next, 0.0) for code in range(4)]
         ex = expect_next(
             m.P, [self.V[0], self.V[1], nx.N[0], nx.N[1], nx.Af[0], nx.Bf[1], *inh_next]
         )
         eV, eW, eWf_next = ex[0:2], ex[2:4], ex[4:6]
         hold = [m.x[i] + m.delta[i] * ((1.0 - lam) * eV[i] + lam * eW[i]) for i in (0, 1)]
-        played = play(self.select, self.rule, hold, w.N, w.Af, w.Bf)
+        played = play(self.select, self.rule, hold, w.N, w.Af, w.Bf, **self.rule_args)
         # An aggressor prefers a first-strike war even to these terms kept forever.
-        perp = [self.perpetual(i, w.N) for i in (0, 1)]
+        perp = [m.perpetual(i, w.N) for i in (0, 1)]
         aggr = (w.Af[0] > perp[0] + tol(perp[0]), w.Bf[1] > perp[1] + tol(perp[1]))
         brk_all = played.breakdown
         ca, cb = commitment_flags(
             self.frontiers, w.Af[0], w.Bf[1], eWf_next[0], eWf_next[1], eW[0], eW[1],
             m.flow[0], m.flow[1], m.delta[0], m.delta[1], lam, where=brk_all > 0.0,
+            splits=SplitWars(m, t) if self.moves_power else None,
         )  # fmt: skip
-        # A breakdown that is neither a commitment problem nor bad terms now is driven by
+        # An aggressor now breaks the terms because of them if it was one at signing too
+        # (`terms`), else because power or preferences shifted since (`shift`).
+        now = self._aggressor_cause(aggr, -1)
+        # A breakdown that is neither a commitment problem nor an aggressor's is driven by
         # the war both expect next period (striking first before it comes): it inherits
-        # the most likely cause of that war. With none to inherit, it is `terms` if a side
-        # gains by attacking a side that holds (the terms' future value, e.g. after an
-        # event, falls short, and a bargain exists), and fear alone (`preemption`) if
-        # neither does, i.e. (Hold, Hold) was an equilibrium that was not selected.
-        inherit = np.stack(ex[6:9], axis=-1)
-        fallback = np.where(played.dev_a | played.dev_b, TERMS, PREEMPTION)
+        # the most likely cause of that war. With none to inherit, it is `terms` or
+        # `shift` if a side gains by attacking a side that holds (the terms' future value
+        # falls short, and a bargain exists), and fear alone (`preemption`) if neither
+        # does, i.e. (Hold, Hold) was an equilibrium that was not selected.
+        inherit = np.stack(ex[6:10], axis=-1)
+        fallback = self._deviation_cause(played)
         inherited = np.where(inherit.max(axis=-1) > 0.0, inherit.argmax(axis=-1), fallback)
-        c_all = np.where(ca | cb, COMMITMENT, np.where(aggr[0] | aggr[1], TERMS, inherited))
+        c_all = np.where(ca | cb, COMMITMENT, np.where(aggr[0] | aggr[1], now, inherited))
         c_all = c_all.astype(np.int8)
         self.record(t, played, aggr, c_all, w)
         self.V, self.next_wars = played.V, w

@@ -10,9 +10,19 @@ differently by the two sides through the exact Pareto frontier of region splits,
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+from sim.model.params import EFFECTS
+
+if TYPE_CHECKING:
+    from sim.model.splits import SplitWars
+
 __all__ = ["TOL", "Frontier", "commitment_flags", "tol"]
+
+#: Regula falsi (Illinois) steps that narrow the smallest concession satisfying the other side.
+REFINE_STEPS = 10
 
 #: Relative tolerance for payoff comparisons (acceptance, Powell's condition).
 TOL = 1e-9
@@ -55,6 +65,36 @@ class Frontier:
         self.cum_o = np.concatenate([zero, np.cumsum(self.vo, axis=-1)], axis=-1)
         self.cum_m = np.concatenate([zero, np.cumsum(self.vm, axis=-1)], axis=-1)
         self.total_m = self.cum_m[:, -1].reshape(self.shape)
+        self.order = order.reshape(-1, R)
+
+    def effects(self, x: np.ndarray, mine: bool) -> np.ndarray:
+        """Cumulative sums (cells, R+1) of ``x`` (draws x states x regions) over the regions
+        given away first, in the frontier's order (column 0: nothing given yet). Cached
+        per array: ``mine`` only names which side's effects they are."""
+        key = (id(x), mine)
+        cache = self.__dict__.setdefault("_effects", {})
+        if key not in cache:
+            R = x.shape[-1]
+            xs = np.take_along_axis(x.reshape(-1, R), self.order, axis=-1)
+            cache[key] = (
+                x,
+                np.concatenate([np.zeros((xs.shape[0], 1)), np.cumsum(xs, axis=-1)], axis=-1),
+            )
+        return cache[key][1]
+
+    def _at(self, cum: np.ndarray, vals: np.ndarray, theta: np.ndarray, cells: np.ndarray):
+        R = vals.shape[-1]
+        k = np.minimum(np.floor(theta).astype(np.int64), R - 1)
+        return cum[cells, k] + (theta - k) * vals[cells, k]
+
+    def given(self, theta: np.ndarray, cells: np.ndarray) -> np.ndarray:
+        """The other side's value of the first ``theta`` regions (a fraction of the last)."""
+        return self._at(self.cum_o, self.vo, theta, cells)
+
+    def kept(self, theta: np.ndarray, cells: np.ndarray) -> np.ndarray:
+        """This side's value of what it keeps after giving away ``theta`` regions."""
+        R = self.vm.shape[-1]
+        return self.cum_m[cells, R] - self._at(self.cum_m, self.vm, theta, cells)
 
     def most(self, f_me, f_other, floor, idx: np.ndarray | None = None) -> np.ndarray:
         """Largest flow of this side over splits giving the other at least ``floor``.
@@ -97,15 +137,21 @@ def commitment_flags(
     d_b,
     lam,
     where: np.ndarray | None = None,
+    splits: SplitWars | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Powell's condition, generalised: is there no bargain at t that keeps i from attacking?
 
-    For A: the most A can get from peace at t is the whole stake now (1 + f_A) plus the
-    largest stationary continuation that still leaves B at least its first-strike war
-    value at t+1 (the frontier of region splits, :class:`Frontier`). Commitment fails
-    for A when its value of attacking now exceeds that. In the one-region case with
-    common δ, no flows and no incidents this is exactly Powell (2006):
-    war iff W_A(t) > 1 + δ (1/(1-δ) - W_B(t+1)).
+    For A: the most A can get from peace at t is the whole stake now (its total value
+    plus f_A) plus the largest stationary continuation that still leaves B at least its
+    first-strike war value at t+1 (the frontier of region splits, :class:`Frontier`).
+    Commitment fails for A when its value of attacking now exceeds that. In the
+    one-region case with common δ, no flows and no incidents this is exactly Powell
+    (2006): war iff W_A(t) > 1 + δ (1/(1-δ) - W_B(t+1)).
+
+    Where regions move power (``splits`` given, and some region has an effect in that
+    draw and state), B's war values at t+1 are those of the split itself
+    (:mod:`sim.model.splits`): the smallest concession along the frontier that satisfies
+    B, with B as strong as that concession makes it.
 
     ``frontiers`` is (Frontier(v_A, v_B), Frontier(v_B, v_A)); the other arguments are
     arrays of one shape (draws x states). ``where`` (bool, that shape) limits the work to
@@ -113,27 +159,138 @@ def commitment_flags(
     """
     shape = np.shape(w_a_now)
     idx = np.flatnonzero(where) if where is not None else np.arange(int(np.prod(shape)))
-    flat = lambda a: np.broadcast_to(a, shape).ravel()[idx]  # noqa: E731
+    moving = np.zeros(idx.size, dtype=bool)
+    if splits is not None and idx.size:
+        moving = splits.m.moves_power.reshape(-1)[idx]
+
+    def flat(a):
+        return np.broadcast_to(a, shape).ravel()[idx]
+
     out = []
-    for frontier, w_now, w_other_next, winc_me, winc_other, f_me, f_other, d_me, d_other in (
-        (frontiers[0], w_a_now, w_b_next, winc_a_next, winc_b_next, f_a, f_b, d_a, d_b),
-        (frontiers[1], w_b_now, w_a_next, winc_b_next, winc_a_next, f_b, f_a, d_b, d_a),
-    ):
+    sides = (
+        (0, w_a_now, w_b_next, winc_a_next, winc_b_next, f_a, f_b, d_a, d_b),
+        (1, w_b_now, w_a_next, winc_b_next, winc_a_next, f_b, f_a, d_b, d_a),
+    )
+    for me, w_now, w_other_next, winc_me, winc_other, f_me, f_other, d_me, d_other in sides:
+        frontier = frontiers[me]
         flag = np.zeros(shape, dtype=bool)
         if idx.size:
-            lam_, d_me_, d_other_, winc_me_ = flat(lam), flat(d_me), flat(d_other), flat(winc_me)
+            q = _Query(
+                idx, flat(w_now), flat(w_other_next), flat(winc_me), flat(winc_other),
+                flat(f_me), flat(f_other), flat(d_me), flat(d_other), flat(lam),
+                frontier.total_m.ravel()[idx],
+            )  # fmt: skip
             # the other side's perpetual flow must give it at least its war value next period
-            floor = flat(w_other_next) * (1.0 - d_other_ * (1.0 - lam_)) - d_other_ * lam_ * flat(
-                winc_other
-            )
-            best_flow = frontier.most(flat(f_me), flat(f_other), floor, idx)
-            feasible = np.isfinite(best_flow)
-            safe = np.where(feasible, best_flow, 0.0)
-            cont = (safe + d_me_ * lam_ * winc_me_) / (1.0 - d_me_ * (1.0 - lam_))
-            most = (frontier.total_m.ravel()[idx] + flat(f_me)) + d_me_ * (
-                (1.0 - lam_) * cont + lam_ * winc_me_
-            )
-            w = flat(w_now)
-            flag.ravel()[idx] = ~feasible | (w > most + tol(w, most))
+            best_flow = frontier.most(q.f_me, q.f_other, q.floor(q.wf_other, q.winc_other), idx)
+            fails = q.fails(best_flow, q.winc_me)
+            if moving.any():
+                sub = np.flatnonzero(moving)
+                fails[sub] = _fails_moving(splits, frontier, me, q.subset(sub))
+            flag.ravel()[idx] = fails
         out.append(flag)
     return out[0], out[1]
+
+
+class _Query:
+    """One side's commitment test at a set of flat cells (all arrays over those cells)."""
+
+    def __init__(
+        self, cells, w_now, wf_other, winc_me, winc_other, f_me, f_other, d_me, d_o, lam, total
+    ):
+        self.cells, self.w_now, self.wf_other = cells, w_now, wf_other
+        self.winc_me, self.winc_other, self.f_me, self.f_other = winc_me, winc_other, f_me, f_other
+        self.d_me, self.d_o, self.lam, self.total = d_me, d_o, lam, total
+
+    def subset(self, sub: np.ndarray) -> _Query:
+        return _Query(*(getattr(self, k)[sub] for k in self.__init__.__code__.co_varnames[1:12]))
+
+    def floor(self, wf_other: np.ndarray, winc_other: np.ndarray) -> np.ndarray:
+        """The least perpetual flow that keeps the other side from attacking next period."""
+        return wf_other * (1.0 - self.d_o * (1.0 - self.lam)) - self.d_o * self.lam * winc_other
+
+    def fails(self, best_flow: np.ndarray, winc_me: np.ndarray) -> np.ndarray:
+        """True where attacking now beats the most peace can promise (or no split works)."""
+        feasible = np.isfinite(best_flow)
+        safe = np.where(feasible, best_flow, 0.0)
+        d, lam = self.d_me, self.lam
+        cont = (safe + d * lam * winc_me) / (1.0 - d * (1.0 - lam))
+        most = (self.total + self.f_me) + d * ((1.0 - lam) * cont + lam * winc_me)
+        return ~feasible | (self.w_now > most + tol(self.w_now, most))
+
+
+def _fails_moving(splits: SplitWars, frontier: Frontier, me: int, q: _Query) -> np.ndarray:
+    """Powell's condition where the split moves power (see :mod:`sim.model.splits`).
+
+    Along the frontier, the smallest concession theta (regions given to the other side, in
+    the frontier's order) whose flow gives the other at least its war value next period,
+    with the power that concession gives it, is bracketed between two whole regions;
+    the test is decided at the ends of the bracket and refined only where they disagree.
+    """
+    other = 1 - me
+    first = "Af" if other == 0 else "Bf"
+    R = frontier.vo.shape[-1]
+    c = splits.cells(q.cells)
+    base = splits.wars(c, splits.terms_held(q.cells))
+    cum = [
+        {k: frontier.effects(splits.m.eff[i][k], i == me)[q.cells] for k in EFFECTS} for i in (0, 1)
+    ]
+    # every whole number of regions given, at once (cells, R+1)
+    held: list[dict[str, np.ndarray]] = [{}, {}]
+    for key in EFFECTS:
+        held[me][key] = cum[me][key][:, R:] - cum[me][key]
+        held[other][key] = cum[other][key]
+    w = splits.wars(c.take(np.arange(q.cells.size), column=True), (held[0], held[1]))
+    wf = q.wf_other[:, None] + (w[first][other] - base[first][other][:, None])
+    wi = q.winc_other[:, None] + (w["N"][other] - base["N"][other][:, None])
+    floor = wf * (1.0 - q.d_o * (1.0 - q.lam))[:, None] - (q.d_o * q.lam)[:, None] * wi
+    gaps = frontier.cum_o[q.cells] + q.f_other[:, None] - floor
+    best = frontier.cum_m[q.cells, R:] - frontier.cum_m[q.cells] + q.f_me[:, None]
+    winc = q.winc_me[:, None] + (w["N"][me] - base["N"][me][:, None])
+    ok = gaps >= 0.0
+    feasible = ok.any(axis=-1)
+    j = np.where(feasible, np.argmax(ok, axis=-1), 0)
+    rows = np.arange(q.cells.size)
+    # decide at the ends of the bracket: giving only j-1 regions is the most I could hope
+    # for, giving j the least; only where the two disagree is the bracket refined
+    fails_hi = q.fails(np.where(feasible, best[rows, j], -np.inf), winc[rows, j])
+    lo = np.maximum(j - 1, 0)
+    fails_lo = q.fails(np.where(feasible, best[rows, lo], -np.inf), winc[rows, lo])
+    result = fails_hi  # exact where j == 0 (nothing to give) or where no split works
+    open_ = np.flatnonzero(feasible & (j > 0) & fails_hi & ~fails_lo)
+    if open_.size:
+        result[open_] = _refine(splits, frontier, me, q.subset(open_), c.take(open_),
+                                [{k: v[open_] for k, v in x.items()} for x in cum],
+                                {k: tuple(x[open_] for x in v) for k, v in base.items()},
+                                j[open_], gaps[open_])  # fmt: skip
+    return result
+
+
+def _refine(splits, frontier, me, q, c, cum, base, j, gaps) -> np.ndarray:
+    """The test at the smallest concession in (j-1, j], found by regula falsi (Illinois)."""
+    other = 1 - me
+    first = "Af" if other == 0 else "Bf"
+
+    def evaluate(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        w = splits.wars(c, splits.along(cum, theta, me))
+        wf = q.wf_other + (w[first][other] - base[first][other])
+        wi = q.winc_other + (w["N"][other] - base["N"][other])
+        gap = frontier.given(theta, q.cells) + q.f_other - q.floor(wf, wi)
+        return gap, frontier.kept(theta, q.cells) + q.f_me, q.winc_me + (w["N"][me] - base["N"][me])
+
+    rows = np.arange(j.size)
+    a, b = (j - 1).astype(float), j.astype(float)
+    ga, gb = gaps[rows, j - 1], gaps[rows, j]  # ga < 0 <= gb
+    _, best, winc = evaluate(b)
+    eps = 1e-12 * (1.0 + np.abs(gb))
+    kept_a = np.zeros(j.size, dtype=bool)
+    for _ in range(REFINE_STEPS):
+        x = np.clip(b - gb * (b - a) / np.where(gb != ga, gb - ga, 1.0), a, b)
+        gx, bx, wx = evaluate(x)
+        right = gx >= -eps  # a root within rounding counts as reached
+        # the end kept twice in a row has its value halved, so the secant moves on
+        ga = np.where(right, np.where(kept_a, ga * 0.5, ga), gx)
+        a = np.where(right, a, x)
+        gb, b = np.where(right, gx, gb), np.where(right, x, b)
+        best, winc = np.where(right, bx, best), np.where(right, wx, winc)
+        kept_a = right
+    return q.fails(best, winc)

@@ -52,17 +52,25 @@ class Inputs:
         self.lam = params.incident_hazard.per_state(S)
         self.hazards = params.hazards
         self.P = transition_matrix(self.hazards)
-        with np.errstate(divide="ignore"):
-            self.inv1md = [1.0 / (1.0 - self.delta[i]) for i in (0, 1)]
+        self._markov()
 
     def _values(self, i: int, actor: str) -> np.ndarray:
-        """Actor i's region values, normalised per state to sum to 1 (n, S, R)."""
+        """Actor i's region values in stake units (n, S, R).
+
+        The unit is fixed once per actor and draw: its values *before any event* sum to 1
+        (one period of the whole stake, as the actor valued it at signing). An event
+        that changes a valuation changes the size of the stake in that unit, while war
+        costs and flows, which are in the same unit, keep their size: a leadership that
+        turns to limited aims values the stake less, so a war's fixed cost weighs more.
+        (Normalising every state to 1, the alternative, rescales costs and flows by
+        the event: a limited-aims leader would find war *cheaper*.)
+        """
         raw = np.stack([r.value[i].per_state(self.S) for r in self.params.regions], axis=-1)
-        total = raw.sum(axis=-1, keepdims=True)
+        total = raw[:, :1, :].sum(axis=-1, keepdims=True)
         if np.any(total <= 0):
             raise ModelError(
-                f"actor {actor} values no region in some event state; "
-                "every state needs a positive value"
+                f"actor {actor} values no region before any event; "
+                "give at least one region a positive value"
             )
         return raw / total
 
@@ -92,16 +100,20 @@ class Inputs:
             }
             for i in (0, 1)
         ]
-        self.kmax = [
-            self.ceiling[i] * np.maximum(1.0 + (held[i] * eff[i]["ceiling"]).sum(-1), 1e-300)
-            for i in (0, 1)
+        self.eff = eff
+        #: (n, S) each side's sum of each effect over what it holds under the terms
+        self.terms_effects = [
+            {key: (held[i] * eff[i][key]).sum(-1) for key in EFFECTS} for i in (0, 1)
         ]
-        self.grow = [
-            np.clip(self.rate[i] + (held[i] * eff[i]["growth"]).sum(-1), 0.0, 1.0) for i in (0, 1)
-        ]
-        self.log_bonus = [
-            np.log(np.maximum(1.0 + (held[i] * eff[i]["power"]).sum(-1), 1e-300)) for i in (0, 1)
-        ]
+        #: (n, S) whether any region changes its holder's power in this draw and state
+        self.moves_power = np.zeros((self.n, S), dtype=bool)
+        for i in (0, 1):
+            for key in EFFECTS:
+                self.moves_power |= np.any(eff[i][key] != 0.0, axis=-1)
+        te = self.terms_effects
+        self.kmax = [self.ceiling[i] * np.maximum(1.0 + te[i]["ceiling"], 1e-300) for i in (0, 1)]
+        self.grow = [np.clip(self.rate[i] + te[i]["growth"], 0.0, 1.0) for i in (0, 1)]
+        self.log_bonus = [np.log(np.maximum(1.0 + te[i]["power"], 1e-300)) for i in (0, 1)]
         # logs used every period by log_capacity, taken once
         self.log_k0 = [np.log(self.k0[i])[:, None] for i in (0, 1)]
         self.log_kmax = [np.log(np.maximum(self.kmax[i], np.finfo(float).tiny)) for i in (0, 1)]
@@ -127,8 +139,41 @@ class Inputs:
         with np.errstate(over="ignore"):
             return expit(g * d), expit(g * (d + self.log_fs)), expit(g * (d - self.log_fs))
 
+    def _markov(self) -> None:
+        """Discounted sums over the event chain, which keeps running in war and in peace.
+
+        ``Ubar[i][w]`` (n, S) is i's expected discounted value, from each state on, of the
+        flows it gets after a war won by w while events keep their hazards (a lifted
+        sanction, a leadership turning to limited aims change the value of what a war
+        left each side): (I - D_i P)^-1 U_i(w), with D_i = diag(δ_i). ``peace_op[i]``
+        is (I - D_i (1-λ) P)^-1, the operator of the terms kept forever with incidents.
+        Without events both reduce to the familiar 1 / (1 - δ) and 1 / (1 - δ (1 - λ)).
+        """
+        eye = np.eye(self.S)
+        self.Ubar = []
+        self.peace_op = []
+        for i in (0, 1):
+            d = self.delta[i][:, :, None]
+            war_op = np.linalg.inv(eye - d * self.P)
+            self.Ubar.append([np.einsum("nst,nt->ns", war_op, self.U[i][w]) for w in (0, 1)])
+            self.peace_op.append(np.linalg.inv(eye - d * (1.0 - self.lam)[:, :, None] * self.P))
+
     def war_values(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """W_A, W_B (n, S) for A's win probability p."""
-        wa = (p * self.U[0][0] + (1 - p) * self.U[0][1]) * self.inv1md[0] - self.cost[0]
-        wb = (p * self.U[1][0] + (1 - p) * self.U[1][1]) * self.inv1md[1] - self.cost[1]
+        """W_A, W_B (n, S) for A's win probability p: the outcome lottery minus the cost.
+
+        The war's outcome (who wins) is decided at its start with probability p; the
+        value of what each side then holds follows the event chain (``Ubar``).
+        """
+        wa = p * self.Ubar[0][0] + (1 - p) * self.Ubar[0][1] - self.cost[0]
+        wb = p * self.Ubar[1][0] + (1 - p) * self.Ubar[1][1] - self.cost[1]
         return wa, wb
+
+    def perpetual(self, i: int, w_neutral: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """i's value of these terms kept forever from each state, events and incidents
+        running (an incident gives next period's neutral war ``w_neutral`` at this power).
+
+        The fixed point of P_i = x_i + δ_i [(1-λ) E P_i(s') + λ E W_i(s')]; without events
+        it is (x_i + δ_i λ W_i) / (1 - δ_i (1-λ)).
+        """
+        rhs = self.x[i] + self.delta[i] * self.lam * np.einsum("nst,nt->ns", self.P, w_neutral[i])
+        return np.einsum("nst,nt->ns", self.peace_op[i], rhs)

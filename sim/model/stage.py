@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -52,8 +53,13 @@ class Played:
         return 1.0 - (1.0 - self.sa) * (1.0 - self.sb)
 
 
-def play(select: Callable, rule: str, hold: Pair, wN: Pair, wAf: Pair, wBf: Pair) -> Played:
-    """Build the stage games from the hold and war values, select, and return the outcome."""
+def play(
+    select: Callable, rule: str, hold: Pair, wN: Pair, wAf: Pair, wBf: Pair, **rule_args: Any
+) -> Played:
+    """Build the stage games from the hold and war values, select, and return the outcome.
+
+    ``rule_args`` go to the selection (e.g. the precision of a quantal response).
+    """
     A = np.empty(hold[0].shape + (2, 2))
     B = np.empty_like(A)
     A[..., 0, 0], A[..., 0, 1], A[..., 1, 0], A[..., 1, 1] = hold[0], wBf[0], wAf[0], wN[0]
@@ -63,7 +69,7 @@ def play(select: Callable, rule: str, hold: Pair, wN: Pair, wAf: Pair, wBf: Pair
             "stage-game payoffs are not finite (a discount factor of 1, or values too large "
             "to represent); use discount < 1 and costs/flows below about 1e300"
         )
-    sa, sb = select(A, B, rule)
+    sa, sb = select(A, B, rule, **rule_args)
     ha, hb = 1.0 - sa, 1.0 - sb
     va, vb = (
         ha * hb * M[..., 0, 0]

@@ -93,7 +93,8 @@ def _stories(scn: Scenario, out: ChunkOutput, u_when: np.ndarray, u_who: np.ndar
     tot = cats.sum(axis=1, keepdims=True)
     cum = np.cumsum(cats, axis=1) / np.where(tot > 0, tot, 1.0)
     who = np.minimum((u_who[:, None] > cum).sum(axis=1), 3)
-    return _Story(broke, tb, who, np.where(who == 3, 3, out.cause[idx, tb]))
+    incident = len(CAUSES) - 1
+    return _Story(broke, tb, who, np.where(who == 3, incident, out.cause[idx, tb]))
 
 
 def _draws_table(

@@ -42,9 +42,9 @@ class Sums:
     surv: np.ndarray  # (T+1,) fixed-point sum of S_d(t)
     surv_sq: np.ndarray  # (T+1,) of S_d(t)**2
     rejected_by: np.ndarray  # (4,) counts: none, A, B, both
-    reject_cause: np.ndarray  # (4,) counts per cause among rejected draws
+    reject_cause: np.ndarray  # counts per cause among rejected draws
     by_actor: np.ndarray  # (T, 4) A, B, both, incident
-    by_cause: np.ndarray  # (T, 4) per cause
+    by_cause: np.ndarray  # (T, len(CAUSES)) per cause
 
     def __add__(self, other: Sums) -> Sums:
         return Sums(
@@ -61,12 +61,13 @@ def chunk_sums(out: ChunkOutput) -> Sums:
         np.stack([out.p_a_only, out.p_b_only, out.p_both, out.p_incident], axis=-1) * w[..., None]
     )
     nonincident = (out.p_a_only + out.p_b_only + out.p_both) * w
-    by_cause = np.zeros((n, T, 4))
-    for c in range(3):
+    n_causes = len(CAUSES)
+    by_cause = np.zeros((n, T, n_causes))
+    for c in range(n_causes - 1):
         by_cause[..., c] = np.where(out.cause == c, nonincident, 0.0)
-    by_cause[..., 3] = by_actor[..., 3]
+    by_cause[..., n_causes - 1] = by_actor[..., 3]
     acc = out.accepted
-    rc = np.bincount(out.reject_cause[~acc].astype(np.int64), minlength=4)
+    rc = np.bincount(out.reject_cause[~acc].astype(np.int64), minlength=len(CAUSES))
     return Sums(
         n=n,
         n_accepted=int(acc.sum()),
@@ -128,7 +129,7 @@ def finish(scn: Scenario, opts: RunOptions, sums: Sums, power_parts: list[np.nda
         }
     )
     by_actor = np.asarray(sums.by_actor, dtype=float).reshape(T, 4) / FIXED / n
-    by_cause = np.asarray(sums.by_cause, dtype=float).reshape(T, 4) / FIXED / n
+    by_cause = np.asarray(sums.by_cause, dtype=float).reshape(T, len(CAUSES)) / FIXED / n
     breakdown = pd.DataFrame({"period": np.arange(T), "years": np.arange(T) / ppy})
     for j, name in enumerate((*scn.actor_ids, "both", "incident")):
         breakdown[f"breaker.{name}"] = by_actor[:, j]

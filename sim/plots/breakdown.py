@@ -50,7 +50,7 @@ def plot_breakdown(result, ax=None, *, by: str = "both"):
     """When ceasefires break: expected probability of a breakdown in each year, stacked.
 
     ``by="breaker"`` stacks by who breaks it (A, B, both at once, incident), ``"cause"``
-    by why (commitment, preemption, terms, incident), ``"both"`` (the default) draws
+    by why (commitment, shift, terms, preemption, incident), ``"both"`` (the default) draws
     the two panels one above the other and returns the array of two Axes. Bars are
     shares of all draws (a ceasefire that was never accepted cannot break), so they add
     up to the probability of a breakdown within the horizon.

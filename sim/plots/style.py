@@ -62,10 +62,12 @@ LEGEND_SIZE = 9.5
 NOTE_SIZE = 9
 
 BREAKER_COLOURS = ("vermillion", "blue", "purple")  # A, B, both; incident is GREY
+#: Colour and legend text of each cause (sim.names.CAUSES), in that order.
 CAUSE_STYLE = {
     "commitment": ("green", "commitment (no split can hold)"),
+    "shift": ("blue", "shift (power or aims moved since signing)"),
+    "terms": ("sky", "terms (broken even at the balance of signing)"),
     "preemption": ("orange", "preemption (fear of being struck first)"),
-    "terms": ("sky", "terms (these terms fail, others might hold)"),
     "incident": (None, "incident (escalation nobody chose)"),
 }
 

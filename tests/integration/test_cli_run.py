@@ -182,8 +182,9 @@ def test_cli_sampler_chunks_and_workers_give_identical_folders(tmp_path, monkeyp
         "breaker.both",
         "breaker.incident",
         "cause.commitment",
-        "cause.preemption",
+        "cause.shift",
         "cause.terms",
+        "cause.preemption",
         "cause.incident",
     ]
     assert len(breakdown) == 6

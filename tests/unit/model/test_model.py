@@ -33,11 +33,16 @@ def test_commitment_cause_is_exactly_powells_condition(p_next):
         assert not row["accepted"]  # a commitment problem at t = 0 means the terms are refused
         assert res.summary["rejection_cause"]["commitment"] == 1.0
     else:
-        # some bargain exists; the fixed terms may still fail (then the cause is `terms`)
-        assert row["cause"] in ("", "terms")
-        if abs(p_next - 0.6) < 0.03:  # terms inside the Fearon range at every period
+        # Some bargain exists, but the fixed terms may still fail. They lie inside the
+        # Fearon range at signing (p = 0.6), so a failure is `shift`: the side that the
+        # shift favours would break them after it (and the other foresees that).
+        low, high = fearon_range(float(p_next), (1 - DELTA) * COST_A, (1 - DELTA) * COST_B)
+        if low <= 0.6 <= high:  # terms inside the Fearon range at every period
             assert row["accepted"] and row["cause"] == ""
             assert res.summary["p_holds_end"]["estimate"] == pytest.approx(1.0)
+        else:
+            assert row["cause"] == "shift"
+            assert row["rejected_by"] == ("a" if p_next < 0.6 else "b")
 
 
 def test_powell_grid_covers_both_sides():

@@ -23,9 +23,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from sim.beliefs import parse as parse_number
 from sim.beliefs.distributions import Distribution, Uniform
 from sim.scenario import (
     CHANGEABLE,
+    MAX_DEPTH,
     MAX_EVENTS,
     MAX_FILE_BYTES,
     Problem,
@@ -36,9 +38,11 @@ from sim.scenario import (
     load_scenario,
     parse_scenario_text,
     parse_set_option,
+    split_path,
     validate_data,
 )
-from sim.scenario import format as smod
+from sim.scenario.checks import check_change
+from sim.scenario.keys import changeable_keys
 from tests.helpers import DATA, ROOT  # noqa: E402
 
 FREEZE = ROOT / "scenarios" / "freeze_lines.yaml"
@@ -58,7 +62,7 @@ def dump(data: Any) -> str:
 
 def set_in(data: dict, path: str, value: Any) -> dict:
     """Set a dotted key path (creating mappings); returns ``data``."""
-    parts = smod.split_path(path)
+    parts = split_path(path)
     node = data
     for part in parts[:-1]:
         node = node.setdefault(part, {})
@@ -106,7 +110,7 @@ def line_of(text: str, needle: str, after: str | None = None) -> int:
 def line_of_path(text: str, path: str) -> int:
     """1-based line of a key path in block-style YAML: each key searched after the last."""
     lines, start, found = text.splitlines(), 0, None
-    for key in smod.split_path(path):
+    for key in split_path(path):
         found = next(i for i in range(start, len(lines)) if lines[i].strip().startswith(f"{key}:"))
         start = found + 1
     return found + 1
@@ -302,8 +306,9 @@ CHANGE_CASES = [  # (target, a valid value, an invalid value, what the message s
 
 def test_change_cases_cover_every_changeable_kind():
     scn = validate_data(minimal())
-    kinds = set(smod._changeable(scn).values())
-    covered = {smod._changeable(scn)[target] for target, *_ in CHANGE_CASES}
+    changeable = changeable_keys(scn.actor_ids, scn.region_ids)
+    kinds = set(changeable.values())
+    covered = {changeable[target] for target, *_ in CHANGE_CASES}
     assert covered == kinds
 
 
@@ -314,7 +319,7 @@ def test_event_change_of_each_kind(target, good, bad, allowed):
     scn = validate_data(with_("events.e", {"hazard": 0.1, "changes": {target: good}}))
     got = scn.numbers()[f"events.e.changes.{target}"]
     assert isinstance(got, (float, Distribution))
-    assert got == smod.parse_number(good)
+    assert got == parse_number(good)
     assert scn.events["e"].changes[target] == got
     # the same value is rejected as a change exactly as it would be at the key itself
     text = dump(with_("events.e", {"hazard": 0.1, "changes": {target: "@"}})).replace(
@@ -325,10 +330,10 @@ def test_event_change_of_each_kind(target, good, bad, allowed):
 
 def test_event_change_values_are_checked_like_the_key_they_change():
     for target, _, bad, _ in CHANGE_CASES:
-        kind = validate_data(minimal())
-        kind = smod._changeable(kind)[target]
+        scn = validate_data(minimal())
+        kind = changeable_keys(scn.actor_ids, scn.region_ids)[target]
         with pytest.raises(ValidationError):
-            smod._validate_change(kind, yaml.safe_load(str(bad)))
+            check_change(kind, yaml.safe_load(str(bad)))
 
 
 def test_overrides_of_each_kind(tmp_path):
@@ -988,7 +993,7 @@ def test_alias_bomb_refused_before_expanding():
 
 def test_deep_nesting_refused():
     p = yaml_problem("title: " + "[" * 5000 + "]" * 5000)
-    assert f"nested more than {smod.MAX_DEPTH} deep" in p.message
+    assert f"nested more than {MAX_DEPTH} deep" in p.message
     p = yaml_problem("title: " + "{a: " * 3000 + "1" + "}" * 3000)
     assert "nested more than" in p.message
 

@@ -15,11 +15,13 @@ Modules, in the order a scenario file meets them:
 * :mod:`~sim.scenario.overrides`: ``--set KEY=VALUE``;
 * :mod:`~sim.scenario.pydantic_errors`: pydantic's errors in the words of the format;
 * :mod:`~sim.scenario.checks`: cross-references, sums, event changes;
-* :mod:`~sim.scenario.loading`: :func:`load_scenario` and the rest of the entry points.
+* :mod:`~sim.scenario.loading`: :func:`load_scenario` and the rest of the entry points;
+* :mod:`~sim.scenario.readme`: the format table of ``scenarios/README.md``
+  (``python -m sim.scenario --write scenarios/README.md`` regenerates it).
 """
 
 from sim.names import PERIODS_PER_YEAR
-from sim.scenario.keys import CHANGEABLE, KEYS, MAX_EVENTS, Key, format_table, readable_key
+from sim.scenario.keys import CHANGEABLE, KEYS, MAX_EVENTS, Key, readable_key
 from sim.scenario.loading import (
     MAX_FILE_BYTES,
     json_schema,
@@ -29,6 +31,7 @@ from sim.scenario.loading import (
 )
 from sim.scenario.overrides import apply_overrides, parse_set_option, split_path
 from sim.scenario.problems import KeyLines, Problem, ScenarioError
+from sim.scenario.readme import format_table
 from sim.scenario.schema import Scenario
 from sim.scenario.yaml_load import MAX_DEPTH
 

@@ -255,7 +255,7 @@ def value_type(path: str) -> Any:
     if k.kind == REAL:
         return Annotated[float, Field(strict=True, allow_inf_nan=False, **_bounds(rng))]
     if k.kind == CHOICE:
-        return Literal[k.choices]  # type: ignore[valid-type]
+        return Literal[k.choices]
     if k.kind == TEXT:
         return Annotated[str, Field(strict=True, min_length=1)] if k.required else Text
     if k.kind == NAME:

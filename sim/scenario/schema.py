@@ -54,7 +54,7 @@ def _model(name: str, doc: str, prefix: str, **structural: tuple[Any, Any]) -> A
     fields: dict[str, tuple[Any, Any]] = {}
     start = f"{prefix}." if prefix else ""
     for k in KEYS:
-        if not k.path.startswith(start) or k.path == prefix:
+        if not k.path.startswith(start):
             continue
         child = k.path[len(start) :].split(".")[0]
         if child in fields:
@@ -83,7 +83,7 @@ Actor = _model(
 Effects = _model(
     "Effects",
     "What holding a region does for its holder (scaled by the share held).",
-    ("regions.<id>.effects"),
+    "regions.<id>.effects",
 )
 Region = _model(
     "Region",

@@ -7,6 +7,8 @@ import dataclasses
 import inspect
 import json
 import os
+import subprocess
+import sys
 
 import jsonschema
 import pytest
@@ -159,3 +161,24 @@ def test_fuzz_mutations_of_a_valid_scenario(data):
             pass  # an earlier mutation changed the shape
     assert_loads_or_scenario_error(parse_scenario_text, dump(scenario), FILE)
     assert_loads_or_scenario_error(validate_data, copy.deepcopy(scenario), FILE)
+
+
+def test_checking_a_scenario_never_imports_scipy_stats():
+    """``sim validate`` and ``sim schema`` start fast: scipy.stats (over half a second) is
+    imported only where a truncated normal's quantiles or a Sobol' sequence need it."""
+    code = (
+        "import sys\n"
+        "from sim.cli import main\n"
+        "for args in (['validate', *sys.argv[1:]], ['schema']):\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit as exc:\n"
+        "        assert not exc.code, exc.code\n"
+        "print('scipy.stats' in sys.modules, 'matplotlib' in sys.modules)\n"
+    )
+    files = [str(p) for p in sorted((ROOT / "scenarios").glob("*.yaml"))]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-c", code, *files], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.splitlines()[-1] == "False False", out.stdout[-500:] + out.stderr

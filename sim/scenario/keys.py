@@ -202,6 +202,8 @@ def _text(path: str, meaning: str) -> Key:
 
 _UNIT = Range(0.0, 1.0)
 
+# One key per entry, a few lines each, kept by hand rather than by the formatter (one
+# argument per line would make the table four times as long to read).
 KEYS: tuple[Key, ...] = (
     Key("name", NAME, "short name of the scenario, used in result folders", default=None,
         default_text="the file name"),
@@ -394,8 +396,14 @@ def readable_key(path: str) -> str:
     ``regions.independence.value.russia`` -> ``independence value to russia``;
     ``regions.donbas.effects.ceiling.ukraine`` -> ``donbas ceiling effect for ukraine``;
     ``events.support_fades.changes.actors.ukraine.ceiling`` ->
-    ``ukraine ceiling after support_fades``. A path the table has no label for is
-    returned as it is.
+    ``ukraine ceiling after support_fades``. A per-holder effect reads as its key's label
+    followed by ``for <actor>``.
+
+    A path the table does not list under a known group (a column of a result written by
+    an older version, a key swept by mistake) reads by its group's pattern
+    (``actors.russia.foo`` -> ``russia foo``), as the plots always labelled it; any other
+    path is returned as it is. The judgement: these fallbacks keep old results' labels; the
+    alternative, the path itself, would be stricter but change the labels of such columns.
     """
     parts = path.split(".")
     if len(parts) > 3 and parts[0] == "events" and parts[2] == "changes":

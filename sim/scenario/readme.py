@@ -82,7 +82,12 @@ def _default_text(k: Key) -> str:
 
 
 def format_table() -> str:
-    """The markdown table of every key of the format (the README's generated block)."""
+    """The markdown table of every key of the format (the README's generated block).
+
+    One row per key: type and range, default, unit, meaning, whether an event may change
+    it. The plot label is left out: it is for reading figures, not for writing a scenario
+    (:func:`sim.scenario.readable_key` gives it).
+    """
     lines = [
         "| key | type and range | default | unit | meaning | event may change |",
         "|---|---|---|---|---|---|",

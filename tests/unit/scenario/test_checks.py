@@ -6,8 +6,8 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
+from sim.beliefs import Distribution
 from sim.beliefs import parse as parse_number
-from sim.beliefs.distributions import Distribution
 from sim.scenario import (
     CHANGEABLE,
     MAX_EVENTS,

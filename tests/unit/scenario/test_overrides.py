@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.beliefs.distributions import Uniform
+from sim.beliefs import Uniform
 from sim.scenario import (
     Problem,
     Scenario,

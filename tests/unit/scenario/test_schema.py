@@ -8,7 +8,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from sim.beliefs.distributions import Distribution, Uniform
+from sim.beliefs import Distribution, Uniform
 from sim.scenario import (
     load_scenario,
     parse_scenario_text,

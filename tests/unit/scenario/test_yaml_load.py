@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 
-from sim.beliefs.distributions import Uniform
+from sim.beliefs import Uniform
 from sim.scenario import (
     MAX_DEPTH,
     Problem,

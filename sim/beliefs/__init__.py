@@ -4,38 +4,47 @@ A belief is an uncertain number: ``uniform(0.1, 0.3)``, ``choice([4, 0.5], [0.6,
 or a mapping ``{dist: normal, mu: 2, sd: 0.5}``. Text is parsed by a small grammar and
 never evaluated. Samplers give uniform points whose rows depend only on (seed, draw
 index), mapped through each distribution's inverse CDF.
+
+Modules, in the order a belief meets them:
+
+* :mod:`~sim.beliefs.literals`: finite numbers, the number syntax, :class:`DistributionError`;
+* :mod:`~sim.beliefs.distributions`: the distribution classes and their ``ppf``;
+* :mod:`~sim.beliefs.grammar`: the shorthand parser, the mapping form and :func:`parse`;
+* :mod:`~sim.beliefs.samplers`: uniform points (random, LHS, Sobol') and the random streams.
+
+Importing this package does not import ``scipy.stats`` (see
+:mod:`sim.beliefs.distributions`).
 """
 
 from sim.beliefs.distributions import (
     ALLOWED_FORMS,
+    DISTRIBUTIONS,
     MAX_BETA_SHAPE,
-    MAX_LIST_LENGTH,
-    MAX_TEXT_LENGTH,
-    METHODS,
     MIN_TRUNCATION_MASS,
-    STREAM_BREAKS,
-    STREAM_EVENTS,
-    STREAM_PARAMS,
-    STREAM_SOBOL,
     U_CLIP,
     Beta,
     Choice,
     Distribution,
-    DistributionError,
     LogNormal,
     Normal,
     Triangular,
     Uniform,
+)
+from sim.beliefs.grammar import from_mapping, looks_like_distribution, parse, parse_shorthand
+from sim.beliefs.literals import MAX_LIST_LENGTH, MAX_TEXT_LENGTH, DistributionError
+from sim.beliefs.samplers import (
+    METHODS,
+    STREAM_BREAKS,
+    STREAM_EVENTS,
+    STREAM_PARAMS,
+    STREAM_SOBOL,
     block_generator,
-    from_mapping,
-    looks_like_distribution,
-    parse,
-    parse_shorthand,
     uniform_points,
 )
 
 __all__ = [
     "ALLOWED_FORMS",
+    "DISTRIBUTIONS",
     "MAX_BETA_SHAPE",
     "MAX_LIST_LENGTH",
     "MAX_TEXT_LENGTH",

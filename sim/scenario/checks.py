@@ -1,0 +1,249 @@
+"""Checks that need the whole scenario: cross-references, sums, and what events change.
+
+pydantic checks each value on its own (types and ranges); these checks run on the
+validated :class:`~sim.scenario.Scenario` and find what no single value shows: exactly two
+actors, ids that name an existing actor or region, terms for every region, shares that sum
+to 1, at most :data:`~sim.scenario.keys.MAX_EVENTS` events, event changes that target a
+key an event may change (each checked as the key it changes, see
+:func:`check_change`), and an actor that values some region in every event state (the
+model normalises the values).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from sim.beliefs import Choice, Distribution
+from sim.scenario.keys import CHANGEABLE, Key, changeable_keys, key
+from sim.scenario.numbers import value_type
+from sim.scenario.problems import KeyLines, Problem, problem_at
+from sim.scenario.schema import Scenario
+
+__all__ = ["check_change", "semantic_problems"]
+
+_ADAPTERS: dict[str, TypeAdapter] = {}
+
+
+def check_change(k: Key, value: Any) -> float | Distribution:
+    """A change's new value, checked exactly as the key it changes is checked.
+
+    Raises pydantic's ``ValidationError`` when the value is not allowed for ``k``.
+    """
+    adapter = _ADAPTERS.get(k.path)
+    if adapter is None:
+        adapter = _ADAPTERS[k.path] = TypeAdapter(value_type(k.path))
+    return adapter.validate_python(value)
+
+
+def _unchangeable(target: str, scn: Scenario, changeable: dict[str, Any]) -> str:
+    """Why ``target`` is not a key path an event can change, as precisely as possible."""
+    parts = target.split(".")
+    actors, regions = list(scn.actors), list(scn.regions)
+
+    def unknown(kind: str, name: str, allowed: list[str]) -> str:
+        return f"unknown {kind} {name!r} (allowed: {', '.join(allowed)})"
+
+    if parts[0] == "actors" and len(parts) == 3 and parts[1] not in actors:
+        return unknown("actor", parts[1], actors)
+    if parts[0] == "regions" and len(parts) >= 3 and parts[1] not in regions:
+        return unknown("region", parts[1], regions)
+    if parts[0] == "regions" and len(parts) == 4 and parts[2] == "value" and parts[3] not in actors:
+        return unknown("actor", parts[3], actors)
+    prefix = target.rpartition(".")[0]
+    siblings = [k.rpartition(".")[2] for k in changeable if k.rpartition(".")[0] == prefix]
+    close = difflib.get_close_matches(parts[-1], siblings, n=1, cutoff=0.75)
+    if close:
+        return f"not a key an event can change (did you mean {prefix}.{close[0]}?)"
+    if parts[0] in ("actors", "regions", "war") and len(parts) >= 2:
+        return f"{parts[-1]} is not a key an event can change"
+    return "not a key an event can change"
+
+
+def _surely_positive(v: float | Distribution) -> bool:
+    """True when every draw of ``v`` is > 0 (continuous distributions: almost surely)."""
+    if isinstance(v, Choice):
+        return v.bounds()[0] > 0
+    if isinstance(v, Distribution):
+        return v.bounds()[1] > 0
+    return v > 0
+
+
+class _Checks:
+    """The problems of one scenario, in the order a reader meets the keys."""
+
+    def __init__(self, scn: Scenario, file: str, lines: KeyLines) -> None:
+        self.scn, self.file, self.lines = scn, file, lines
+        self.problems: list[Problem] = []
+        self.changes: dict[str, dict] = {}
+        self.actors = list(scn.actors)
+        self.regions = list(scn.regions)
+        self.one_of_actors = f"allowed: {', '.join(self.actors)}"
+
+    def add(
+        self, path: tuple[str, ...], message: str, value: Any = None, has_value: bool = False
+    ) -> None:
+        self.problems.append(problem_at(self.file, self.lines, path, message, value, has_value))
+
+    def two_actors(self) -> bool:
+        n = len(self.actors)
+        if n != key("actors.<id>").range.lo:
+            self.add(("actors",), f"exactly two actors are needed, found {n}", self.actors, True)
+            return False
+        return True
+
+    def unknown_actor(self, path: tuple[str, ...], aid: str) -> None:
+        self.add(path, f"unknown actor; {self.one_of_actors}", aid, True)
+
+    def holder(self, path: tuple[str, ...], holder: Any) -> None:
+        """An actor id, or shares of known actors that sum to 1 (one share: the rest)."""
+        a, b = self.actors
+        if isinstance(holder, str):
+            if holder not in self.actors:
+                self.unknown_actor(path, holder)
+            return
+        if not holder:
+            self.add(
+                path, "give an actor id or shares such as {" + f"{a}: 0.5, {b}: 0.5" + "}", {}, True
+            )
+            return
+        unknown = [aid for aid in holder if aid not in self.actors]
+        for aid in unknown:
+            self.unknown_actor((*path, aid), aid)
+        if len(holder) == 2 and not unknown:
+            vals = list(holder.values())
+            if any(isinstance(v, Distribution) for v in vals):
+                shown = {k: str(v) if isinstance(v, Distribution) else v for k, v in holder.items()}
+                self.add(
+                    path,
+                    "with a distribution, give one actor's share only; "
+                    "the other actor gets the rest",
+                    shown,
+                    True,
+                )
+            elif abs(math.fsum(vals) - 1.0) > 1e-9:
+                self.add(
+                    path,
+                    f"shares must sum to 1 (they sum to {math.fsum(vals):g}); or give one actor's "
+                    "share only and the other gets the rest",
+                    dict(holder),
+                    True,
+                )
+
+    def region_actors(self) -> None:
+        """Region values and per-holder effects name existing actors."""
+        for rid, region in self.scn.regions.items():
+            for aid in region.value:
+                if aid not in self.actors:
+                    self.unknown_actor(("regions", rid, "value", aid), aid)
+            for name, effect in region.effects:
+                if isinstance(effect, dict):
+                    for aid in effect:
+                        if aid not in self.actors:
+                            self.unknown_actor(("regions", rid, "effects", name, aid), aid)
+
+    def unknown_region(self, path: tuple[str, ...], rid: str) -> None:
+        self.add(path, f"unknown region; allowed: {', '.join(self.regions)}", rid, True)
+
+    def terms(self) -> None:
+        """Terms name existing regions, and every region has terms."""
+        for rid, holder in self.scn.terms.items():
+            if rid not in self.scn.regions:
+                self.unknown_region(("terms", rid), rid)
+                continue
+            self.holder(("terms", rid), holder)
+        for rid in self.regions:
+            if rid not in self.scn.terms:
+                self.add(
+                    ("terms",),
+                    f"region {rid} has no terms; give terms.{rid}: an actor id or shares",
+                )
+
+    def outcomes(self) -> None:
+        """War outcomes name an existing winner and regions."""
+        for winner, outcome in self.scn.war.outcomes.items():
+            if winner not in self.actors:
+                self.unknown_actor(("war", "outcomes", winner), winner)
+                continue
+            for rid, holder in outcome.items():
+                path = ("war", "outcomes", winner, rid)
+                if rid not in self.scn.regions:
+                    self.unknown_region(path, rid)
+                    continue
+                self.holder(path, holder)
+
+    def events(self) -> None:
+        """At most MAX_EVENTS events, each changing only keys an event may change."""
+        most = key("events.<id>").range.hi
+        if len(self.scn.events) > most:
+            self.add(
+                ("events",),
+                f"at most {most:g} events are allowed (each doubles the number of stage "
+                f"games), found {len(self.scn.events)}",
+                list(self.scn.events),
+                True,
+            )
+        changeable = changeable_keys(self.actors, self.regions)
+        for eid, event in self.scn.events.items():
+            self.changes[eid] = {}
+            for target, value in event.changes.items():
+                path = ("events", eid, "changes", target)
+                if target not in changeable:
+                    why = _unchangeable(target, self.scn, changeable)
+                    self.add(path, f"{why}; an event can change only: {CHANGEABLE}")
+                    continue
+                try:
+                    self.changes[eid][target] = check_change(changeable[target], value)
+                except ValidationError as exc:
+                    for err in exc.errors(include_url=False):
+                        self.add(path, err["msg"].removeprefix("Value error, "), value, True)
+
+    def values_in_every_state(self) -> None:
+        """Every actor values some region for certain, whatever events have happened."""
+        ids = list(self.scn.events)
+        states = sorted(range(1, 2 ** len(ids)), key=lambda m: (bin(m).count("1"), m))
+        for aid in self.actors:
+            base = {rid: r.value.get(aid, 0.0) for rid, r in self.scn.regions.items()}
+            if not any(_surely_positive(v) for v in base.values()):
+                self.add(
+                    ("regions",),
+                    f"actor {aid} values no region for certain; give "
+                    f"regions.<id>.value.{aid} > 0 for at least one region",
+                )
+                continue
+            for mask in states:
+                vals = dict(base)
+                fired = [eid for e, eid in enumerate(ids) if mask >> e & 1]
+                for eid in fired:
+                    for rid in self.regions:
+                        path = f"regions.{rid}.value.{aid}"
+                        vals[rid] = self.changes[eid].get(path, vals[rid])
+                if not any(_surely_positive(v) for v in vals.values()):
+                    self.add(
+                        ("events", fired[-1], "changes"),
+                        f"once {' and '.join(fired)} happened, actor {aid} "
+                        "values no region for certain; keep a value > 0 for at least one region",
+                    )
+                    break
+
+
+def semantic_problems(
+    scn: Scenario, file: str, lines: KeyLines
+) -> tuple[list[Problem], dict[str, dict]]:
+    """Cross-references and sums; returns the problems and the parsed event changes.
+
+    The value check runs only when everything else is right (it reads the changes).
+    """
+    checks = _Checks(scn, file, lines)
+    if not checks.two_actors():
+        return checks.problems, checks.changes
+    checks.region_actors()
+    checks.terms()
+    checks.outcomes()
+    checks.events()
+    if not checks.problems:
+        checks.values_in_every_state()
+    return checks.problems, checks.changes

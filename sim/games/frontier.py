@@ -92,6 +92,17 @@ def max_a_given_floor_b(v_a, v_b, f_a, f_b, floor_b):
         The maximal x_A; ``-inf`` where even giving B every region leaves
         x_B = sum(v_b) + f_b < floor_b. Exact up to floating-point rounding, so a floor
         equal to sum(v_b) + f_b can fall on either side.
+
+    Examples
+    --------
+    Three regions; B's floor of 0.5 is met by handing it region 2, which A values
+    least per unit of B's value:
+
+    >>> import numpy as np
+    >>> from sim.games import max_a_given_floor_b
+    >>> v_a, v_b = np.array([0.5, 0.3, 0.2]), np.array([0.2, 0.3, 0.5])
+    >>> max_a_given_floor_b(v_a, v_b, 0.0, 0.0, np.array([0.0, 0.5, 1.0, 1.5])).tolist()
+    [1.0, 0.8, 0.0, -inf]
     """
     v_a, v_b, (f_a, f_b, floor_b) = _regions(v_a, v_b, f_a, f_b, floor_b)
     if np.any(np.isnan(floor_b)):
@@ -204,6 +215,18 @@ def nash_split_batch(d_a, d_b, v_a, v_b, f_a, f_b, alpha=0.5):
     ------
     ValueError
         If alpha is outside [0, 1], values are negative or inputs are not finite.
+
+    Examples
+    --------
+    Trading regions each side values more than the other lifts both above the even
+    split of a linear pie (0.5 each):
+
+    >>> import numpy as np
+    >>> from sim.games import nash_split_batch
+    >>> v_a, v_b = np.array([0.5, 0.3, 0.2]), np.array([0.2, 0.3, 0.5])
+    >>> u_a, u_b, share_a = nash_split_batch(0.1, 0.1, v_a, v_b, 0.0, 0.0)
+    >>> [round(float(u), 6) for u in (u_a, u_b, share_a)]
+    [0.65, 0.65, 0.65]
     """
     v_a, v_b, (d_a, d_b, f_a, f_b, alpha) = _regions(v_a, v_b, d_a, d_b, f_a, f_b, alpha)
     for x, name in ((d_a, "d_a"), (d_b, "d_b"), (f_a, "f_a"), (f_b, "f_b")):

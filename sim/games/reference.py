@@ -93,6 +93,15 @@ def nashpy_equilibria(
     list of (ndarray, ndarray)
         Verified equilibria in the canonical order of ``all_equilibria``. nashpy's
         support enumeration may return non-extreme equilibria of degenerate games.
+
+    Examples
+    --------
+    >>> from sim.games import nashpy_equilibria
+    >>> for row, col in nashpy_equilibria([[4, 0], [3, 3]], [[4, 3], [0, 3]]):
+    ...     print(row.tolist(), col.tolist())
+    [1.0, 0.0] [1.0, 0.0]
+    [0.75, 0.25] [0.75, 0.25]
+    [0.0, 1.0] [0.0, 1.0]
     """
     import nashpy
 
@@ -137,6 +146,12 @@ def select_2x2_nashpy(
     -------
     x, y : ndarray, shape (...)
         Attack probabilities of the row and the column player.
+
+    Examples
+    --------
+    >>> from sim.games import select_2x2_nashpy
+    >>> [float(v) for v in select_2x2_nashpy([[4, 0], [3, 3]], [[4, 3], [0, 3]], "mixed")]
+    [0.25, 0.25]
     """
     check_rule(rule)
     A, B = as_games(A, B)

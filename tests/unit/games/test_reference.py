@@ -6,6 +6,7 @@ non-authoritative comparison (it misses equilibria, which the adapter recovers).
 
 from __future__ import annotations
 
+import doctest
 import warnings
 
 import nashpy
@@ -18,6 +19,7 @@ from sim.games import (
     all_equilibria,
     is_equilibrium,
     nashpy_equilibria,
+    reference,
     select_2x2,
     select_2x2_nashpy,
     select_from_list,
@@ -137,3 +139,7 @@ def test_select_2x2_agrees_with_nashpy_reference():
     x, y = select_2x2(A[idx], B[idx], "risk_dominant")
     np.testing.assert_allclose(xs.ravel(), x, atol=1e-9)
     np.testing.assert_allclose(ys.ravel(), y, atol=1e-9)
+
+
+def test_docstring_examples():
+    assert doctest.testmod(reference).failed == 0

@@ -173,6 +173,31 @@ def _best_segment(d_a, d_b, v_a, v_b, f_a, f_b, alpha):
     return positive, f_a + share_a, f_b + kept_b, share_a
 
 
+def _pareto_ends(d_a, d_b, v_a, v_b, f_a, f_b, alpha, positive, u_a, u_b, share_a):
+    """Where the best segment is not the answer: d on the frontier, or alpha 0 or 1.
+
+    Returns ``feasible`` (the bargaining set is not empty) and the corrected flows
+    ``u_a``, ``u_b`` and share ``share_a``.
+    """
+    # the ideal point: each side's best with the other held to its disagreement payoff
+    ideal_a = max_a_given_floor_b(v_a, v_b, f_a, f_b, d_b)
+    ideal_b = max_b_given_floor_a(v_a, v_b, f_a, f_b, d_a)
+    feasible = ideal_a >= d_a
+    # d on the frontier: the set is a point or a horizontal/vertical piece whose
+    # Pareto-efficient end is the (then feasible) ideal point
+    degenerate = feasible & ~np.any(positive, axis=-1)
+    u_a = np.where(degenerate, ideal_a, u_a)
+    u_b = np.where(degenerate, ideal_b, u_b)
+    # alpha at 0 or 1: the Pareto-efficient end of the bargaining set
+    # (where the set is empty the ideal floors are -inf: harmless, masked by the caller)
+    for_a_b = np.maximum(max_b_given_floor_a(v_a, v_b, f_a, f_b, ideal_a), d_b)
+    for_b_a = np.maximum(max_a_given_floor_b(v_a, v_b, f_a, f_b, ideal_b), d_a)
+    u_a = np.where(alpha == 1, ideal_a, np.where(alpha == 0, for_b_a, u_a))
+    u_b = np.where(alpha == 1, for_a_b, np.where(alpha == 0, ideal_b, u_b))
+    share_a = np.where(degenerate | (alpha == 0) | (alpha == 1), u_a - f_a, share_a)
+    return feasible, u_a, u_b, share_a
+
+
 def nash_split_batch(d_a, d_b, v_a, v_b, f_a, f_b, alpha=0.5):
     """Asymmetric Nash bargaining solution on the region frontier, vectorised over draws.
 
@@ -236,24 +261,9 @@ def nash_split_batch(d_a, d_b, v_a, v_b, f_a, f_b, alpha=0.5):
         raise ValueError("alpha (A's bargaining weight) must lie in [0, 1]")
 
     positive, u_a, u_b, share_a = _best_segment(d_a, d_b, v_a, v_b, f_a, f_b, alpha)
-
-    # the ideal point: each side's best with the other held to its disagreement payoff
-    ideal_a = max_a_given_floor_b(v_a, v_b, f_a, f_b, d_b)
-    ideal_b = max_b_given_floor_a(v_a, v_b, f_a, f_b, d_a)
-    feasible = ideal_a >= d_a
-    # d on the frontier: the set is a point or a horizontal/vertical piece whose
-    # Pareto-efficient end is the (then feasible) ideal point
-    degenerate = feasible & ~np.any(positive, axis=-1)
-    u_a = np.where(degenerate, ideal_a, u_a)
-    u_b = np.where(degenerate, ideal_b, u_b)
-    # alpha at 0 or 1: the Pareto-efficient end of the bargaining set
-    # (where the set is empty the ideal floors are -inf: harmless, masked below)
-    for_a_b = np.maximum(max_b_given_floor_a(v_a, v_b, f_a, f_b, ideal_a), d_b)
-    for_b_a = np.maximum(max_a_given_floor_b(v_a, v_b, f_a, f_b, ideal_b), d_a)
-    u_a = np.where(alpha == 1, ideal_a, np.where(alpha == 0, for_b_a, u_a))
-    u_b = np.where(alpha == 1, for_a_b, np.where(alpha == 0, ideal_b, u_b))
-    share_a = np.where(degenerate | (alpha == 0) | (alpha == 1), u_a - f_a, share_a)
-
+    feasible, u_a, u_b, share_a = _pareto_ends(
+        d_a, d_b, v_a, v_b, f_a, f_b, alpha, positive, u_a, u_b, share_a
+    )
     nan = np.full_like(u_a, np.nan)
     return (
         np.where(feasible, u_a, nan),

@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     import nashpy
     import numpy as np
 
-    from sim.games.solvers import RULES, select_2x2, select_2x2_nashpy, solve_batch
+    from sim.games import RULES, select_2x2, select_2x2_nashpy, solve_batch
 
     rng = np.random.default_rng(args.seed)
     rows: list[dict] = []

@@ -1,4 +1,5 @@
-"""Fingerprint every shipped scenario's outputs, to prove a refactor or a speed-up changed no answer.
+"""Fingerprint every shipped scenario's outputs, to prove a refactor or a speed-up
+changed no answer.
 
 Runs each ``scenarios/*.yaml`` at its own draws and seed (``--draws`` to override) and
 prints the sha256 of ``summary.json``, ``survival.csv``, ``breakdown.csv`` and
@@ -45,7 +46,7 @@ def fingerprints(draws: int | None, only: list[str]) -> dict[str, dict[str, str]
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
         "--draws", type=int, default=None, help="draws per scenario (default: each file's own)"
     )

@@ -29,7 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import seed as hypothesis_seed  # noqa: E402
-from tests.test_reliability import exercise, fuzz_cases  # noqa: E402
+
+from tests.system.test_reliability import exercise, fuzz_cases  # noqa: E402
 
 BATCH = 250
 
@@ -162,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     wall = time.monotonic() - t0
     tried = state["tried"]
     print(
-        f"\ncases tried: {tried:,} in {wall / 60:.1f} min ({tried / wall:.1f} cases/s, each through validate and run)"
+        f"\ncases tried: {tried:,} in {wall / 60:.1f} min "
+        f"({tried / wall:.1f} cases/s, each through validate and run)"
     )
     print("outcomes:")
     for k, v in counts.most_common():

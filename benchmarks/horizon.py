@@ -47,7 +47,8 @@ def main() -> int:
         for h, acc, h10 in rows:
             mark = "  <- shipped" if h == shipped else ""
             print(
-                f"  horizon {h:4d} ({h / ppy:5.1f} y): accepted {acc:6.1%} ({(acc - ref[1]) * 100:+.2f} pp)"
+                f"  horizon {h:4d} ({h / ppy:5.1f} y): "
+                f"accepted {acc:6.1%} ({(acc - ref[1]) * 100:+.2f} pp)"
                 f"  holds 10y {h10:6.1%} ({(h10 - ref[2]) * 100:+.2f} pp){mark}"
             )
     return 0

@@ -77,13 +77,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"draws: {args.draws:,}  workers: {args.workers}")
     print(f"wall time: {wall:.1f} s  ({args.draws / wall:,.0f} draws/s)")
     print(
-        f"peak RSS (largest single process): {peak_kib / 1024:.0f} MiB = {peak_gib:.3f} GiB (limit {args.limit_gib} GiB)"
+        f"peak RSS (largest single process): {peak_kib / 1024:.0f} MiB = {peak_gib:.3f} GiB "
+        f"(limit {args.limit_gib} GiB)"
     )
     if ok:
         summary = json.loads((out / "summary.json").read_text())
         size = (out / "draws.parquet").stat().st_size
         print(
-            f"summary draws: {summary['draws']:,}  p_accepted: {summary['p_accepted']['estimate']:.4f}  "
+            f"summary draws: {summary['draws']:,}  "
+            f"p_accepted: {summary['p_accepted']['estimate']:.4f}  "
             f"holds 5y: {summary['p_holds'].get('5y', {}).get('estimate')}"
         )
         print(f"draws.parquet: {size / 2**20:.1f} MiB")

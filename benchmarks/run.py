@@ -62,7 +62,8 @@ def wall_20k(draws: int, workers: int, out: Path) -> None:
     )
     pngs = sorted(p.name for p in out.glob("*.png"))
     print(
-        f"{draws:>9,} draws, plots ({', '.join(pngs)}), --workers {workers}: {wall:6.2f} s wall   (target <= 10 s)"
+        f"{draws:>9,} draws, plots ({', '.join(pngs)}), --workers {workers}: "
+        f"{wall:6.2f} s wall   (target <= 10 s)"
     )
 
 
@@ -82,8 +83,10 @@ def against_nashpy(draws: int, nashpy_draws: int) -> None:
     agree = ref.draws.equals(same.draws)
     games = scn.horizon * 2 ** len(scn.events) + 2 ** len(scn.events)
     print(
-        f"per draw ({games} stage games each): batched {batched * 1e3:.3f} ms, nashpy {nashpy * 1e3:.1f} ms "
-        f"-> {nashpy / batched:,.0f}x   (target >= 1000x); identical draws on the first {nashpy_draws}: {agree}"
+        f"per draw ({games} stage games each): "
+        f"batched {batched * 1e3:.3f} ms, nashpy {nashpy * 1e3:.1f} ms "
+        f"-> {nashpy / batched:,.0f}x   (target >= 1000x); "
+        f"identical draws on the first {nashpy_draws}: {agree}"
     )
 
 
@@ -92,7 +95,8 @@ def memory(draws: int, out: Path) -> None:
         ["run", str(SCENARIO), "--draws", str(draws), "--no-plots", "--out", str(out), "-q"]
     )
     print(
-        f"{draws:>9,} draws, no plots: {wall:6.1f} s wall, peak RSS {rss:,.0f} MiB   (target < 2048 MiB)"
+        f"{draws:>9,} draws, no plots: {wall:6.1f} s wall, "
+        f"peak RSS {rss:,.0f} MiB   (target < 2048 MiB)"
     )
 
 

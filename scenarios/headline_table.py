@@ -1,10 +1,10 @@
 """Regenerate the generated blocks of scenarios/README.md from fresh runs.
 
-Usage (from the repository root)::
+Usage (from the repository root; each mode runs everything first)::
 
-    .venv/bin/python scenarios/headline_table.py --write   # run everything, rewrite the README blocks
-    .venv/bin/python scenarios/headline_table.py --check   # run everything, exit 1 if the README differs
-    .venv/bin/python scenarios/headline_table.py --print   # run everything, print the blocks
+    .venv/bin/python scenarios/headline_table.py --write   # rewrite the README blocks
+    .venv/bin/python scenarios/headline_table.py --check   # exit 1 if the README differs
+    .venv/bin/python scenarios/headline_table.py --print   # print the blocks
 
 Three blocks of the README are generated, each between a pair of marker comments
 (``<!-- BEGIN name ... -->`` and ``<!-- END name -->``), and nothing outside them is
@@ -147,7 +147,8 @@ CLAIMS = (
         ("events.leadership_change.hazard=0.025",),
     ),
     Claim(
-        "(A judgement of the scenario, not a claim of the essay) What a Russian victory in a new war takes",
+        "(A judgement of the scenario, not a claim of the essay) "
+        "What a Russian victory in a new war takes",
         ("war.outcomes.russia.free_ukraine.russia", "war.outcomes.russia.independence.russia"),
         (
             "war.outcomes.russia.free_ukraine.russia=1.0",
@@ -215,7 +216,8 @@ def headline_row(name: str, result) -> str:
 
 
 HEADLINE_HEADER = (
-    "| scenario | accepted | holds 1y | holds 2y | holds 5y | holds 10y | main breaker (share of breakdowns) "
+    "| scenario | accepted | holds 1y | holds 2y | holds 5y | holds 10y "
+    "| main breaker (share of breakdowns) "
     "| main cause (share) | main rejecter, share of draws (cause) |\n"
     "|---|--:|--:|--:|--:|--:|---|---|---|"
 )
@@ -253,17 +255,24 @@ def history_block(draws: int = DRAWS) -> str:
     lines = [
         "| | Minsk II (`minsk_2015`) | Korea (`korea_1953`) |",
         "|---|---|---|",
-        "| what happened | signed by both; Russia's full-scale invasion after 7.03 years | signed by the UN Command, North Korea and China (South Korea's president refused to sign but observed it); no new war for more than 70 years |",
+        "| what happened | signed by both; Russia's full-scale invasion after 7.03 years "
+        "| signed by the UN Command, North Korea and China (South Korea's president refused to "
+        "sign but observed it); no new war for more than 70 years |",
         f"| model: accepted | {_pct(ms['p_accepted']['estimate'])} (rejected by "
-        f"{_top(ms['rejected_by'], minsk) or 'none'}) | {_pct(ks['p_accepted']['estimate'])} (rejected by "
+        f"{_top(ms['rejected_by'], minsk) or 'none'}) "
+        f"| {_pct(ks['p_accepted']['estimate'])} (rejected by "
         f"{_top(ks['rejected_by'], korea) or 'none'}) |",
-        f"| model, if accepted: holds 5 years | {_pct(_surv_if_accepted(minsk, 5))} | {_pct(_surv_if_accepted(korea, 5))} |",
-        f"| model, if accepted: holds 7 years | {_pct(_surv_if_accepted(minsk, 7))} | {_pct(_surv_if_accepted(korea, 7))} |",
-        f"| model, if accepted: holds 10 years | {_pct(_surv_if_accepted(minsk, 10))} | {_pct(_surv_if_accepted(korea, 10))} |",
+        f"| model, if accepted: holds 5 years | {_pct(_surv_if_accepted(minsk, 5))} "
+        f"| {_pct(_surv_if_accepted(korea, 5))} |",
+        f"| model, if accepted: holds 7 years | {_pct(_surv_if_accepted(minsk, 7))} "
+        f"| {_pct(_surv_if_accepted(korea, 7))} |",
+        f"| model, if accepted: holds 10 years | {_pct(_surv_if_accepted(minsk, 10))} "
+        f"| {_pct(_surv_if_accepted(korea, 10))} |",
         f"| model, if accepted: holds 72 years (to 2025) | beyond the 10-year horizon "
         f"| {_pct(_surv_if_accepted(korea, 72))} |",
         f"| model, if accepted: broken within 7 years | {_pct(m_break)}, by Russia deliberately "
-        f"{_pct(_breaks_by(minsk, 'russia', 7.0))} | {_pct(1.0 - (_surv_if_accepted(korea, 7.0) or 0.0))} |",
+        f"{_pct(_breaks_by(minsk, 'russia', 7.0))} "
+        f"| {_pct(1.0 - (_surv_if_accepted(korea, 7.0) or 0.0))} |",
         f"| model: breakdowns by | {_breakers(minsk)} | {_breakers(korea)} |",
         f"| model: breakdowns by cause | {_causes(minsk)} | {_causes(korea)} |",
     ]
@@ -296,10 +305,11 @@ def claims_block(draws: int = CLAIM_DRAWS) -> str:
         return f"{_pct(s['p_accepted']['estimate'])} / {_pct(s['p_holds']['5y']['estimate'])}"
 
     lines = [
-        f"Accepted / holds 5 years, {draws:,} draws each; the scenario as shipped gives {fig(base)}.",
+        f"Accepted / holds 5 years, {draws:,} draws each; "
+        f"the scenario as shipped gives {fig(base)}.",
         "",
-        "| claim of the essay | keys in `freeze_lines.yaml` | the essay's end | accepted / holds 5y "
-        "| the opposite view | accepted / holds 5y |",
+        "| claim of the essay | keys in `freeze_lines.yaml` | the essay's end "
+        "| accepted / holds 5y | the opposite view | accepted / holds 5y |",
         "|---|---|---|--:|---|--:|",
     ]
     for c in CLAIMS:
@@ -307,12 +317,14 @@ def claims_block(draws: int = CLAIM_DRAWS) -> str:
         o = run_scenario(FLAGSHIP, draws, c.critic)
         keys = "<br>".join(f"`{k}`" for k in c.keys)
         lines.append(
-            f"| {c.claim} | {keys} | {_set_text(c.essay)} | {fig(e)} | {_set_text(c.critic)} | {fig(o)} |"
+            f"| {c.claim} | {keys} | {_set_text(c.essay)} | {fig(e)} "
+            f"| {_set_text(c.critic)} | {fig(o)} |"
         )
     essay = tuple(s for c in CLAIMS for s in c.essay)
     critic = tuple(s for c in CLAIMS for s in c.critic)
     lines.append(
-        f"| **All of the above together** | | every `--set` in this column | {fig(run_scenario(FLAGSHIP, draws, essay))} "
+        f"| **All of the above together** | | every `--set` in this column "
+        f"| {fig(run_scenario(FLAGSHIP, draws, essay))} "
         f"| every `--set` in this column | {fig(run_scenario(FLAGSHIP, draws, critic))} |"
     )
     return "\n".join(lines)
@@ -375,7 +387,8 @@ def replace_blocks(text: str, bodies: dict[str, str], fp: str) -> str:
         pat = _pattern(name)
         if pat.search(text) is None:
             raise ValueError(f"README has no block {name!r}")
-        text = pat.sub(lambda m: begin_marker(name, fp) + body + "\n" + m.group(3), text, count=1)
+        head = begin_marker(name, fp) + body + "\n"
+        text = pat.sub(lambda m, head=head: head + m.group(3), text, count=1)
     return text
 
 
@@ -406,7 +419,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if new != text:
         print(
-            f"{README.relative_to(ROOT)} is out of date; run .venv/bin/python scenarios/headline_table.py --write",
+            f"{README.relative_to(ROOT)} is out of date; "
+            "run .venv/bin/python scenarios/headline_table.py --write",
             file=sys.stderr,
         )
         return 1

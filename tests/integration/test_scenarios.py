@@ -245,7 +245,7 @@ def test_headline_table_function_small_draws():
         "| scenario | accepted | holds 1y | holds 2y | holds 5y | holds 10y |"
     )
     assert len(lines) == 2 + len(NAMES)
-    for line, name in zip(lines[2:], NAMES):
+    for line, name in zip(lines[2:], NAMES, strict=True):
         cells = [c.strip() for c in line.strip("|").split("|")]
         assert cells[0] == f"`{name}`" and len(cells) == 9
         assert all(re.fullmatch(r"\d+\.\d%", c) for c in cells[1:6])

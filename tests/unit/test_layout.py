@@ -71,7 +71,8 @@ def test_no_private_name_imported_across_modules(path):
 
 
 def _sim_aliases(tree: ast.Module) -> set[str]:
-    """Local names bound to modules of sim by ``from sim[.x] import module``/``import sim.x as y``."""
+    """Local names bound to modules of sim by ``from sim[.x] import module`` or
+    ``import sim.x as y``."""
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

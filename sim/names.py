@@ -11,12 +11,24 @@ from __future__ import annotations
 SAMPLERS = ("random", "lhs", "sobol")
 #: How stage games are solved (``solver.method``): the batched closed form, or nashpy.
 SOLVER_METHODS = ("batched", "nashpy")
-#: Equilibrium selection rules (``solver.selection``); see :mod:`sim.games`.
-SELECTION_RULES = ("peaceful", "risk_dominant", "payoff_dominant", "mixed")
+#: Rules that pick one Nash equilibrium of a stage game; see :mod:`sim.games.rules`.
+NASH_RULES = ("peaceful", "risk_dominant", "payoff_dominant")
+#: How a stage game is played (``solver.selection``): a Nash selection rule, or ``qre``, the
+#: logit quantal response equilibrium (:mod:`sim.games.qre`).
+SELECTION_RULES = (*NASH_RULES, "qre")
+#: Rules that were removed, with what to use instead (the error a user sees).
+REMOVED_RULES = {
+    "mixed": "the 'mixed' rule was removed: its mixed equilibrium is discontinuous in the payoffs "
+    "and its attack probability falls as the first-strike advantage grows; use 'qre' (a logit "
+    "quantal response, with solver.qre_precision) for stochastic choice",
+}
 #: Causes of a breakdown or a rejection, in the order of the model's int8 cause codes
 #: (see :mod:`sim.model`); ``incident`` is always last.
 CAUSES = ("commitment", "shift", "terms", "preemption", "incident")
 #: Periods per year for each allowed ``period``.
 PERIODS_PER_YEAR = {"year": 1, "quarter": 4, "month": 12}
 
-__all__ = ["CAUSES", "PERIODS_PER_YEAR", "SAMPLERS", "SELECTION_RULES", "SOLVER_METHODS"]
+__all__ = [
+    "CAUSES", "NASH_RULES", "PERIODS_PER_YEAR", "REMOVED_RULES", "SAMPLERS", "SELECTION_RULES",
+    "SOLVER_METHODS",
+]

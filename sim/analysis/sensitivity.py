@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.labels import readable_key
+from sim.scenario import readable_key
 from sim.io import draw_columns, read_draws
 
 __all__ = ["COLUMNS", "parameter_columns", "sensitivity_table", "target_column"]

@@ -24,6 +24,7 @@ One concept per module, all behind this facade:
 ``reference``             the nashpy reference path
 ``bargaining``            the closed-form bargaining references
 ``frontier``              the batched region-split frontier helpers
+``qre``                   the logit quantal response equilibrium of 2x2 games
 ========================  ==============================================================
 """
 
@@ -38,6 +39,7 @@ from sim.games.batch import BatchEquilibria, solve_batch
 from sim.games.conventions import DEDUP_TOL, PROB_TOL, REL_TOL
 from sim.games.equilibria import all_equilibria, best_response_gap, is_degenerate, is_equilibrium
 from sim.games.frontier import max_a_given_floor_b, max_b_given_floor_a, nash_split_batch
+from sim.games.qre import logit_response, qre_2x2
 from sim.games.reference import NASHPY_DIAGNOSTICS, nashpy_equilibria, select_2x2_nashpy
 from sim.games.rules import RULES
 from sim.games.selection import select_2x2, select_from_list
@@ -53,6 +55,8 @@ __all__ = [
     "best_response_gap",
     "is_degenerate",
     "is_equilibrium",
+    "logit_response",
+    "qre_2x2",
     "nashpy_equilibria",
     "select_2x2",
     "select_2x2_nashpy",

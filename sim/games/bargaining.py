@@ -435,7 +435,3 @@ def kalai_smorodinsky(d_a, d_b, frontier=None):
     u_a = max(d_a + t * span_a, 0.0)
     return u_a, g(u_a)
 
-
-# Compatibility: the region-split helpers lived here before sim.games.frontier; import
-# them from sim.games (tests/unit/model still imports max_a_given_floor_b from here).
-from sim.games.frontier import max_a_given_floor_b as max_a_given_floor_b  # noqa: E402

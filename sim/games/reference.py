@@ -137,8 +137,8 @@ def select_2x2_nashpy(
     ----------
     A, B : array_like, shape (..., 2, 2)
         Payoffs, as in ``select_2x2``.
-    rule : {"peaceful", "risk_dominant", "payoff_dominant", "mixed"}
-        Selection rule.
+    rule : {"peaceful", "risk_dominant", "payoff_dominant"}
+        Selection rule (nashpy computes Nash equilibria: it has no ``qre``).
     tol : float, optional
         Payoff tolerance.
 
@@ -150,8 +150,8 @@ def select_2x2_nashpy(
     Examples
     --------
     >>> from sim.games import select_2x2_nashpy
-    >>> [float(v) for v in select_2x2_nashpy([[4, 0], [3, 3]], [[4, 3], [0, 3]], "mixed")]
-    [0.25, 0.25]
+    >>> [float(v) for v in select_2x2_nashpy([[4, 0], [3, 3]], [[4, 3], [0, 3]], "risk_dominant")]
+    [1.0, 1.0]
     """
     check_rule(rule)
     A, B = as_games(A, B)

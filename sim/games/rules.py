@@ -1,7 +1,8 @@
 """The equilibrium selection rules: one function per rule, looked up by name.
 
-The names are :data:`sim.names.SELECTION_RULES` (the scenario format and the command
-line read them there); this module holds one function per name, registered with
+The names are :data:`sim.names.NASH_RULES` (the scenario format and the command
+line read them there; the other way to play a stage game, ``qre``, is not a choice
+among Nash equilibria and lives in :mod:`sim.games.qre`); this module holds one function per name, registered with
 :func:`selection_rule`. A rule sees a :class:`Situation` (a game's pure equilibria and
 whether it has a completely mixed extreme equilibrium) and answers with a pure profile
 or a :class:`Resolve` step that needs the payoffs (risk or payoff dominance, a mixed
@@ -9,7 +10,7 @@ equilibrium). :mod:`sim.games.selection` applies the answer: evaluated once per 
 class, it becomes the look-up table of the batched 2x2 path ``select_2x2``; evaluated
 per game, the choice of ``select_from_list`` among an explicit list.
 
-Adding a rule is its name in ``SELECTION_RULES`` plus one function here; removing one
+Adding a rule is its name in ``NASH_RULES`` plus one function here; removing one
 is the reverse (the registry refuses to import when the two disagree). Judgement: a
 rule is a decision over the pure equilibria rather than a vectorised function of the
 payoffs, because that keeps the 2x2 hot path a table look-up and makes the batched and
@@ -34,13 +35,6 @@ The rules
     The pure equilibrium that Pareto-dominates every other pure equilibrium:
     collective rationality, Harsanyi and Selten's first criterion. If there is none,
     ``risk_dominant``; with no pure equilibrium, the mixed one.
-``mixed``
-    The completely mixed equilibrium (both players randomise, e.g. the stag hunt's,
-    chicken's or matching pennies' mixed equilibrium): the symmetric-ignorance
-    benchmark of players who cannot coordinate on either pure equilibrium. Only
-    extreme equilibria count (a continuum of equilibria whose endpoints are partly
-    pure is represented by those endpoints). If there is none, ``risk_dominant``.
-
 Tie rule (degenerate games). A player indifferent between strategies is taken to play
 the lowest index, Hold: ties go toward peace. Concretely, equal risk products go to
 the equilibrium with more players on strategy 0, then to the lexicographically smaller
@@ -57,7 +51,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from sim.names import SELECTION_RULES
+from sim.names import NASH_RULES, REMOVED_RULES
 
 __all__ = [
     "HOLD_HOLD",
@@ -71,7 +65,7 @@ __all__ = [
     "selection_rule",
 ]
 
-RULES = SELECTION_RULES
+RULES = NASH_RULES
 """Names of the equilibrium selection rules."""
 
 Cell = tuple[int, int]
@@ -85,8 +79,6 @@ class Resolve(Enum):
     FIRST_LISTED = "first_listed"
     """The first extreme equilibrium in the canonical order (used when there is no pure
     equilibrium; in a 2x2 game the unique, completely mixed one)."""
-    COMPLETELY_MIXED = "completely_mixed"
-    """The first completely mixed extreme equilibrium (the rule checks there is one)."""
     RISK_DOMINANT = "risk_dominant"
     """The risk-dominant one of several pure equilibria."""
     PAYOFF_DOMINANT = "payoff_dominant"
@@ -127,15 +119,15 @@ def selection_rule(name: str) -> Callable[[Rule], Rule]:
     Parameters
     ----------
     name : str
-        One of :data:`sim.names.SELECTION_RULES`.
+        One of :data:`sim.names.NASH_RULES`.
 
     Returns
     -------
     callable
         The decorator; it returns the function unchanged.
     """
-    if name not in SELECTION_RULES:
-        raise ValueError(f"selection rule {name!r} is not in sim.names.SELECTION_RULES")
+    if name not in NASH_RULES:
+        raise ValueError(f"selection rule {name!r} is not in sim.names.NASH_RULES")
 
     def register(rule: Rule) -> Rule:
         _REGISTRY[name] = rule
@@ -167,19 +159,15 @@ def payoff_dominant(s: Situation) -> Pick:
     return Resolve.PAYOFF_DOMINANT if pick is Resolve.RISK_DOMINANT else pick
 
 
-@selection_rule("mixed")
-def mixed(s: Situation) -> Pick:
-    """The completely mixed equilibrium if there is one, else :func:`risk_dominant`."""
-    return Resolve.COMPLETELY_MIXED if s.completely_mixed else risk_dominant(s)
-
-
-_missing = [name for name in SELECTION_RULES if name not in _REGISTRY]
+_missing = [name for name in NASH_RULES if name not in _REGISTRY]
 if _missing:
     raise ImportError(f"selection rules without a function in sim.games.rules: {_missing}")
 
 
 def check_rule(rule: str) -> str:
     """``rule`` if it names a selection rule, else ``ValueError`` listing the names."""
+    if rule in REMOVED_RULES:
+        raise ValueError(REMOVED_RULES[rule])
     if rule not in RULES:
         raise ValueError(f"unknown selection rule {rule!r}; expected one of {RULES}")
     return rule

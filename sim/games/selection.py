@@ -40,10 +40,14 @@ from sim.games.dominance import (
     risk_dominant_cell,
     risk_pick,
 )
+from sim.games.qre import qre_2x2
 from sim.games.rules import RULES, Pick, Resolve, Situation, check_rule, rule_named
 from sim.games.twobytwo import SIGN_CLASSES, Gains2x2, gains_2x2
 
-__all__ = ["select_2x2", "select_from_list"]
+__all__ = ["QRE", "select_2x2", "select_from_list"]
+
+#: The name of the quantal response rule (not a choice among Nash equilibria).
+QRE = "qre"
 
 # ------------------------------------------------------------- the batched 2x2 engine
 
@@ -51,7 +55,6 @@ __all__ = ["select_2x2", "select_from_list"]
 _MIXED, _RISK, _PAYOFF = 4, 5, 6
 _CODE_OF_STEP = {
     Resolve.FIRST_LISTED: _MIXED,  # no pure equilibrium: the unique, completely mixed one
-    Resolve.COMPLETELY_MIXED: _MIXED,
     Resolve.RISK_DOMINANT: _RISK,
     Resolve.PAYOFF_DOMINANT: _PAYOFF,
 }
@@ -141,19 +144,29 @@ def _resolve(g: Gains2x2, kind: np.ndarray, x: np.ndarray, y: np.ndarray) -> Non
 
 
 def select_2x2(
-    A: npt.ArrayLike, B: npt.ArrayLike, rule: str = "peaceful", tol: float | None = None
+    A: npt.ArrayLike,
+    B: npt.ArrayLike,
+    rule: str = "peaceful",
+    tol: float | None = None,
+    *,
+    precision: npt.ArrayLike | None = None,
+    per_year: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Selected equilibrium of many 2x2 Hold/Attack games, vectorised closed form.
+    """How many 2x2 Hold/Attack games are played, vectorised closed form.
 
     Parameters
     ----------
     A, B : array_like, shape (..., 2, 2)
         Row (actor A) and column (actor B) payoffs; index 0 is Hold, 1 is Attack. Any
         leading batch shape, e.g. ``(draws, states)``.
-    rule : {"peaceful", "risk_dominant", "payoff_dominant", "mixed"}
-        Selection rule; see :mod:`sim.games.rules` for definitions and the tie rule.
+    rule : {"peaceful", "risk_dominant", "payoff_dominant", "qre"}
+        A Nash selection rule (see :mod:`sim.games.rules` for definitions and the tie
+        rule), or ``qre``: the logit quantal response equilibrium (:func:`qre_2x2`).
     tol : float, optional
         Absolute payoff tolerance; default ``REL_TOL * max|payoff|`` per game and player.
+    precision, per_year
+        For ``qre`` only: the logit precision (broadcastable to the batch shape) and the
+        decisions per unit of time (:func:`sim.games.qre.qre_2x2`).
 
     Returns
     -------
@@ -179,8 +192,11 @@ def select_2x2(
     peaceful 0.0 0.0
     risk_dominant 1.0 1.0
     payoff_dominant 0.0 0.0
-    mixed 0.25 0.25
     """
+    if rule == QRE:
+        if precision is None:
+            raise ValueError("the qre rule needs a precision")
+        return qre_2x2(A, B, precision, per_year)
     check_rule(rule)
     A = np.asarray(A, dtype=np.float64)
     B = np.asarray(B, dtype=np.float64)
@@ -260,10 +276,6 @@ class _Listed:
         tA, tB, sA, sB = self.tol
         if pick is Resolve.FIRST_LISTED:
             return self.eqs[0]
-        if pick is Resolve.COMPLETELY_MIXED:
-            return next(
-                (r, c) for r, c in self.eqs if (r > PROB_TOL).all() and (c > PROB_TOL).all()
-            )
         if pick is Resolve.PAYOFF_DOMINANT:
             best = payoff_dominant_cell(self.A, self.B, pure, tA, tB)
             pick = Resolve.RISK_DOMINANT if best is None else best
@@ -289,7 +301,7 @@ def select_from_list(
     equilibria : sequence of (row, col)
         Its (extreme) equilibria, e.g. from ``all_equilibria`` or ``nashpy_equilibria``;
         pure equilibria are recognised within ``PROB_TOL``.
-    rule : {"peaceful", "risk_dominant", "payoff_dominant", "mixed"}
+    rule : {"peaceful", "risk_dominant", "payoff_dominant"}
         Selection rule (:mod:`sim.games.rules`). For 2x2 games it agrees with
         ``select_2x2``.
     tol : float, optional

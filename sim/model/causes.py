@@ -183,7 +183,7 @@ def commitment_flags(
             # the other side's perpetual flow must give it at least its war value next period
             best_flow = frontier.most(q.f_me, q.f_other, q.floor(q.wf_other, q.winc_other), idx)
             fails = q.fails(best_flow, q.winc_me)
-            if moving.any():
+            if splits is not None and moving.any():
                 sub = np.flatnonzero(moving)
                 fails[sub] = _fails_moving(splits, frontier, me, q.subset(sub))
             flag.ravel()[idx] = fails
@@ -201,8 +201,12 @@ class _Query:
         self.winc_me, self.winc_other, self.f_me, self.f_other = winc_me, winc_other, f_me, f_other
         self.d_me, self.d_o, self.lam, self.total = d_me, d_o, lam, total
 
+    FIELDS = ("cells", "w_now", "wf_other", "winc_me", "winc_other", "f_me", "f_other", "d_me",
+              "d_o", "lam", "total")  # fmt: skip
+
     def subset(self, sub: np.ndarray) -> _Query:
-        return _Query(*(getattr(self, k)[sub] for k in self.__init__.__code__.co_varnames[1:12]))
+        """The same query at a subset of its cells."""
+        return _Query(*(getattr(self, k)[sub] for k in self.FIELDS))
 
     def floor(self, wf_other: np.ndarray, winc_other: np.ndarray) -> np.ndarray:
         """The least perpetual flow that keeps the other side from attacking next period."""

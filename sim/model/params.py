@@ -22,11 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.scenario import Scenario
+from sim.scenario.keys import number_names
 
 __all__ = ["ActorParams", "Params", "Quantity", "RegionParams", "EFFECTS"]
 
-#: What holding a region can do for its holder (``regions.<id>.effects.<key>``).
-EFFECTS = ("ceiling", "growth", "power")
+#: What holding a region can do for its holder (``regions.<id>.effects.<key>``), from
+#: the scenario key table.
+EFFECTS = number_names("regions.<id>.effects")
 Samples = Mapping[str, "np.ndarray | float"]
 
 

@@ -17,7 +17,7 @@ in :mod:`~sim.plots.save`. The tables behind the figures are computed in
 :mod:`sim.analysis`; ``sensitivity_table`` and ``readable_key`` are re-exported here.
 """
 
-from sim.analysis.labels import readable_key
+from sim.scenario import readable_key
 from sim.analysis.sensitivity import sensitivity_table
 from sim.plots.breakdown import plot_breakdown
 from sim.plots.compare import plot_compare

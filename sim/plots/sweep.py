@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import PercentFormatter
 
-from sim.analysis.labels import readable_key
+from sim.scenario import readable_key
 from sim.analysis.sensitivity import target_column
 from sim.plots.style import (
     LABEL_SIZE,

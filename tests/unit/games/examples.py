@@ -80,7 +80,7 @@ STAG_STRONG = ([[9, 0], [8, 5]], [[9, 8], [0, 5]])
 # not, so the extreme equilibria are (0,0), (0,1/3) (end of the segment {0}x[0,1/3])
 # and (1,1). Products: (H,H) 1*0 = 0, (A,A) 2*1 = 2 -> risk picks (A,A); peaceful
 # (H,H); Pareto: (H,H) pays (3,1), (A,A) (2,1) -> (H,H). No completely mixed
-# extreme equilibrium -> mixed falls back to risk: (A,A).
+# extreme equilibrium.
 WEAK_PEACE = ([[3, 0], [2, 2]], [[1, 1], [0, 1]])
 
 
@@ -92,7 +92,6 @@ TEXTBOOK = {
             "peaceful": (0, 0),
             "risk_dominant": (1, 1),
             "payoff_dominant": (0, 0),
-            "mixed": (0.25, 0.25),
         },
     ),
     "chicken": (
@@ -102,7 +101,6 @@ TEXTBOOK = {
             "peaceful": (0, 1),
             "risk_dominant": (0, 1),
             "payoff_dominant": (0, 1),
-            "mixed": (0.1, 0.1),
         },
     ),
     "chicken_asym": (
@@ -112,7 +110,6 @@ TEXTBOOK = {
             "peaceful": (1, 0),
             "risk_dominant": (1, 0),
             "payoff_dominant": (1, 0),
-            "mixed": (0.2, 0.75),
         },
     ),
     "prisoners_dilemma": (PD, [(1, 1)], dict.fromkeys(RULES, (1, 1))),
@@ -124,7 +121,6 @@ TEXTBOOK = {
             "peaceful": (0, 0),
             "risk_dominant": (0, 0),
             "payoff_dominant": (0, 0),
-            "mixed": (0.4, 0.6),
         },
     ),
     "all_zero": (ZERO, [(0, 0), (0, 1), (1, 0), (1, 1)], dict.fromkeys(RULES, (0, 0))),
@@ -141,13 +137,12 @@ TEXTBOOK = {
             "peaceful": (0, 0),
             "risk_dominant": (1, 1),
             "payoff_dominant": (0, 0),
-            "mixed": (1 / 6, 1 / 6),
         },
     ),
     "weak_peace": (
         WEAK_PEACE,
         [(0, 0), (0, 1 / 3), (1, 1)],
-        {"peaceful": (0, 0), "risk_dominant": (1, 1), "payoff_dominant": (0, 0), "mixed": (1, 1)},
+        {"peaceful": (0, 0), "risk_dominant": (1, 1), "payoff_dominant": (0, 0)},
     ),
 }
 

@@ -10,14 +10,13 @@ from sim.games.rules import (
     Resolve,
     Situation,
     check_rule,
-    mixed,
     payoff_dominant,
     peaceful,
     risk_dominant,
     rule_named,
     selection_rule,
 )
-from sim.names import SELECTION_RULES
+from sim.names import NASH_RULES, SELECTION_RULES
 
 NONE = Situation(pure=(), completely_mixed=True)
 ONE_ATTACK = Situation(pure=((1, 1),), completely_mixed=False)
@@ -27,7 +26,7 @@ WEAK = Situation(pure=((0, 0), (1, 1)), completely_mixed=False)
 
 
 def test_every_name_has_exactly_one_function():
-    assert RULES == SELECTION_RULES
+    assert RULES == NASH_RULES and SELECTION_RULES == (*NASH_RULES, "qre")
     assert [rule_named(name).__name__ for name in RULES] == list(RULES)
 
 
@@ -36,25 +35,30 @@ def test_unknown_rules_are_refused():
         check_rule("nice")
     with pytest.raises(ValueError, match="unknown selection rule"):
         rule_named("logit")
-    with pytest.raises(ValueError, match="not in sim.names.SELECTION_RULES"):
+    with pytest.raises(ValueError, match="not in sim.names.NASH_RULES"):
         selection_rule("logit")
-    assert check_rule("mixed") == "mixed"
+
+
+def test_the_removed_mixed_rule_names_its_replacement():
+    with pytest.raises(ValueError, match="'mixed' rule was removed.*use 'qre'"):
+        check_rule("mixed")
+    with pytest.raises(ValueError, match="use 'qre'"):
+        select_2x2([[4, 0], [3, 3]], [[4, 3], [0, 3]], "mixed")
 
 
 @pytest.mark.parametrize(
     "situation, want",
     [
-        (NONE, {"peaceful": Resolve.FIRST_LISTED, "mixed": Resolve.COMPLETELY_MIXED}),
-        (ONE_ATTACK, {"peaceful": (1, 1), "mixed": (1, 1)}),
-        (STAG_LIKE, {"peaceful": HOLD_HOLD, "mixed": Resolve.COMPLETELY_MIXED}),
-        (CHICKEN_LIKE, {"peaceful": Resolve.RISK_DOMINANT, "mixed": Resolve.COMPLETELY_MIXED}),
-        (WEAK, {"peaceful": HOLD_HOLD, "mixed": Resolve.RISK_DOMINANT}),
+        (NONE, {"peaceful": Resolve.FIRST_LISTED}),
+        (ONE_ATTACK, {"peaceful": (1, 1)}),
+        (STAG_LIKE, {"peaceful": HOLD_HOLD}),
+        (CHICKEN_LIKE, {"peaceful": Resolve.RISK_DOMINANT}),
+        (WEAK, {"peaceful": HOLD_HOLD}),
     ],
     ids=["no_pure", "one_pure", "stag_like", "chicken_like", "no_mixed"],
 )
 def test_decisions(situation, want):
     assert peaceful(situation) == want["peaceful"]
-    assert mixed(situation) == want["mixed"]
     base = risk_dominant(situation)
     if len(situation.pure) > 1:
         assert base is Resolve.RISK_DOMINANT
@@ -71,5 +75,4 @@ def test_rules_reach_the_hot_path_by_name():
         "peaceful": (0.0, 0.0),
         "risk_dominant": (1.0, 1.0),
         "payoff_dominant": (0.0, 0.0),
-        "mixed": (0.25, 0.25),
     }

@@ -54,9 +54,10 @@ def test_textbook_selection(name, rule):
     assert (float(xn), float(yn)) == pytest.approx(want, abs=1e-12)
 
 
-def test_stag_hunt_mixed_is_indifference_point():
-    (A, B), _, _ = TEXTBOOK["stag_hunt"]
-    x, y = select_2x2(A, B, "mixed")
+@pytest.mark.parametrize("rule", RULES)
+def test_without_a_pure_equilibrium_the_mixed_one_is_the_indifference_point(rule):
+    A, B = [[2.0, -1.0], [-1.0, 1.0]], [[-1.0, 1.0], [3.0, -1.0]]  # an uneven matching pennies
+    x, y = select_2x2(A, B, rule)
     row, col = np.array([1 - x, x]), np.array([1 - y, y])
     Ay, xB = np.asarray(A, float) @ col, row @ np.asarray(B, float)
     assert Ay[0] == pytest.approx(Ay[1]) and xB[0] == pytest.approx(xB[1])
@@ -193,7 +194,9 @@ def test_input_validation():
     with pytest.raises(ValueError, match="shape"):
         select_2x2(np.zeros((3, 3)), np.zeros((3, 3)))
     with pytest.raises(ValueError, match="empty"):
-        select_from_list(STAG[0], STAG[1], [], "mixed")
+        select_from_list(STAG[0], STAG[1], [], "peaceful")
+    with pytest.raises(ValueError, match="precision"):
+        select_2x2(STAG[0], STAG[1], "qre")
 
 
 def test_docstring_examples():

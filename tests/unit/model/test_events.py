@@ -25,7 +25,10 @@ def _inputs(text: str) -> tuple[Inputs, object]:
 def _sanctions(incident: float = LAM) -> str:
     """One region, A holds 0.6; an event (hazard H) makes a war cost A 0.5 a period."""
     text = one_region(share_a=0.6, delta=DELTA, incident=str(incident), horizon=3)
-    return text + f"events:\n  sanctions:\n    hazard: {H}\n    changes:\n      actors.a.war_flow: -0.5\n"
+    return (
+        text
+        + f"events:\n  sanctions:\n    hazard: {H}\n    changes:\n      actors.a.war_flow: -0.5\n"
+    )
 
 
 def test_war_values_follow_the_event_chain():
@@ -34,7 +37,9 @@ def test_war_values_follow_the_event_chain():
     wa, _ = m.war_values(p)
     cost = 0.5
     after = [(1 - 0.5) / (1 - DELTA), -0.5 / (1 - DELTA)]  # A wins / B wins, sanctions on
-    before = [(u + DELTA * H * a) / (1 - DELTA * (1 - H)) for u, a in zip((1.0, 0.0), after, strict=True)]
+    before = [
+        (u + DELTA * H * a) / (1 - DELTA * (1 - H)) for u, a in zip((1.0, 0.0), after, strict=True)
+    ]
     np.testing.assert_allclose(wa[0, 1], 0.7 * after[0] + 0.3 * after[1] - cost, rtol=1e-12)
     np.testing.assert_allclose(wa[0, 0], 0.7 * before[0] + 0.3 * before[1] - cost, rtol=1e-12)
 
@@ -64,7 +69,9 @@ def test_without_events_the_values_are_the_familiar_ones():
 def _turns_hostile(horizon: int) -> str:
     """Power never moves; an event (hazard 0.25) ruins A's peace (flow -3), so A attacks
     once it has happened. Everything is decided by events, none by the horizon."""
-    data = yaml.safe_load(one_region(share_a=0.5, p_now=0.5, horizon=horizon, cost_a=1.0, cost_b=1.0))
+    data = yaml.safe_load(
+        one_region(share_a=0.5, p_now=0.5, horizon=horizon, cost_a=1.0, cost_b=1.0)
+    )
     data["events"] = {"ruin": {"hazard": 0.25, "changes": {"actors.a.flow": -3.0}}}
     return yaml.safe_dump(data)
 

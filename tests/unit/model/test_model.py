@@ -163,7 +163,7 @@ def test_survival_is_a_probability_and_monotone():
 def test_frontier_matches_the_bargaining_reference():
     """The model's pre-sorted frontier gives the same answer as the reference
     fractional knapsack in sim.bargaining (exact, on random instances with ties/zeros)."""
-    from sim.games.bargaining import max_a_given_floor_b
+    from sim.games import max_a_given_floor_b
     from sim.model import Frontier
 
     rng = np.random.default_rng(7)

@@ -30,7 +30,11 @@ def _limited_aims(p_now: float, cost: float, first_strike: float, hazard: float)
             "kyiv": {"value": {"a": 4.0, "b": 6.0}},
         },
         "terms": {"land": {"a": 0.3}, "kyiv": "b"},
-        "war": {"decisiveness": 1.0, "first_strike": first_strike, "outcomes": {"a": {"kyiv": "b"}}},
+        "war": {
+            "decisiveness": 1.0,
+            "first_strike": first_strike,
+            "outcomes": {"a": {"kyiv": "b"}},
+        },
         "events": {"limited": {"hazard": hazard, "changes": {"regions.kyiv.value.a": 0.1}}},
         "montecarlo": {"draws": 1, "seed": 0, "sampler": "random"},
     }
@@ -43,9 +47,15 @@ def test_a_turn_to_limited_aims_never_makes_the_leader_more_aggressive():
     when it never does. With values renormalised in every event state (the old unit),
     34 of these 90 cases had the limited leader attack a ceasefire the maximalist kept."""
     outcomes = set()
-    for p_now, cost, fs in itertools.product([0.3, 0.5, 0.6, 0.7, 0.8, 0.9], [0.5, 1, 2, 4, 8], [0.0, 0.2, 0.5]):
-        never = sim.run(_limited_aims(p_now, cost, fs, 0.0), draws=1).summary["p_holds_end"]["estimate"]
-        surely = sim.run(_limited_aims(p_now, cost, fs, 1.0), draws=1).summary["p_holds_end"]["estimate"]
+    for p_now, cost, fs in itertools.product(
+        [0.3, 0.5, 0.6, 0.7, 0.8, 0.9], [0.5, 1, 2, 4, 8], [0.0, 0.2, 0.5]
+    ):
+        never = sim.run(_limited_aims(p_now, cost, fs, 0.0), draws=1).summary["p_holds_end"][
+            "estimate"
+        ]
+        surely = sim.run(_limited_aims(p_now, cost, fs, 1.0), draws=1).summary["p_holds_end"][
+            "estimate"
+        ]
         assert surely >= never - 1e-12, (p_now, cost, fs, never, surely)
         outcomes.add(round(never, 6))
     assert len(outcomes) > 1  # the grid reaches ceasefires that hold and ones that break
@@ -60,3 +70,16 @@ def test_values_are_normalised_once_before_any_event():
     np.testing.assert_allclose(va[0], [1 / 5, 4 / 5])
     np.testing.assert_allclose(va[1], [1 / 5, 0.1 / 5])  # the stake shrinks to 0.22 of its size
     np.testing.assert_allclose(m.v[1][0].sum(-1), [1.0, 1.0])  # B's aims do not change
+
+
+def test_the_typed_parameters_cover_every_key_of_the_table():
+    """ActorParams has a field for every actor key of the scenario key table, so a key
+    added to the table without a model field fails here."""
+    import dataclasses
+
+    from sim.model import ActorParams
+    from sim.model.params import EFFECTS
+    from sim.scenario.keys import number_names
+
+    assert {f.name for f in dataclasses.fields(ActorParams)} == set(number_names("actors.<id>"))
+    assert EFFECTS == number_names("regions.<id>.effects") == ("ceiling", "growth", "power")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sim import plots
-from sim.analysis.labels import readable_key
+from sim.scenario import readable_key
 
 
 @pytest.mark.parametrize(

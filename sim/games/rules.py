@@ -1,14 +1,15 @@
 """The equilibrium selection rules: one function per rule, looked up by name.
 
-The names are :data:`sim.names.NASH_RULES` (the scenario format and the command
-line read them there; the other way to play a stage game, ``qre``, is not a choice
-among Nash equilibria and lives in :mod:`sim.games.qre`); this module holds one function per name, registered with
-:func:`selection_rule`. A rule sees a :class:`Situation` (a game's pure equilibria and
-whether it has a completely mixed extreme equilibrium) and answers with a pure profile
-or a :class:`Resolve` step that needs the payoffs (risk or payoff dominance, a mixed
-equilibrium). :mod:`sim.games.selection` applies the answer: evaluated once per sign
-class, it becomes the look-up table of the batched 2x2 path ``select_2x2``; evaluated
-per game, the choice of ``select_from_list`` among an explicit list.
+The names are :data:`sim.names.NASH_RULES` (the scenario format and the command line
+read them there; the other way to play a stage game, ``qre``, is not a choice among
+Nash equilibria and lives in :mod:`sim.games.qre`); this module holds one function per
+name, registered with :func:`selection_rule`. A rule sees a :class:`Situation` (a
+game's pure equilibria and whether it has a completely mixed extreme equilibrium) and
+answers with a pure profile or a :class:`Resolve` step that needs the payoffs (risk or
+payoff dominance, the mixed equilibrium of a game without a pure one).
+:mod:`sim.games.selection` applies the answer: evaluated once per sign class, it
+becomes the look-up table of the batched 2x2 path ``select_2x2``; evaluated per game,
+the choice of ``select_from_list`` among an explicit list.
 
 Adding a rule is its name in ``NASH_RULES`` plus one function here; removing one
 is the reverse (the registry refuses to import when the two disagree). Judgement: a

@@ -29,6 +29,11 @@ CAUSES = ("commitment", "shift", "terms", "preemption", "incident")
 PERIODS_PER_YEAR = {"year": 1, "quarter": 4, "month": 12}
 
 __all__ = [
-    "CAUSES", "NASH_RULES", "PERIODS_PER_YEAR", "REMOVED_RULES", "SAMPLERS", "SELECTION_RULES",
+    "CAUSES",
+    "NASH_RULES",
+    "PERIODS_PER_YEAR",
+    "REMOVED_RULES",
+    "SAMPLERS",
+    "SELECTION_RULES",
     "SOLVER_METHODS",
 ]

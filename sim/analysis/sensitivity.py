@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.scenario import readable_key
 from sim.io import draw_columns, read_draws
+from sim.scenario import readable_key
 
 __all__ = ["COLUMNS", "parameter_columns", "sensitivity_table", "target_column"]
 

@@ -434,4 +434,3 @@ def kalai_smorodinsky(d_a, d_b, frontier=None):
     t = brentq(excess, 0.0, 1.0, xtol=1e-14, rtol=4 * np.finfo(float).eps)
     u_a = max(d_a + t * span_a, 0.0)
     return u_a, g(u_a)
-

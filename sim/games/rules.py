@@ -17,9 +17,9 @@ rule is a decision over the pure equilibria rather than a vectorised function of
 payoffs, because that keeps the 2x2 hot path a table look-up and makes the batched and
 the list form agree by construction; the alternative (each rule a function on the
 batch of games) is more direct but would have every rule mask and resolve the batch
-itself. A rule that is not a choice among the Nash equilibria (a logit quantal
-response equilibrium, continuous in the payoffs) adds a :class:`Resolve` step and its
-computation in the two engines of :mod:`sim.games.selection`.
+itself. The logit quantal response equilibrium is not such a rule (it is not a choice
+among Nash equilibria, and it is continuous in the payoffs): ``select_2x2`` hands the
+name ``qre`` to :func:`sim.games.qre_2x2`.
 
 The rules
 ---------

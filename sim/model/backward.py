@@ -413,6 +413,14 @@ def solve_chunk(
     T = scn.horizon
     path_state, event_period = event_states(m.hazards, event_u, T)
     bw = _Backward(m, select, rule, path_state, keep_power)
+    if rule == "qre":
+        if params.qre_precision is None:
+            raise ModelError("selection qre needs solver.qre_precision in the scenario")
+        # the precision is per stake-year and payoffs are in stake-periods: per_year rescales
+        bw.rule_args = {
+            "precision": params.qre_precision[:, None],
+            "per_year": scn.periods_per_year,
+        }
     bw.terminal(T)
     for t in range(T - 1, -1, -1):
         bw.step(t)

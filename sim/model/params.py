@@ -30,6 +30,7 @@ __all__ = ["ActorParams", "Params", "Quantity", "RegionParams", "EFFECTS"]
 #: the scenario key table.
 EFFECTS = number_names("regions.<id>.effects")
 Samples = Mapping[str, "np.ndarray | float"]
+QRE = "solver.qre_precision"
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,9 @@ class Params:
         The ``war`` numbers.
     hazards
         (n, k) each event's per-period hazard.
+    qre_precision
+        (n,) the logit precision per stake-year, when the stage games are played as a
+        quantal response (``solver.selection: qre``); else None.
     """
 
     n: int
@@ -112,6 +116,7 @@ class Params:
     first_strike: Quantity
     incident_hazard: Quantity
     hazards: np.ndarray
+    qre_precision: np.ndarray | None = None
 
     @classmethod
     def from_samples(cls, scn: Scenario, samples: Samples, n: int) -> Params:
@@ -153,6 +158,7 @@ class Params:
             first_strike=read.quantity("war.first_strike"),
             incident_hazard=read.quantity("war.incident_hazard"),
             hazards=hazards,
+            qre_precision=read.get(QRE) if QRE in samples else None,
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.names import SAMPLERS, SELECTION_RULES, SOLVER_METHODS
+from sim.names import REMOVED_RULES, SAMPLERS, SELECTION_RULES, SOLVER_METHODS
 from sim.scenario import Scenario
 
 __all__ = ["DEFAULT_CHUNK", "RunOptions", "check_options", "default_chunk", "milestones"]
@@ -60,6 +60,8 @@ def check_options(opts: RunOptions) -> None:
         raise ValueError(
             f"solver method must be one of {', '.join(SOLVER_METHODS)} (got {opts.method!r})"
         )
+    if opts.selection in REMOVED_RULES:
+        raise ValueError(REMOVED_RULES[opts.selection])
     if opts.selection not in SELECTION_RULES:
         raise ValueError(
             f"selection must be one of {', '.join(SELECTION_RULES)} (got {opts.selection!r})"

@@ -17,7 +17,6 @@ in :mod:`~sim.plots.save`. The tables behind the figures are computed in
 :mod:`sim.analysis`; ``sensitivity_table`` and ``readable_key`` are re-exported here.
 """
 
-from sim.scenario import readable_key
 from sim.analysis.sensitivity import sensitivity_table
 from sim.plots.breakdown import plot_breakdown
 from sim.plots.compare import plot_compare
@@ -27,6 +26,7 @@ from sim.plots.sensitivity import plot_sensitivity
 from sim.plots.style import FORMATS, OKABE_ITO
 from sim.plots.survival import plot_survival
 from sim.plots.sweep import plot_sweep
+from sim.scenario import readable_key
 
 __all__ = [
     "FORMATS",

@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import PercentFormatter
 
-from sim.scenario import readable_key
 from sim.analysis.sensitivity import target_column
 from sim.plots.style import (
     LABEL_SIZE,
@@ -29,6 +28,7 @@ from sim.plots.style import (
     style_axes,
     target_label,
 )
+from sim.scenario import readable_key
 
 __all__ = ["plot_sweep"]
 

@@ -201,10 +201,10 @@ class _Checks:
                     for err in exc.errors(include_url=False):
                         self.add(path, err["msg"].removeprefix("Value error, "), value, True)
 
-    def values_in_every_state(self) -> None:
-        """Every actor values some region for certain, whatever events have happened."""
-        ids = list(self.scn.events)
-        states = sorted(range(1, 2 ** len(ids)), key=lambda m: (bin(m).count("1"), m))
+    def values_before_events(self) -> None:
+        """Every actor values some region for certain before any event: that fixes its unit
+        of value (one period of the whole stake). An event may shrink the stake, even to
+        nothing (a leadership that wants none of it); see :mod:`sim.model`."""
         for aid in self.actors:
             base = {rid: r.value.get(aid, 0.0) for rid, r in self.scn.regions.items()}
             if not any(_surely_positive(v) for v in base.values()):
@@ -213,21 +213,30 @@ class _Checks:
                     f"actor {aid} values no region for certain; give "
                     f"regions.<id>.value.{aid} > 0 for at least one region",
                 )
-                continue
-            for mask in states:
-                vals = dict(base)
-                fired = [eid for e, eid in enumerate(ids) if mask >> e & 1]
-                for eid in fired:
-                    for rid in self.regions:
-                        path = f"regions.{rid}.value.{aid}"
-                        vals[rid] = self.changes[eid].get(path, vals[rid])
-                if not any(_surely_positive(v) for v in vals.values()):
-                    self.add(
-                        ("events", fired[-1], "changes"),
-                        f"once {' and '.join(fired)} happened, actor {aid} "
-                        "values no region for certain; keep a value > 0 for at least one region",
-                    )
-                    break
+
+    def solver(self) -> None:
+        """The quantal response needs its precision and the batched solver."""
+        solver = self.scn.solver
+        if solver.selection == "qre" and solver.qre_precision is None:
+            self.add(
+                ("solver", "qre_precision"),
+                "selection: qre needs solver.qre_precision, the logit precision per stake-year "
+                "(e.g. 10: a choice that costs a tenth of a year of the whole stake is made "
+                "about e times less often than its alternative); a number or a distribution",
+            )
+        if solver.selection == "qre" and solver.method == "nashpy":
+            self.add(
+                ("solver", "method"),
+                "nashpy computes Nash equilibria, not quantal responses; use method: batched "
+                "with selection: qre",
+                solver.method,
+                True,
+            )
+        if solver.selection != "qre" and solver.qre_precision is not None:
+            self.add(
+                ("solver", "qre_precision"),
+                f"is used only with selection: qre (the selection is {solver.selection})",
+            )
 
 
 def semantic_problems(
@@ -244,6 +253,7 @@ def semantic_problems(
     checks.terms()
     checks.outcomes()
     checks.events()
+    checks.solver()
     if not checks.problems:
-        checks.values_in_every_state()
+        checks.values_before_events()
     return checks.problems, checks.changes

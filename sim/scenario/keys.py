@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from sim.names import PERIODS_PER_YEAR, SAMPLERS, SELECTION_RULES, SOLVER_METHODS
+from sim.names import PERIODS_PER_YEAR, REMOVED_RULES, SAMPLERS, SELECTION_RULES, SOLVER_METHODS
 
 __all__ = [
     "CHANGEABLE",
@@ -155,6 +155,9 @@ class Key:
     label
         How a key path reads in a plot, with the placeholders filled in, e.g.
         ``{id} discount``; ``None``: the path itself.
+    removed
+        For a ``choice``: values that were allowed once, each with the message that says
+        what to use instead.
     """
 
     path: str
@@ -168,6 +171,7 @@ class Key:
     changeable: bool = False
     per_holder: bool = False
     label: str | None = None
+    removed: Any = None
 
     @property
     def name(self) -> str:
@@ -282,8 +286,13 @@ KEYS: tuple[Key, ...] = (
     _text("events.<id>.note", "a note for the reader"),
     Key("solver.method", CHOICE, "how stage games are solved (nashpy: slow reference)",
         default=SOLVER_METHODS[0], choices=SOLVER_METHODS),
-    Key("solver.selection", CHOICE, "which equilibrium of a stage game is played",
-        default=SELECTION_RULES[0], choices=SELECTION_RULES),
+    Key("solver.selection", CHOICE, "how a stage game is played: a Nash equilibrium picked by "
+        "a rule, or qre (logit quantal response)", default=SELECTION_RULES[0],
+        choices=SELECTION_RULES, removed=REMOVED_RULES),
+    _number("solver.qre_precision",
+            "logit precision of the quantal response: how rarely a costly choice is made",
+            Range(0.0), "per stake-year", default=None, default_text="required with qre",
+            label="QRE precision"),
     Key("montecarlo.draws", WHOLE, "Monte Carlo draws of the uncertain numbers",
         Range(1, 100_000_000), default=2000),
     Key("montecarlo.seed", WHOLE, "seed of the draws", Range(0, 2**63 - 1), default=0),

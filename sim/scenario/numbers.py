@@ -255,7 +255,16 @@ def value_type(path: str) -> Any:
     if k.kind == REAL:
         return Annotated[float, Field(strict=True, allow_inf_nan=False, **_bounds(rng))]
     if k.kind == CHOICE:
-        return Literal[k.choices]
+        if not k.removed:
+            return Literal[k.choices]
+        removed = dict(k.removed)
+
+        def refuse_removed(value: Any) -> Any:
+            if isinstance(value, str) and value in removed:
+                raise ValueError(removed[value])
+            return value
+
+        return Annotated[Literal[k.choices], BeforeValidator(refuse_removed)]
     if k.kind == TEXT:
         return Annotated[str, Field(strict=True, min_length=1)] if k.required else Text
     if k.kind == NAME:

@@ -227,6 +227,8 @@ class Scenario(_Fields):  # type: ignore[misc, valid-type]
             out[f"events.{eid}.hazard"] = event.hazard
             for target, val in event.changes.items():
                 out[f"events.{eid}.changes.{target}"] = val
+        if self.solver.qre_precision is not None:
+            out["solver.qre_precision"] = self.solver.qre_precision
         return out
 
 

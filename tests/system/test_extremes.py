@@ -108,8 +108,10 @@ EXTREMES = {
     "horizon 2000": ["horizon=2000"],
     "horizon 2000, discount 0.999999, no incidents": ["horizon=2000", "war.incident_hazard=0"]
     + _both("discount", "0.999999"),
-    "mixed selection, discount 0.999999": ["solver.selection=mixed"]
+    "quantal response, discount 0.999999": ["solver.selection=qre", "solver.qre_precision=10"]
     + _both("discount", "0.999999"),
+    "quantal response, precision 1e6": ["solver.selection=qre", "solver.qre_precision=1e6"],
+    "quantal response, precision 0": ["solver.selection=qre", "solver.qre_precision=0"],
     "risk dominant, first strike 1e12": ["solver.selection=risk_dominant", "war.first_strike=1e12"],
 }
 

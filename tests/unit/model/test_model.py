@@ -96,29 +96,7 @@ def test_stag_hunt_selection_changes_the_outcome():
     assert row["rejected_by"] == "both"
 
 
-def test_mixed_selection_gives_a_breakdown_probability():
-    """In a stag hunt the mixed equilibrium is a probability of breakdown, not a coin
-    flip: the survival curve falls by a fraction strictly between 0 and 1."""
-    text = one_region(
-        p_now=0.5,
-        delta=0.1,
-        cost_a=0.3,
-        cost_b=0.3,
-        share_a=0.5,
-        first_strike=0.8,
-        horizon=3,
-        selection="mixed",
-    )
-    res = _run(text, draws=1)
-    s = res.survival["survival"].to_numpy()
-    assert res.draws.iloc[0]["accepted"]
-    assert 0.0 < s[1] < 1.0
-    assert res.summary["breakdown_by_cause"]["preemption"] == pytest.approx(1.0)
-    peaceful = _run(text.replace("selection: mixed", "selection: peaceful"), draws=1)
-    assert peaceful.summary["p_holds_end"]["estimate"] == pytest.approx(1.0)
-
-
-@pytest.mark.parametrize("selection", ["peaceful", "risk_dominant", "payoff_dominant", "mixed"])
+@pytest.mark.parametrize("selection", ["peaceful", "risk_dominant", "payoff_dominant"])
 def test_nashpy_reference_path_agrees_with_batched(selection):
     """`solver.method: nashpy` (every stage game by nashpy) gives the same draws."""
     over = {"horizon": 6}

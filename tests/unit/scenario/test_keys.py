@@ -197,6 +197,8 @@ def _scenario_with(path: str, value: float) -> dict:
     if path.startswith(("terms.", "war.outcomes.")):
         value = {"a": value}  # a share: the other actor gets the rest
         path = path.rpartition(".")[0]
+    if path == "solver.qre_precision":
+        data["solver"] = {"selection": "qre"}  # the precision goes with the quantal response
     return set_in(data, path, value)
 
 

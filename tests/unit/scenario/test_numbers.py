@@ -104,7 +104,7 @@ def test_bool_where_an_integer_or_plain_number_is_expected(path, yaml_value, all
         ("montecarlo.seed", -1, ">= 0"),
         ("montecarlo.sampler", "grid", "'random', 'lhs' or 'sobol'"),
         ("solver.method", "scipy", "'batched' or 'nashpy'"),
-        ("solver.selection", "best", "'peaceful', 'risk_dominant', 'payoff_dominant' or 'mixed'"),
+        ("solver.selection", "best", "'peaceful', 'risk_dominant', 'payoff_dominant' or 'qre'"),
         ("period", "week", "'year', 'quarter' or 'month'"),
         ("title", "", "must not be empty"),
         ("title", 5, "must be text"),

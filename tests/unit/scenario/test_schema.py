@@ -85,7 +85,7 @@ def test_every_documented_key_path_is_accepted():
     data["events"] = {
         "e": {"hazard": 0.05, "label": "E", "note": "n", "changes": {"actors.b.ceiling": 0.7}}
     }
-    data["solver"] = {"method": "nashpy", "selection": "mixed"}
+    data["solver"] = {"method": "batched", "selection": "qre", "qre_precision": "uniform(1, 9)"}
     data["montecarlo"] = {"draws": 10, "seed": 0, "sampler": "sobol"}
     scn = parse_scenario_text(dump(data), FILE)
     assert scn.name == "full-1.0" and scn.periods_per_year == 12
@@ -94,6 +94,7 @@ def test_every_documented_key_path_is_accepted():
     assert scn.numbers()["war.outcomes.b.s.b"] == 1.0
     assert scn.numbers()["events.e.changes.actors.b.ceiling"] == 0.7
     assert scn.numbers()["regions.s.value.b"] == 0.0  # a missing value is 0
+    assert list(scn.numbers())[-1] == "solver.qre_precision"  # after every other number
 
 
 @pytest.mark.parametrize(

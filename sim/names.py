@@ -24,7 +24,7 @@ REMOVED_RULES = {
 }
 #: Causes of a breakdown or a rejection, in the order of the model's int8 cause codes
 #: (see :mod:`sim.model`); ``incident`` is always last.
-CAUSES = ("commitment", "shift", "terms", "preemption", "incident")
+CAUSES = ("commitment", "shift", "terms", "preemption", "information", "incident")
 #: Periods per year for each allowed ``period``.
 PERIODS_PER_YEAR = {"year": 1, "quarter": 4, "month": 12}
 

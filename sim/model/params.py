@@ -24,7 +24,7 @@ import numpy as np
 from sim.scenario import Scenario
 from sim.scenario.keys import number_names
 
-__all__ = ["ActorParams", "Params", "Quantity", "RegionParams", "EFFECTS"]
+__all__ = ["ActorParams", "Params", "Quantity", "RegionParams", "Types", "EFFECTS"]
 
 #: What holding a region can do for its holder (``regions.<id>.effects.<key>``), from
 #: the scenario key table.
@@ -105,6 +105,9 @@ class Params:
     qre_precision
         (n,) the logit precision per stake-year, when the stage games are played as a
         quantal response (``solver.selection: qre``); else None.
+    types
+        The informed actor's types (private information), each with its own parameters;
+        None when nobody has types.
     """
 
     n: int
@@ -117,15 +120,20 @@ class Params:
     incident_hazard: Quantity
     hazards: np.ndarray
     qre_precision: np.ndarray | None = None
+    types: Types | None = None
 
     @classmethod
-    def from_samples(cls, scn: Scenario, samples: Samples, n: int) -> Params:
+    def from_samples(
+        cls, scn: Scenario, samples: Samples, n: int, type_id: str | None = None
+    ) -> Params:
         """Build the parameters of ``n`` draws from sampled values by key path.
 
         ``samples`` holds every path of ``scn.numbers()``: an array (n,) for a sampled
-        belief or a float for a fixed number.
+        belief or a float for a fixed number. With ``type_id``, the parameters of that type
+        of the informed actor (its changes replace the base values; events apply on top);
+        without, the base parameters and, if the scenario has types, every type's.
         """
-        read = _Reader(scn, samples, n)
+        read = _Reader(scn, samples, n, type_id)
         a, b = scn.actor_ids
         actors = (read.actor(a), read.actor(b))
         regions = tuple(read.region(r) for r in scn.region_ids)
@@ -159,16 +167,60 @@ class Params:
             incident_hazard=read.quantity("war.incident_hazard"),
             hazards=hazards,
             qre_precision=read.get(QRE) if QRE in samples else None,
+            types=Types.from_samples(scn, samples, n) if scn.informed and type_id is None else None,
         )
+
+
+@dataclass(frozen=True)
+class Types:
+    """The informed actor's types (its private information) over a chunk of draws.
+
+    Attributes
+    ----------
+    informed
+        0 if A has the types, 1 if B.
+    ids
+        The type ids, in file order.
+    prior
+        (n, m) each type's prior; each row sums to 1 (a type without a prior in the file
+        gets the rest).
+    params
+        The parameters of each type: the base with the type's changes.
+    """
+
+    informed: int
+    ids: tuple[str, ...]
+    prior: np.ndarray
+    params: tuple[Params, ...]
+
+    @classmethod
+    def from_samples(cls, scn: Scenario, samples: Samples, n: int) -> Types:
+        """The types of the scenario's informed actor, from sampled values by key path."""
+        aid = scn.informed
+        assert aid is not None
+        ids = tuple(scn.actors[aid].types)
+        read = _Reader(scn, samples, n)
+        paths = [f"actors.{aid}.types.{t}.prior" for t in ids]
+        cols = [read.get(p) if p in samples else None for p in paths]
+        known = sum(c for c in cols if c is not None) if any(c is not None for c in cols) else 0.0
+        prior = np.stack([np.clip(1.0 - known, 0.0, 1.0) * np.ones(n) if c is None else c
+                          for c in cols], axis=-1)  # fmt: skip
+        prior = prior / prior.sum(axis=-1, keepdims=True)
+        params = tuple(Params.from_samples(scn, samples, n, type_id=t) for t in ids)
+        return cls(scn.actor_ids.index(aid), ids, prior, params)
 
 
 class _Reader:
     """Reads key paths out of a samples table for :meth:`Params.from_samples`."""
 
-    def __init__(self, scn: Scenario, samples: Samples, n: int) -> None:
+    def __init__(self, scn: Scenario, samples: Samples, n: int, type_id: str | None = None) -> None:
         self.scn, self.samples, self.n = scn, samples, n
+        self.type_prefix = f"actors.{scn.informed}.types.{type_id}.changes." if type_id else None
 
     def get(self, path: str) -> np.ndarray:
+        """The values of ``path``, the type's own where it changes the key."""
+        if self.type_prefix and self.type_prefix + path in self.samples:
+            path = self.type_prefix + path
         return np.broadcast_to(np.asarray(self.samples[path], dtype=float), (self.n,))
 
     def quantity(self, path: str, default: str | None = None) -> Quantity:
@@ -176,7 +228,8 @@ class _Reader:
 
         Within one event a change of ``path`` beats one of the more general ``default``.
         """
-        base = self.get(path if path in self.samples or default is None else default)
+        own = self.type_prefix is not None and self.type_prefix + path in self.samples
+        base = self.get(path if own or path in self.samples or default is None else default)
         changes = []
         for e, eid in enumerate(self.scn.event_ids):
             for key in (path, default):

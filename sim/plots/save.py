@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 
 from sim.analysis.sensitivity import parameter_columns
 from sim.io import draw_columns
+from sim.plots.beliefs import panels, plot_beliefs
 from sim.plots.breakdown import plot_breakdown
 from sim.plots.compare import plot_compare
 from sim.plots.power import plot_power
@@ -75,10 +76,11 @@ def save_compare(results_or_dirs, path: str | Path, fmt: str | None = None, *, l
 
 
 def save_all(result, folder: str | Path, fmt: str = "png") -> list[Path]:
-    """Write the four figures of a run into ``folder``; returns the paths.
+    """Write the figures of a run into ``folder``; returns the paths.
 
-    ``survival``, ``breakdown``, ``sensitivity``, ``power`` (``.png`` by default, or
-    ``svg``/``pdf``). Figures are plain :class:`Figure` objects, closed when written.
+    ``survival``, ``breakdown``, ``sensitivity``, ``power``, and ``beliefs`` when the
+    scenario has private information (``.png`` by default, or ``svg``/``pdf``). Figures
+    are plain :class:`Figure` objects, closed when written.
     """
     if fmt not in FORMATS:
         raise ValueError(f"figure format must be one of {', '.join(FORMATS)} (got {fmt!r})")
@@ -96,6 +98,16 @@ def save_all(result, folder: str | Path, fmt: str = "png") -> list[Path]:
         ),
         ("power", (9, 5.8), 1, lambda f: plot_power(result, f.subplots())),
     )
+    if getattr(result, "beliefs", None) is not None:
+        k = len(panels((result.summary.get("types") or {}).get("ids", []))) or 1
+        builders += (
+            (
+                "beliefs",
+                (9, 4.2 * k),
+                k,
+                lambda f: plot_beliefs(result, f.subplots(k, 1, sharex=True)),
+            ),
+        )
     for name, size, _, build in builders:
         fig = Figure(figsize=size, layout="constrained")
         build(fig)

@@ -201,6 +201,65 @@ class _Checks:
                     for err in exc.errors(include_url=False):
                         self.add(path, err["msg"].removeprefix("Value error, "), value, True)
 
+    def types(self) -> None:
+        """Private information: one actor at most, priors like shares, changes like events."""
+        informed = [aid for aid, actor in self.scn.actors.items() if actor.types]
+        if len(informed) > 1:
+            self.add(
+                ("actors", informed[1], "types"),
+                "only one actor may have types (the other is the uninformed side); "
+                f"{informed[0]} has types already",
+            )
+        most = int(key("actors.<id>.types.<type>").range.hi)
+        changeable = changeable_keys(self.actors, self.regions)
+        for aid in informed:
+            types = self.scn.actors[aid].types
+            if len(types) > most:
+                self.add(("actors", aid, "types"), f"at most {most} types are allowed, "
+                         f"found {len(types)}", list(types), True)  # fmt: skip
+            self._priors(aid, types)
+            for tid, typ in types.items():
+                self.changes[f"{aid}.{tid}"] = parsed = {}
+                for target, value in typ.changes.items():
+                    path = ("actors", aid, "types", tid, "changes", target)
+                    if target not in changeable:
+                        why = _unchangeable(target, self.scn, changeable)
+                        self.add(path, f"{why}; a type can change only: {CHANGEABLE}")
+                        continue
+                    try:
+                        parsed[target] = check_change(changeable[target], value)
+                    except ValidationError as exc:
+                        for err in exc.errors(include_url=False):
+                            self.add(path, err["msg"].removeprefix("Value error, "), value, True)
+        if informed and self.scn.solver.selection == "qre":
+            self.add(("solver", "selection"), "types are solved with the Nash selection rules "
+                     "(peaceful, risk_dominant, payoff_dominant); the quantal response with types "
+                     "is not implemented", "qre", True)  # fmt: skip
+
+    def _priors(self, aid: str, types: dict) -> None:
+        """Priors sum to 1; one type may leave its prior out and gets the rest."""
+        path = ("actors", aid, "types")
+        given = {tid: t.prior for tid, t in types.items() if t.prior is not None}
+        missing = [tid for tid, t in types.items() if t.prior is None]
+        if len(missing) > 1:
+            self.add(path, "give every type's prior, or leave out one (it gets the rest); "
+                     f"these have none: {', '.join(missing)}")  # fmt: skip
+            return
+        if missing:
+            top = math.fsum(
+                v.bounds()[1] if isinstance(v, Distribution) else v for v in given.values()
+            )
+            if top > 1.0 + 1e-9:
+                self.add(path, f"the priors given can sum to {top:g}, more than 1, so "
+                         f"{missing[0]} would get a negative prior", given, True)  # fmt: skip
+            return
+        if any(isinstance(v, Distribution) for v in given.values()):
+            self.add(path, "with a distribution, leave out one type's prior (it gets the rest)",
+                     {k: str(v) for k, v in given.items()}, True)  # fmt: skip
+        elif abs(math.fsum(given.values()) - 1.0) > 1e-9:
+            self.add(path, f"priors must sum to 1 (they sum to {math.fsum(given.values()):g}); or "
+                     "leave out one type's prior and it gets the rest", given, True)  # fmt: skip
+
     def values_before_events(self) -> None:
         """Every actor values some region for certain before any event: that fixes its unit
         of value (one period of the whole stake). An event may shrink the stake, even to
@@ -253,6 +312,7 @@ def semantic_problems(
     checks.terms()
     checks.outcomes()
     checks.events()
+    checks.types()
     checks.solver()
     if not checks.problems:
         checks.values_before_events()

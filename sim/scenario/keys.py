@@ -38,6 +38,7 @@ __all__ = [
     "NAME_PATTERN",
     "KEYS",
     "MAX_EVENTS",
+    "MAX_TYPES",
     "REQUIRED",
     "Key",
     "Range",
@@ -53,6 +54,9 @@ NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 """A scenario's ``name``: letters, digits, ``_``, ``.`` and ``-``."""
 MAX_EVENTS = 5
 """Most events a scenario may have (each doubles the number of stage games)."""
+MAX_TYPES = 3
+"""Most types an actor may have (the uninformed side's beliefs are the 2**types - 1 sets of
+types it has not ruled out)."""
 
 # What a key holds. NUMBER: a number or a distribution in a range; WHOLE: a whole number in
 # a range; REAL: a plain finite number in a range (never a distribution); CHOICE: one of
@@ -238,6 +242,18 @@ KEYS: tuple[Key, ...] = (
     _number("actors.<id>.war_flow", "other flows after a new war", Range(),
             "stake per period", default=0.0, changeable=True, label="{id} war_flow"),
     _text("actors.<id>.note", "a note for the reader"),
+    Key("actors.<id>.types.<type>", GROUP,
+        "private information: what the actor may be, which the other side does not know (it "
+        "knows the priors); at most one actor may have types", Range(0, MAX_TYPES), default={}),
+    _text("actors.<id>.types.<type>.label", "name shown in tables and plots"),
+    _number("actors.<id>.types.<type>.prior", "probability that the actor is of this type",
+            _UNIT, "share", default=None,
+            default_text="the rest, when every other type's prior is given",
+            label="{id} prior of {type}"),
+    Key("actors.<id>.types.<type>.changes.<key path>", CHANGE,
+        "what this type changes, as an event's changes: new values of keys marked 'event may "
+        "change' (events apply on top)", default={}, label="{change} if {id} is {type}"),
+    _text("actors.<id>.types.<type>.note", "a note for the reader"),
     Key("regions.<id>", GROUP, "the pieces of the stake, territorial or not", Range(1)),
     _text("regions.<id>.label", "name shown in tables and plots"),
     _number("regions.<id>.value.<actor>", "worth of the region to the actor", Range(0.0),
@@ -418,6 +434,9 @@ def readable_key(path: str) -> str:
     if len(parts) > 3 and parts[0] == "events" and parts[2] == "changes":
         change = key("events.<id>.changes.<key path>").label or ""
         return change.format(change=readable_key(".".join(parts[3:])), id=parts[1])
+    if len(parts) > 5 and parts[0] == "actors" and parts[2] == "types" and parts[4] == "changes":
+        change = key("actors.<id>.types.<type>.changes.<key path>").label or ""
+        return change.format(change=readable_key(".".join(parts[5:])), id=parts[1], type=parts[3])
     for pattern, label in _LABELS:
         bound = _match(pattern, parts)
         if bound is not None:

@@ -50,7 +50,14 @@ def validate_data(
     events = {
         eid: ev.model_copy(update={"changes": changes[eid]}) for eid, ev in scn.events.items()
     }
-    update: dict[str, Any] = {"events": events}
+    actors = {
+        aid: actor.model_copy(update={"types": {
+            tid: t.model_copy(update={"changes": changes[f"{aid}.{tid}"]})
+            for tid, t in actor.types.items()
+        }})
+        for aid, actor in scn.actors.items()
+    }  # fmt: skip
+    update: dict[str, Any] = {"events": events, "actors": actors}
     if scn.name is None and default_name:
         update["name"] = re.sub(r"[^A-Za-z0-9_.-]", "_", default_name)
     return scn.model_copy(update=update)

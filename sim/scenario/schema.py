@@ -27,6 +27,7 @@ from sim.scenario.numbers import NUMBER_SERIALISER, Identifier, Text, key_type
 
 __all__ = [
     "Actor",
+    "ActorType",
     "Effects",
     "Event",
     "MonteCarlo",
@@ -75,10 +76,18 @@ def _holder(share_path: str) -> Any:
     return Identifier | dict[Identifier, key_type(share_path)]
 
 
+ActorType = _model(
+    "ActorType",
+    "One type of an actor: its prior, and the keys it changes (private information).",
+    "actors.<id>.types.<type>",
+    # Targets and values are checked against the scenario in sim.scenario.checks.
+    changes=(dict[Text, Annotated[Any, NUMBER_SERIALISER]], {}),
+)
 Actor = _model(
     "Actor",
     "One of the two actors. Values are per period; costs are in periods of the whole stake.",
     "actors.<id>",
+    types=(dict[Identifier, ActorType], {}),
 )
 Effects = _model(
     "Effects",
@@ -229,7 +238,18 @@ class Scenario(_Fields):  # type: ignore[misc, valid-type]
                 out[f"events.{eid}.changes.{target}"] = val
         if self.solver.qre_precision is not None:
             out["solver.qre_precision"] = self.solver.qre_precision
+        for aid, actor in self.actors.items():  # last: a file without types keeps its order
+            for tid, typ in actor.types.items():
+                if typ.prior is not None:
+                    out[f"actors.{aid}.types.{tid}.prior"] = typ.prior
+                for target, val in typ.changes.items():
+                    out[f"actors.{aid}.types.{tid}.changes.{target}"] = val
         return out
+
+    @property
+    def informed(self) -> str | None:
+        """The actor with private information (types), or None."""
+        return next((aid for aid, actor in self.actors.items() if actor.types), None)
 
 
 def _shares(prefix: str, holder: Any) -> dict[str, Any]:

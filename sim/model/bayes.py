@@ -44,6 +44,7 @@ the belief a continuous state and the dynamic game intractable to enumerate); U 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -109,30 +110,43 @@ class _Game:
     def full(self) -> int:
         return sum(1 << t for t in self.ts)
 
-    def responses(
-        self, q: np.ndarray, shape: tuple[int, ...]
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def responses(self, q: np.ndarray, shape: tuple[int, ...]):
         """The types' best responses to U's attack probability q, their holders and gains.
 
-        Iterated from "every type holds": a type's hold payoff depends on who else holds.
+        A type's hold payoff depends on which other types hold (they make the continuation
+        mask), so the responses are a fixed point: every one of the 2**k profiles is
+        checked, and the consistent one with the most types holding is taken (ties: the
+        earlier types hold). Where no profile is consistent (the types' best responses
+        cycle, and an exact equilibrium would need a type to mix, which would make U's
+        belief a continuous state), the profile with the smallest largest gain from a
+        deviation is taken: an epsilon-equilibrium, a documented approximation whose
+        frequency the tests report.
         """
         k = len(self.ts)
-        holders = np.full(shape, self.full, dtype=np.int64)
-        sigma = np.zeros((k, *shape))
-        gain = np.zeros((k, *shape))
         N, own, other = self.war_I
-        for _ in range(k + 1):
+        best_sigma = np.zeros((k, *shape))
+        best_gain = np.zeros((k, *shape))
+        best_regret = np.full(shape, np.inf)
+        for prof in sorted(itertools.product((0, 1), repeat=k), key=lambda p: (sum(p), p)):
+            held = sum(1 << t for j, t in enumerate(self.ts) if prof[j] == 0)
+            holders = np.full(shape, held, np.int64)
+            gain = np.zeros((k, *shape))
+            regret = np.zeros(shape)
             for j, t in enumerate(self.ts):
                 H = _gather(self.hold_I[j], holders | (1 << t))
                 gain[j] = (1.0 - q) * (own[j] - H) + q * (N[j] - other[j])
-                sigma[j] = gain[j] > tol(own[j], H, N[j], other[j])
-            new = self.full - sum(
-                (sigma[j] > 0).astype(np.int64) << t for j, t in enumerate(self.ts)
-            )
-            if np.array_equal(new, holders):
-                break
-            holders = new
-        return sigma, holders, gain
+                # what type j would gain by doing the other thing, beyond the tolerance
+                miss = (gain[j] if prof[j] == 0 else -gain[j]) - tol(own[j], H, N[j], other[j])
+                regret = np.maximum(regret, miss)
+            better = np.maximum(regret, 0.0) < best_regret
+            best_sigma[:, better] = np.array(prof, dtype=float)[:, None]
+            best_gain[:, better] = gain[:, better]
+            best_regret = np.where(better, np.maximum(regret, 0.0), best_regret)
+        return best_sigma, self._holders(best_sigma), best_gain
+
+    def _holders(self, sigma: np.ndarray) -> np.ndarray:
+        attackers = sum((sigma[j] > 0).astype(np.int64) << t for j, t in enumerate(self.ts))
+        return self.full - attackers
 
     def u_gain(self, sigma: np.ndarray, holders: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """U's expected gain from attacking rather than holding, and its tolerance."""
@@ -192,50 +206,81 @@ def play_bayes(
     """
     g = _Game(ts, mu, hold_I, hold_U, war_I, war_U)
     shape = mu.shape[1:]
-    zero, one = np.zeros(shape), np.ones(shape)
-    s0, h0, gain0 = g.responses(zero, shape)
-    s1, h1, gain1 = g.responses(one, shape)
-    G0, t0 = g.u_gain(s0, h0)
-    G1, t1 = g.u_gain(s1, h1)
-    ok0, ok1 = G0 <= t0, G1 >= -t1
-    pick1 = _select(rule, g, (s0, h0, gain0, G0, ok0), (s1, h1, gain1, G1, ok1))
-    neither = ~ok0 & ~ok1
-    q = np.where(pick1, 1.0, 0.0)
-    sigma = np.where(pick1[None], s1, s0)
-    holders = np.where(pick1, h1, h0)
+    cands = _candidates(g, shape)
+    pick, valid = _select(rule, g, cands, shape)
+    rows = [c[0] for c in cands]  # sigma of each candidate
+    sigma = np.choose(pick[None], rows)  # at most 2 * 2**3 = 16 candidates
+    q = np.choose(pick, [c[1] for c in cands])
+    neither = ~valid.any(axis=0)
     if neither.any():
-        qm, sm, hm = _mixed(g, shape, neither)
+        qm, sm, _ = _mixed(g, shape, neither)
         q = np.where(neither, qm, q)
         sigma = np.where(neither[None], sm, sigma)
-        holders = np.where(neither, hm, holders)
+    holders = g._holders(sigma)
     V_I, V_U, dev_I, dev_U = g.values(sigma, q, holders)
     return BayesPlay(sigma, q, holders, V_I, V_U, dev_I, dev_U)
 
 
-def _select(rule: str, g: _Game, e0: tuple, e1: tuple) -> np.ndarray:
-    """True where E1 (U attacks) is selected; E0 where both fail (then U mixes)."""
-    s0, h0, gain0, G0, ok0 = e0
-    s1, h1, gain1, G1, ok1 = e1
-    both = ok0 & ok1
+def _candidates(g: _Game, shape: tuple[int, ...]) -> list[tuple]:
+    """Every pure profile (types' actions, U's action), in the order ties are broken:
+    U holding first, then fewer types attacking. Each with the types' gains from
+    attacking, whether the types' actions are best responses, and U's gain."""
+    k = len(g.ts)
+    N, own, other = g.war_I
+    out = []
+    for qv in (0.0, 1.0):
+        q = np.full(shape, qv)
+        for prof in sorted(itertools.product((0, 1), repeat=k), key=lambda p: (sum(p), p)):
+            sigma = np.broadcast_to(
+                np.array(prof, dtype=float).reshape(k, *[1] * len(shape)), (k, *shape)
+            )
+            holders = g._holders(sigma)
+            gain = np.zeros((k, *shape))
+            ok = np.ones(shape, dtype=bool)
+            for j, t in enumerate(g.ts):
+                H = _gather(g.hold_I[j], holders | (1 << t))
+                gain[j] = (1.0 - q) * (own[j] - H) + q * (N[j] - other[j])
+                attacks = gain[j] > tol(own[j], H, N[j], other[j])
+                ok &= attacks == bool(prof[j])
+            G, tG = g.u_gain(sigma, holders)
+            ok &= (G <= tG) if qv == 0.0 else (G >= -tG)
+            out.append((sigma, q, gain, G, ok, sum(prof) == 0 and qv == 0.0))
+    return out
+
+
+def _select(rule: str, g: _Game, cands: list[tuple], shape) -> tuple[np.ndarray, np.ndarray]:
+    """The index of the selected pure candidate per cell, and which candidates are valid."""
+    valid = np.stack([c[4] for c in cands])
     # risk: U's deviation loss times the belief-weighted deviation losses of the types
-    r0 = np.maximum(-G0, 0.0) * (g.mu * np.abs(gain0)).sum(axis=0)
-    r1 = np.maximum(G1, 0.0) * (g.mu * np.abs(gain1)).sum(axis=0)
-    risk1 = r1 > r0 * (1.0 + 1e-12) + 1e-300
-    pick1 = np.where(both, risk1, ok1 & ~ok0)
+    risk = np.stack([np.abs(c[3]) * (g.mu * np.abs(c[2])).sum(axis=0) for c in cands])
+    risk = np.where(valid, risk, -np.inf)
+    pick = np.zeros(shape, dtype=np.int64)
+    best = np.full(shape, -np.inf)
+    for i in range(len(cands)):  # the first of equal products wins (toward peace)
+        better = risk[i] > best * (1.0 + 1e-12) + 1e-300 if i else valid[i]
+        better &= valid[i]
+        pick = np.where(better, i, pick)
+        best = np.where(better, risk[i], best)
     if rule == "peaceful":
-        all_hold0 = ok0 & (s0.sum(axis=0) == 0)
-        pick1 = np.where(all_hold0, False, pick1)
+        peace = next(i for i, c in enumerate(cands) if c[5])
+        pick = np.where(valid[peace], peace, pick)
     elif rule == "payoff_dominant":
-        zero, one = np.zeros(h0.shape), np.ones(h0.shape)
-        VI0, VU0, _, _ = g.values(s0, zero, h0)
-        VI1, VU1, _, _ = g.values(s1, one, h1)
-        u0, u1 = (g.mu * VU0).sum(axis=0), (g.mu * VU1).sum(axis=0)
-        ge = (u1 >= u0 - tol(u0, u1)) & np.all(VI1 >= VI0 - tol(VI0, VI1), axis=0)
-        le = (u0 >= u1 - tol(u0, u1)) & np.all(VI0 >= VI1 - tol(VI0, VI1), axis=0)
-        dom1 = both & ge & ~le
-        dom0 = both & le & ~ge
-        pick1 = np.where(dom1, True, np.where(dom0, False, pick1))
-    return pick1
+        pay = [g.values(c[0], c[1], g._holders(c[0]))[:2] for c in cands]
+        u = [(g.mu * vu).sum(axis=0) for _, vu in pay]
+        for i in range(len(cands)):
+            dominates = valid[i].copy()
+            for j in range(len(cands)):
+                if j == i:
+                    continue
+                ge = (u[i] >= u[j] - tol(u[i], u[j])) & np.all(
+                    pay[i][0] >= pay[j][0] - tol(pay[i][0], pay[j][0]), axis=0
+                )
+                gt = (u[i] > u[j] + tol(u[i], u[j])) | np.any(
+                    pay[i][0] > pay[j][0] + tol(pay[i][0], pay[j][0]), axis=0
+                )
+                dominates &= ~valid[j] | (ge & gt)
+            pick = np.where(dominates, i, pick)
+    return pick, valid
 
 
 def _mixed(g: _Game, shape: tuple[int, ...], where: np.ndarray, steps: int = 40):

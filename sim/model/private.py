@@ -287,13 +287,16 @@ def _assemble(scn, pv: MaskSolver, types, event_period, keep_power) -> ChunkOutp
     def mix(x: np.ndarray) -> np.ndarray:
         return (w * x).sum(axis=1) / held
 
-    base = pv.bws[0]
-    first = base.first
-    assert first is not None
     power = None
     if keep_power:
         power = sum(prior[:, j, None, None] * bw.power for j, bw in enumerate(pv.bws))
-    refs = references(base.m, first)  # the t = 0 references of the first type
+    # the t = 0 bargaining references of each draw's most likely type
+    likely = prior.argmax(axis=1)
+    per_type = []
+    for bw in pv.bws:
+        assert bw.first is not None
+        per_type.append(references(bw.m, bw.first))
+    refs = {key: np.choose(likely, [r[key] for r in per_type]) for key in per_type[0]}
     acc_mix = (prior * out.accepted).sum(axis=1)
     return ChunkOutput(
         accepted=acc_mix,

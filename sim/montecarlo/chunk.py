@@ -44,9 +44,9 @@ def solve_draws(task: tuple[Scenario, RunOptions, int, int]) -> ChunkResult:
     n = stop - start
     k = len(scn.events)
     samples = sample_beliefs(scn, opts, start, stop)
-    # per draw: event times, when it breaks, who breaks it (and its true type, with types)
-    width = k + 2 + (1 if scn.informed else 0)
-    story_u = story_uniforms(opts.seed, beliefs.STREAM_EVENTS, start, stop, width)
+    # per draw: event times, when it breaks, who breaks it; its true type, with types, from
+    # a stream of its own (so that a file with types keeps the event times of one without)
+    story_u = story_uniforms(opts.seed, beliefs.STREAM_EVENTS, start, stop, k + 2)
     # Parameters at the edge of sense (flows of 1e306 over 1 - δ = 1e-6) overflow to inf;
     # the model's finiteness checks turn that into a ModelError naming the cause, so the
     # floating-point warnings on the way there are noise, not news.
@@ -59,7 +59,10 @@ def solve_draws(task: tuple[Scenario, RunOptions, int, int]) -> ChunkResult:
             selection=opts.selection,
             keep_power=start < POWER_DRAWS,
         )
-    told = out if out.types is None else _true_type(out, story_u[:, k + 2])
+    told = out
+    if out.types is not None:
+        type_u = story_uniforms(opts.seed, beliefs.STREAM_TYPES, start, stop, 1)[:, 0]
+        told = _true_type(out, type_u)
     story = _stories(scn, told, story_u[:, k], story_u[:, k + 1])
     draws = _draws_table(scn, start, samples, out, told, story)
     power = None if out.power is None else out.power[: min(n, POWER_DRAWS - start)]

@@ -182,7 +182,7 @@ def test_json_schema_states_the_table_limits(k):
 
 
 def _concrete(pattern: str) -> str:
-    ids = {"<id>": "r", "<region>": "r", "<actor>": "a", "<winner>": "b"}
+    ids = {"<id>": "r", "<region>": "r", "<actor>": "a", "<winner>": "b", "<type>": "t"}
     parts = pattern.split(".")
     if parts[0] in ("actors", "events"):
         ids["<id>"] = "a" if parts[0] == "actors" else "e"
@@ -199,6 +199,8 @@ def _scenario_with(path: str, value: float) -> dict:
         path = path.rpartition(".")[0]
     if path == "solver.qre_precision":
         data["solver"] = {"selection": "qre"}  # the precision goes with the quantal response
+    if path.startswith("actors.a.types."):
+        data["actors"]["a"]["types"] = {"u": {}}  # another type, which gets the rest
     return set_in(data, path, value)
 
 

@@ -109,11 +109,18 @@ def print_headline(result: Any) -> None:
         f"selection {s['solver']['selection']} · solver {s['solver']['method']}"
     )
     console.print(_headline_table(s))
+    if s.get("types"):
+        t = s["types"]
+        who = (s.get("actor_labels") or {}).get(t["actor"], t["actor"])
+        console.print(
+            f"by the true type of {who} (unknown to the other side); holds = if accepted:"
+        )
+        console.print(_types_table(s))
     _print_outcomes(console, s)
 
 
-def _pct(v: float) -> str:
-    return f"{v:.1%}"
+def _pct(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.1%}"
 
 
 def _headline_table(s: dict) -> Any:
@@ -139,6 +146,27 @@ def _headline_table(s: dict) -> Any:
             f"{_pct(v['ci_low'])} – {_pct(v['ci_high'])}",
             "" if c is None else _pct(c),
         )
+    return table
+
+
+def _types_table(s: dict) -> Any:
+    """Acceptance and survival if accepted by the informed actor's true type."""
+    from rich.table import Table
+
+    t = s["types"]
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("type", no_wrap=True)
+    table.add_column("prior", justify="right")
+    table.add_column("accepted", justify="right")
+    years = list(s["p_holds"])
+    for k in years:
+        table.add_column(f"holds {k}", justify="right")
+    for j in t["ids"]:
+        cond = t["p_holds_if_accepted"][j]
+        table.add_row(
+            t["labels"].get(j, j), _pct(t["prior"][j]), _pct(t["p_accepted"][j]),
+            *(_pct(cond.get(k)) for k in years),
+        )  # fmt: skip
     return table
 
 

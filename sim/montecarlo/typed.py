@@ -172,11 +172,12 @@ def typed_summary(scn, sums: TypedSums, n: int, marks: dict[str, int]) -> dict[s
 
 
 def survival_by_type(scn, sums: TypedSums) -> dict[str, np.ndarray]:
-    """``survival.<type>`` columns: P(accepted and holding at t | true type)."""
+    """``survival.<type>`` columns: P(accepted and holding at t | true type).
+
+    A type whose prior is 0 in every draw has no column (no draw can be of that type)."""
     ids = list(scn.actors[scn.informed].types)
     prior, surv = as_float(sums.prior), as_float(sums.surv_by_type)
-    return {f"survival.{t}": surv[j] / prior[j] if prior[j] > 0 else np.full(surv.shape[1], np.nan)
-            for j, t in enumerate(ids)}  # fmt: skip
+    return {f"survival.{t}": surv[j] / prior[j] for j, t in enumerate(ids) if prior[j] > 0}
 
 
 def belief_table(scn, sums: TypedSums) -> pd.DataFrame:

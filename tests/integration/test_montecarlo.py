@@ -75,7 +75,14 @@ def test_draws_table_columns(reference):
     assert len(d) == 300 and (d["draw"] == np.arange(300)).all()
     broke = d["break_period"].notna()
     assert (d.loc[broke, "accepted"]).all()
-    assert set(d.loc[broke, "cause"]) <= {"commitment", "shift", "terms", "preemption", "information", "incident"}
+    assert set(d.loc[broke, "cause"]) <= {
+        "commitment",
+        "shift",
+        "terms",
+        "preemption",
+        "information",
+        "incident",
+    }
     assert set(d.loc[~d["accepted"], "rejected_by"]) <= {"russia", "ukraine", "both"}
     assert (d.loc[d["accepted"], "rejected_by"] == "").all()
 

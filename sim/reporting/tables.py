@@ -142,6 +142,15 @@ def _range_text(dist: Distribution) -> str:
     return f"{lo:.3g} – {hi:.3g}"
 
 
+def _after_kind(text: str, kind: str) -> str:
+    """The comment without the kind it starts with (shown as a tag beside it)."""
+    if kind in ("public figure", "judgement"):
+        head = re.match(r"\s*(public figure|judge?ment)\b[\s:;,.-]*", text, re.IGNORECASE)
+        if head:
+            return text[head.end() :]
+    return text
+
+
 def assumption_rows(scn: Any, text: str | None = None) -> list[dict[str, Any]]:
     """One row per uncertain belief of ``scn`` (after its ``--set`` overrides), in file order.
 
@@ -159,7 +168,8 @@ def assumption_rows(scn: Any, text: str | None = None) -> list[dict[str, Any]]:
         ``key``, ``label`` (:func:`sim.scenario.readable_key`), ``distribution``
         (shorthand), ``range`` (where 90% of the draws fall), ``unit`` (the key table's,
         up to its first comma or semicolon: ``relative``, ``per period``), ``comment`` (the
-        file's comment on the key's line), ``above`` (the comment block above it, when
+        file's comment on the key's line), ``detail`` (that comment without the kind it
+        starts with), ``above`` (the comment block above it, when
         the line's comment points there or is missing), ``kind`` (``public figure``,
         ``judgement``, ``--set`` or ``""``) and ``line``.
     """
@@ -177,6 +187,7 @@ def assumption_rows(scn: Any, text: str | None = None) -> list[dict[str, Any]]:
                 "range": _range_text(dist),
                 "unit": re.split("[;,]", key_unit(path))[0].strip(),
                 "comment": c.text,
+                "detail": _after_kind(c.text, c.kind),
                 "above": c.above,
                 "kind": c.kind,
                 "line": c.line,

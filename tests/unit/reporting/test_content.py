@@ -113,6 +113,10 @@ def test_assumption_rows_of_the_flagship():
     assert cost["range"] == "1.91 – 19.1"
     assert cost["unit"] == "periods of the whole stake"
     assert cost["kind"] == "judgement"
+    assert cost["comment"] == "judgement: median e^1.8 = 6.0 quarters; 90% in 1.9-19"
+    assert cost["detail"] == "median e^1.8 = 6.0 quarters; 90% in 1.9-19"  # beside its tag
+    first = next(r for r in rows if r["key"] == "war.first_strike")
+    assert first["detail"] == "(see comment above)" and first["above"].startswith("Bonus")
     rate = next(r for r in rows if r["key"] == "actors.russia.rebuild_rate")
     assert rate["range"] == "0.0335 – 0.0965"  # uniform(0.03, 0.10): 5% and 95%
 

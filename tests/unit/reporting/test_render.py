@@ -85,7 +85,7 @@ def test_user_text_is_escaped(page, hostile):
     assert "Description " + HOSTILE in text
     assert "Region " + HOSTILE in text and "Note " + HOSTILE in text
     assert 'A "the first" <b>bold</b>' in text
-    assert "judgement: " + HOSTILE.replace("#", "") in text  # the scenario's comment
+    assert "judgement " + HOSTILE.replace("#", "") in text  # the scenario's comment, tagged
     assert "\x07" not in page
     title = parsed.all("title")
     assert title == [{}]
@@ -193,3 +193,14 @@ def test_an_interrupted_write_leaves_the_earlier_page(tmp_path, monkeypatch):
         write_html("<p>new</p>", out)
     assert out.read_text() == "<p>old</p>"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["brief.html"]  # no temporary left
+
+
+def test_a_run_whose_scenario_no_longer_loads(hostile, fast):
+    """The headline and provenance still reach the reader; terms and assumptions say why not."""
+    import dataclasses
+
+    old = dataclasses.replace(hostile, scenario=None)
+    page = Page(render_run(old))
+    text = page.plain_text()
+    assert "no longer loads with this version" in text
+    assert "Who breaks it, and why" in text and page.all("img")

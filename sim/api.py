@@ -265,7 +265,7 @@ def report(
     out: str | os.PathLike | None = None,
     *,
     figures: str = "svg",
-    discovery: str | os.PathLike | None = None,
+    discovery: str | os.PathLike | Sequence[str | os.PathLike] | None = None,
     labels: Sequence[str] | None = None,
 ) -> Path:
     """Write a brief: one self-contained HTML page of a run, or of several side by side.
@@ -286,7 +286,8 @@ def report(
     figures
         ``"svg"`` or ``"png"``: how the figures are inlined.
     discovery
-        The folder of the run's ``sim explain`` output when it is not beside the run.
+        The folder (or folders) of the run's ``sim explain`` output when it is not beside
+        the run; by default every one beside it is shown.
     labels
         Labels of the runs on a comparison page (default: their folder names).
 

@@ -27,9 +27,11 @@ __all__ = ["report"]
 @click.option(
     "--discovery",
     type=click.Path(path_type=Path),
-    help="The folder `sim explain` wrote for the run, if it is not beside the run.",
+    multiple=True,
+    help="A folder `sim explain` wrote for the run (may be repeated; default: every one "
+    "beside the run).",
 )
-def report(folders: tuple[Path, ...], out: Path | None, figures: str, discovery: Path | None):
+def report(folders: tuple[Path, ...], out: Path | None, figures: str, discovery: tuple[Path, ...]):
     """Write a brief of the saved result FOLDERS: one HTML page to open, print or send.
 
     One folder: its headline figures, the story in words, the figures, the terms, the
@@ -37,5 +39,5 @@ def report(folders: tuple[Path, ...], out: Path | None, figures: str, discovery:
     """
     from sim import api
 
-    path = api.report(list(folders), out=out, figures=figures, discovery=discovery)
+    path = api.report(list(folders), out=out, figures=figures, discovery=list(discovery) or None)
     click.echo(f"wrote {path}")

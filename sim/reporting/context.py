@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.reporting import extras, tables, words
-from sim.reporting.figures import compare_figure, file_figure, run_figures
+from sim.reporting.figures import CAPTIONS, compare_figure, file_figure, run_figures
 from sim.scenario import readable_key
 
 __all__ = ["compare_context", "provenance", "run_context", "run_line"]
@@ -89,17 +89,29 @@ def _scenario_part(result: Any) -> dict[str, Any]:
     }
 
 
+def _discoveries(result: Any, given: Sequence[Path], start: int) -> list[dict[str, Any]]:
+    """The discovery sections, each figure numbered on from ``start``."""
+    folder = Path(result.path) if result.path is not None else None
+    out = []
+    for found in extras.find_discoveries(folder, given):
+        d = extras.discovery(found, result.summary)
+        if d is None:
+            continue
+        if d["figure"] is not None:
+            name = f"discovery-{len(out) + 1}"
+            d["figure"] = file_figure(d["figure"], name, f"{CAPTIONS['discovery']} ({d['title']})")
+            d["number"] = start + sum(1 for x in out if x["figure"] is not None)
+        out.append(d)
+    return out
+
+
 def run_context(
-    result: Any, *, fmt: str = "svg", discovery_dir: Path | None = None
+    result: Any, *, fmt: str = "svg", discovery_dirs: Sequence[Path] = ()
 ) -> dict[str, Any]:
     """Everything the brief of one run shows (see the module docstring)."""
     s = result.summary
     folder = Path(result.path) if result.path is not None else None
-    found = extras.find_discovery(folder, discovery_dir)
-    disc = extras.discovery(found)
     figures = run_figures(result, fmt)
-    if disc and disc["figure"] is not None:
-        figures.append(file_figure(disc["figure"], "discovery"))
     scn = result.scenario
     overrides = [f"{k}={v}" for k, v in (scn.overrides if scn is not None else ())]
     return {
@@ -114,7 +126,7 @@ def run_context(
         "outcomes": words.outcome_lines(s),
         "story": words.story(s),
         "figures": figures,
-        "discovery": disc,
+        "discoveries": _discoveries(result, discovery_dirs, len(figures) + 1),
         "sensitivity": extras.sensitivity(folder),
         "provenance": provenance(result),
         **_scenario_part(result),

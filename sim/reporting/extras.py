@@ -2,15 +2,17 @@
 
 Each is optional and read only when present, so a brief of any run can be written:
 
-* **discovery** (``sim explain``): ``discovery.json`` (``base_rate`` and ``boxes``, each
-  with ``coverage``, ``density``, ``mass``, ``restrictions`` key path -> [low, high] and
-  a ``finding`` sentence), else ``findings.md``, with ``discovery.png`` when there is one.
-  They are looked for in the folder given, else in the result folder itself, else in a
-  folder beside it whose name starts with the result folder's name (``results/run`` ->
-  ``results/run_explain``, ``results/run-explain``, ...), the newest first;
+* **discovery** (``sim explain``): ``discovery.json`` (``outcome``, ``target``,
+  ``base_rate`` and ``boxes``, each with ``coverage``, ``density``, ``mass``,
+  ``restrictions`` key path -> [low, high] and a ``finding`` sentence), else
+  ``findings.md``, with the figure ``discovery.svg`` or ``discovery.png``. Every
+  discovery of the run is shown: the folders given, else the result folder itself and
+  every folder beside it named after it (``results/run`` -> ``results/run_explain_holds_5y``,
+  ``results/run_explain_breaks_5y``, ...). One that records another run (its scenario,
+  seed or draws differ) is shown with a warning;
 * **sensitivity** (``sensitivity.csv`` in the result folder: columns ``key``,
-  ``method``, ``index``, ``ci_low``, ``ci_high``, ...): the indices of each method,
-  largest first;
+  ``method``, ``index``, ``ci_low``, ``ci_high`` and, when there, ``measure``, ``name``):
+  the indices of each method and measure, largest first;
 * **calibration**: the manifest's ``posterior`` entry, when a run was calibrated.
 
 A file that is there but cannot be read is reported on the page (``problems``) rather
@@ -22,6 +24,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,32 +36,36 @@ __all__ = [
     "SENSITIVITY_TOP",
     "calibration_lines",
     "discovery",
-    "find_discovery",
+    "find_discoveries",
     "sensitivity",
 ]
 
-#: Files a ``sim explain`` folder holds that a brief reads.
-DISCOVERY_FILES = ("discovery.json", "findings.md", "discovery.png")
+#: Files a ``sim explain`` folder holds that a brief reads (the figure in either format).
+DISCOVERY_FILES = ("discovery.json", "findings.md", "discovery.svg", "discovery.png")
+#: What a discovery and its run must agree on, when the discovery records it.
+_SAME_RUN = ("scenario", "seed", "draws")
 #: Indices shown per method (the rest are counted, and are in ``sensitivity.csv``).
 SENSITIVITY_TOP = 15
 
 
-def find_discovery(result_dir: Path | None, given: Path | None = None) -> Path | None:
-    """The folder of a run's scenario discovery, or None.
+def find_discoveries(
+    result_dir: Path | None, given: Sequence[str | os.PathLike] = ()
+) -> list[Path]:
+    """The folders of a run's scenario discoveries (``sim explain``), in name order.
 
-    ``given`` (``sim report --discovery``) wins; then the result folder itself; then
-    the newest folder beside it named after it (``NAME_*``, ``NAME-*``, ``NAME.*``).
+    ``given`` (``sim report --discovery``) wins; else the result folder itself if it holds
+    one, and every folder beside it named after it (``NAME_*``, ``NAME-*``, ``NAME.*``:
+    ``sim explain`` writes ``NAME_explain_holds_5y`` and the like) that holds one.
     """
-    if given is not None:
-        return Path(given)
+    if given:
+        return [Path(g) for g in given]
     if result_dir is None:
-        return None
+        return []
     result_dir = Path(result_dir)
-    if _has_discovery(result_dir):
-        return result_dir
+    found = [result_dir] if _has_discovery(result_dir) else []
     parent, name = result_dir.parent, result_dir.name
     try:
-        siblings = [
+        found += sorted(
             p
             for p in parent.iterdir()
             if p.is_dir()
@@ -65,10 +73,10 @@ def find_discovery(result_dir: Path | None, given: Path | None = None) -> Path |
             and not p.name.startswith(".")
             and any(p.name.startswith(name + sep) for sep in "_-.")
             and _has_discovery(p)
-        ]
+        )
     except OSError:
-        return None
-    return max(siblings, key=lambda p: (p.stat().st_mtime, p.name)) if siblings else None
+        pass
+    return found
 
 
 def _has_discovery(folder: Path) -> bool:
@@ -91,36 +99,59 @@ def _bound(x: Any) -> str:
     return f"{v:.3g}" if math.isfinite(v) else "–"
 
 
-def discovery(folder: Path | None) -> dict[str, Any] | None:
-    """The discovery section of a brief: findings, boxes and the figure, or None.
+def discovery(folder: Path, summary: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
+    """One discovery section of a brief: its findings, boxes and figure, or None.
 
-    Returns ``{"folder", "base_rate", "boxes": [{finding, coverage, density, mass,
-    restrictions: [{key, label, low, high}]}], "markdown", "figure", "problems"}``.
+    Returns ``{"folder", "title", "base_rate", "boxes": [{finding, target, coverage,
+    density, mass, restrictions: [{key, label, low, high}]}], "markdown", "figure",
+    "problems"}``. A discovery that records another run than ``summary``'s (its scenario,
+    seed or draws differ) says so in ``problems``.
     """
-    if folder is None:
-        return None
     folder = Path(folder)
-    out: dict[str, Any] = {"folder": str(folder), "boxes": [], "base_rate": None}
-    out.update(markdown="", figure=None, problems=[])
+    out: dict[str, Any] = {"folder": str(folder), "title": folder.name, "boxes": []}
+    out.update(base_rate=None, markdown="", figure=None, problems=[])
     data = _read_json(folder / "discovery.json", out["problems"])
     if isinstance(data, dict):
-        out["base_rate"] = _fraction(data["base_rate"]) if "base_rate" in data else None
-        out["outcome"] = str(data.get("outcome", "") or "")
-        for box in data.get("boxes") or []:
-            if isinstance(box, dict):
-                out["boxes"].append(_box(box))
+        _from_json(data, out, summary or {})
     md = folder / "findings.md"
     if not out["boxes"] and md.is_file():
         try:
             out["markdown"] = md.read_text(encoding="utf-8", errors="replace")
         except OSError as exc:
             out["problems"].append(f"{md}: cannot be read ({exc.strerror or exc})")
-    png = folder / "discovery.png"
-    if png.is_file():
-        out["figure"] = png
+    for name in DISCOVERY_FILES[2:]:
+        if out["figure"] is None and (folder / name).is_file():
+            out["figure"] = folder / name
     if not (out["boxes"] or out["markdown"] or out["figure"] or out["problems"]):
         return None
     return out
+
+
+def _from_json(data: dict[str, Any], out: dict[str, Any], summary: Mapping[str, Any]) -> None:
+    """Fill a discovery section from ``discovery.json``."""
+    if "base_rate" in data:
+        out["base_rate"] = _fraction(data["base_rate"])
+    if data.get("outcome"):
+        verbs = {"holds": "hold", "breaks": "break"}
+        target = data.get("target")
+        out["title"] = (
+            f"{data['outcome']}: what makes it {verbs[target]}"
+            if target in verbs
+            else f"outcome {data['outcome']}" + (f", target {target}" if target else "")
+        )
+    for box in data.get("boxes") or []:
+        if isinstance(box, dict):
+            out["boxes"].append(_box(box))
+    differ = [
+        f"{k} {data[k]} (this run: {summary[k]})"
+        for k in _SAME_RUN
+        if data.get(k) is not None and summary.get(k) is not None and data[k] != summary[k]
+    ]
+    if differ:
+        out["problems"].append(
+            f"{out['folder']} was made on another run ({', '.join(differ)}): run "
+            "`sim explain` on this one again"
+        )
 
 
 def _box(box: dict[str, Any]) -> dict[str, Any]:
@@ -137,6 +168,7 @@ def _box(box: dict[str, Any]) -> dict[str, Any]:
         "density": _fraction(box.get("density")),
         "mass": _fraction(box.get("mass")),
         "target": str(box.get("target", "") or ""),
+        "rank": str(box.get("rank", "") or ""),
         "restrictions": rows,
     }
 
@@ -155,8 +187,8 @@ def sensitivity(result_dir: Path | None) -> dict[str, Any] | None:
     """The global sensitivity indices of ``result_dir/sensitivity.csv``, or None.
 
     Returns ``{"methods": [{"method", "rows": [{key, label, index, ci}], "more"}],
-    "problems"}``: per method (in the file's order) the :data:`SENSITIVITY_TOP` largest
-    indices, and how many more the file holds.
+    "problems"}``: per method and measure (``rbd_fast S1``; in the file's order) the
+    :data:`SENSITIVITY_TOP` largest indices, and how many more the file holds.
     """
     if result_dir is None or not (Path(result_dir) / "sensitivity.csv").is_file():
         return None
@@ -175,6 +207,10 @@ def sensitivity(result_dir: Path | None) -> dict[str, Any] | None:
         }
     if "method" not in table.columns:
         table["method"] = "index"
+    if "measure" in table.columns:
+        table["method"] = (
+            table["method"].astype(str) + " " + table["measure"].fillna("").astype(str)
+        )
     methods = []
     for method, group in table.groupby("method", sort=False):
         group = group.sort_values("index", ascending=False, kind="stable")
@@ -197,7 +233,8 @@ def _index_row(r: Any) -> dict[str, str]:
     if "ci_low" in r and "ci_high" in r:
         ci = f"{num(r['ci_low'])} – {num(r['ci_high'])}"
     key = str(r["key"])
-    return {"key": key, "label": readable_key(key), "index": num(r["index"]), "ci": ci}
+    name = r["name"] if "name" in r and isinstance(r["name"], str) and r["name"] else None
+    return {"key": key, "label": name or readable_key(key), "index": num(r["index"]), "ci": ci}
 
 
 def calibration_lines(manifest: dict[str, Any]) -> list[str]:

@@ -72,12 +72,13 @@ def _uri(data: bytes, fmt: str) -> str:
     return f"data:{_MIME[fmt]};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def file_figure(path: Path, name: str) -> InlineFigure:
+def file_figure(path: Path, name: str, caption: str | None = None) -> InlineFigure:
     """A figure file already on disk (e.g. ``discovery.png``), inlined."""
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in _MIME:
         raise ValueError(f"{path}: a figure must be one of {', '.join(FIGURE_FORMATS)}")
-    return InlineFigure(name, CAPTIONS.get(name, name), _uri(path.read_bytes(), fmt), fmt)
+    text = caption if caption is not None else CAPTIONS.get(name, name)
+    return InlineFigure(name, text, _uri(path.read_bytes(), fmt), fmt)
 
 
 def _check(fmt: str) -> None:

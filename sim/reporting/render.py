@@ -89,11 +89,15 @@ def _version() -> str:
         return sim.__version__
 
 
-def render_run(result: Any, *, fmt: str = "svg", discovery: Path | None = None) -> str:
-    """The brief of one run as an HTML page (see :func:`sim.reporting.run_context`)."""
+def render_run(result: Any, *, fmt: str = "svg", discovery: Sequence[Path] = ()) -> str:
+    """The brief of one run as an HTML page (see :func:`sim.reporting.run_context`).
+
+    ``discovery``: the folders of the run's ``sim explain`` outputs (default: those beside
+    the run, see :func:`sim.reporting.extras.find_discoveries`).
+    """
     from sim.reporting.context import run_context
 
-    ctx = run_context(result, fmt=fmt, discovery_dir=discovery)
+    ctx = run_context(result, fmt=fmt, discovery_dirs=discovery)
     return environment().get_template("run.html.j2").render(**ctx, version=_version())
 
 
@@ -189,7 +193,7 @@ def write_report(
     out: str | os.PathLike | None = None,
     *,
     figures: str = "svg",
-    discovery: str | os.PathLike | None = None,
+    discovery: str | os.PathLike | Sequence[str | os.PathLike] | None = None,
     labels: Sequence[str] | None = None,
 ) -> Path:
     """Write the brief of one run, or the comparison page of several; returns its path.
@@ -204,8 +208,8 @@ def write_report(
     figures
         ``svg`` (default) or ``png``: how the figures are inlined.
     discovery
-        The folder of the run's ``sim explain`` output, when it is not beside the run
-        (one run only).
+        The folder (or folders) of the run's ``sim explain`` output, when it is not beside
+        the run (one run only; default: every one beside the run).
     labels
         Labels of the runs on a comparison page (default: :func:`sim.analysis.run_labels`).
     """
@@ -218,14 +222,20 @@ def write_report(
     if len(results) == 1:
         if labels is not None:
             raise ValueError("labels name the runs of a comparison page; give several runs")
-        disc = Path(discovery) if discovery is not None else None
-        if disc is not None and not disc.is_dir():
-            raise ResultError(
-                f"--discovery {disc}: not a folder (give the folder `sim explain` wrote)"
-            )
-        text = render_run(results[0], fmt=figures, discovery=disc)
+        if discovery is None:
+            dirs: list[Path] = []
+        elif isinstance(discovery, (str, os.PathLike)):
+            dirs = [Path(discovery)]
+        else:
+            dirs = [Path(d) for d in discovery]
+        for d in dirs:
+            if not d.is_dir():
+                raise ResultError(
+                    f"--discovery {d}: not a folder (give the folder `sim explain` wrote)"
+                )
+        text = render_run(results[0], fmt=figures, discovery=dirs)
     else:
-        if discovery is not None:
+        if discovery:
             raise ResultError("--discovery is for the brief of one run, not a comparison page")
         text = render_comparison(results, labels, fmt=figures)
     return write_html(text, target)

@@ -139,10 +139,16 @@ def test_key_unit(path, unit):
 
 
 DISCOVERY = {
-    "base_rate": 0.6,
+    "scenario": "freeze_lines",
+    "seed": 7,
+    "draws": 2000,
     "outcome": "holds_5y",
+    "target": "holds",
+    "base_rate": 0.6,
     "boxes": [
         {
+            "target": "holds",
+            "rank": 1,
             "coverage": 0.5,
             "density": 0.88,
             "mass": 0.31,
@@ -151,51 +157,74 @@ DISCOVERY = {
         }
     ],
 }
+RUN = {"scenario": "freeze_lines", "seed": 7, "draws": 2000}
 
 
-def test_discovery_absent_present_and_broken(tmp_path):
+def test_every_discovery_beside_the_run_is_found(tmp_path):
     run = tmp_path / "run"
     run.mkdir()
-    assert extras.find_discovery(run) is None and extras.discovery(None) is None
-    beside = tmp_path / "run_explain"
-    beside.mkdir()
-    (beside / "discovery.json").write_text(json.dumps(DISCOVERY))
+    assert extras.find_discoveries(run) == [] and extras.find_discoveries(None) == []
+    holds, breaks = tmp_path / "run_explain_holds_5y", tmp_path / "run_explain_breaks_5y"
+    for folder in (holds, breaks):
+        folder.mkdir()
+        (folder / "discovery.json").write_text(json.dumps(DISCOVERY))
     (tmp_path / "runner").mkdir()  # a name that merely starts the same is not beside it
     (tmp_path / "runner" / "discovery.json").write_text("{}")
-    assert extras.find_discovery(run) == beside
-    d = extras.discovery(beside)
+    (tmp_path / "run_other").mkdir()  # beside it, but no discovery in it
+    assert extras.find_discoveries(run) == [breaks, holds]
+    assert extras.find_discoveries(run, [tmp_path / "x"]) == [tmp_path / "x"]
+
+
+def test_a_discovery_read_back(tmp_path):
+    (tmp_path / "discovery.json").write_text(json.dumps(DISCOVERY))
+    (tmp_path / "discovery.svg").write_text("<svg/>")
+    d = extras.discovery(tmp_path, RUN)
+    assert d["title"] == "holds_5y: what makes it hold"
     assert d["base_rate"] == "60%" and d["problems"] == []
+    assert d["figure"] == tmp_path / "discovery.svg"
     box = d["boxes"][0]
     assert (box["coverage"], box["density"], box["mass"]) == ("50%", "88%", "31%")
+    label = readable_key("actors.russia.war_cost")
     assert box["restrictions"] == [
-        {
-            "key": "actors.russia.war_cost",
-            "label": box["restrictions"][0]["label"],
-            "low": "8",
-            "high": "–",
-        }
+        {"key": "actors.russia.war_cost", "label": label, "low": "8", "high": "–"}
     ]
-    assert box["finding"].startswith("In 88% of the draws")
-    other = tmp_path / "elsewhere"
-    other.mkdir()
-    (other / "discovery.json").write_text("{not json")
-    (other / "findings.md").write_text("# Findings\n\nIn 88% ...\n")
-    broken = extras.discovery(extras.find_discovery(run, other))
-    assert broken["boxes"] == [] and "discovery.json: cannot be read" in broken["problems"][0]
-    assert broken["markdown"].startswith("# Findings")  # falls back to findings.md
+    assert box["finding"].startswith("In 88% of the draws") and box["target"] == "holds"
+    assert box["rank"] == "1"
+
+
+def test_a_discovery_of_another_run_says_so(tmp_path):
+    (tmp_path / "discovery.json").write_text(json.dumps(DISCOVERY))
+    d = extras.discovery(tmp_path, {**RUN, "seed": 8, "draws": 5000})
+    assert d["boxes"]  # still shown, with a warning
+    assert d["problems"] == [
+        f"{tmp_path} was made on another run (seed 7 (this run: 8), draws 2000 (this run: "
+        "5000)): run `sim explain` on this one again"
+    ]
+
+
+def test_a_broken_discovery_falls_back_to_its_findings(tmp_path):
+    (tmp_path / "discovery.json").write_text("{not json")
+    (tmp_path / "findings.md").write_text("# Findings\n\nIn 88% ...\n")
+    d = extras.discovery(tmp_path)
+    assert d["boxes"] == [] and "discovery.json: cannot be read" in d["problems"][0]
+    assert d["markdown"].startswith("# Findings")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert extras.discovery(empty) is None
 
 
 def test_sensitivity_absent_present_and_malformed(tmp_path):
     assert extras.sensitivity(tmp_path) is None and extras.sensitivity(None) is None
-    rows = ["key,method,index,ci_low,ci_high"]
+    rows = ["key,method,measure,index,ci_low,ci_high"]
     rows += [
-        f"actors.russia.k{i},delta,{i / 100},{i / 100 - 0.01},{i / 100 + 0.01}" for i in range(20)
+        f"actors.russia.k{i},rbd_fast,S1,{i / 100},{i / 100 - 0.01},{i / 100 + 0.01}"
+        for i in range(20)
     ]
-    rows += ["war.first_strike,pawn,0.2,0.1,0.3"]
+    rows += ["war.first_strike,sobol,ST,0.2,0.1,0.3"]
     (tmp_path / "sensitivity.csv").write_text("\n".join(rows) + "\n")
     s = extras.sensitivity(tmp_path)
     delta, pawn = s["methods"]
-    assert delta["method"] == "delta" and len(delta["rows"]) == extras.SENSITIVITY_TOP
+    assert delta["method"] == "rbd_fast S1" and len(delta["rows"]) == extras.SENSITIVITY_TOP
     assert delta["more"] == 20 - extras.SENSITIVITY_TOP
     assert delta["rows"][0] == {
         "key": "actors.russia.k19",
@@ -203,7 +232,19 @@ def test_sensitivity_absent_present_and_malformed(tmp_path):
         "index": "0.190",
         "ci": "0.180 – 0.200",
     }
-    assert pawn["rows"][0]["key"] == "war.first_strike"
+    assert pawn["method"] == "sobol ST" and pawn["rows"][0]["key"] == "war.first_strike"
+    # without the optional columns: one method, no measure, labels from the key table
+    (tmp_path / "sensitivity.csv").write_text("key,index\nwar.first_strike,0.3\n")
+    plain = extras.sensitivity(tmp_path)["methods"]
+    assert [m["method"] for m in plain] == ["index"]
+    assert plain[0]["rows"] == [
+        {
+            "key": "war.first_strike",
+            "label": readable_key("war.first_strike"),
+            "index": "0.300",
+            "ci": "",
+        }
+    ]
     (tmp_path / "sensitivity.csv").write_text("a,b\n1,2\n")
     assert extras.sensitivity(tmp_path)["problems"] == ["sensitivity.csv: no column key, index"]
 

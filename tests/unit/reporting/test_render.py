@@ -123,7 +123,7 @@ def test_discovery_and_sensitivity_when_present(hostile, tmp_path, fast):
     (folder / "sensitivity.csv").write_text(
         "key,method,index,ci_low,ci_high\nwar.incident_hazard,delta,0.41,0.35,0.47\n"
     )
-    explain = tmp_path / "run_explain"
+    explain = tmp_path / "run_explain_holds_5y"
     explain.mkdir()
     (explain / "discovery.json").write_text(
         json.dumps(

@@ -10,8 +10,9 @@ font on the reader's machine.
 A judgement: each figure is an ``<img>`` with a ``data:image/svg+xml;base64,...``
 source rather than SVG markup pasted into the page. Pasted SVGs share one document, so
 the element ids matplotlib gives glyphs and clip paths could collide between figures;
-an image keeps each figure its own document, and prints and scales the same way. SVG
-ids are salted with a fixed string, so the same run gives the same page, byte for byte.
+an image keeps each figure its own document, and prints and scales the same way.
+:func:`sim.plots.save_figure` salts SVG ids with a fixed string, so the same run gives the
+same page, byte for byte.
 """
 
 from __future__ import annotations
@@ -88,11 +89,8 @@ def _check(fmt: str) -> None:
 
 def _drawn(draw: Any, fmt: str) -> list[InlineFigure]:
     """Run ``draw(folder)`` (it writes figure files) and read what it wrote back."""
-    import matplotlib
-
     with tempfile.TemporaryDirectory(prefix="sim-report-") as tmp:
-        with matplotlib.rc_context({"svg.hashsalt": "ceasefire-sim"}):
-            paths = draw(Path(tmp))
+        paths = draw(Path(tmp))
         return [
             InlineFigure(p.stem, CAPTIONS.get(p.stem, p.stem), _uri(p.read_bytes(), fmt), fmt)
             for p in paths

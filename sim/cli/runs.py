@@ -58,7 +58,12 @@ __all__ = ["print_headline", "run", "show"]
     help="Draws per chunk (results do not depend on it).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
-def run(file, draws, seed, sampler, sets, out, no_plots, fmt, workers, chunk_size, quiet) -> None:
+@click.option(
+    "--report", "brief", is_flag=True, help="Also write the brief, DIR.html (sim report)."
+)
+def run(
+    file, draws, seed, sampler, sets, out, no_plots, fmt, workers, chunk_size, quiet, brief
+) -> None:
     """Run scenario FILE and write results/<name>/."""
     from sim import api
     from sim.io import ResultWriter
@@ -86,6 +91,8 @@ def run(file, draws, seed, sampler, sets, out, no_plots, fmt, workers, chunk_siz
     if not quiet:
         print_headline(result)
         click.echo(f"wrote {path} in {result.wall_seconds:.1f} s")
+    if brief:
+        click.echo(f"wrote {api.report(path)}")
 
 
 @click.command()

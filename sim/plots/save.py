@@ -4,7 +4,8 @@
 :class:`~matplotlib.figure.Figure` objects, so ``sim run`` never touches pyplot or a GUI
 backend; it is the figure function that :func:`sim.run` and :func:`sim.load_result`
 attach to their Results (:data:`sim.io.FigureFunction`). The same run writes the same
-bytes: no date is embedded in an svg or pdf.
+bytes: no date is embedded in an svg or pdf, and the ids inside an svg are salted with a
+fixed string (:data:`SVG_SALT`) rather than a random one.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import uuid
 from pathlib import Path
 
+import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -27,7 +29,10 @@ from sim.plots.style import DPI, FORMATS
 from sim.plots.survival import plot_survival
 from sim.plots.sweep import plot_sweep
 
-__all__ = ["save_all", "save_compare", "save_figure", "save_sweep"]
+__all__ = ["SVG_SALT", "save_all", "save_compare", "save_figure", "save_sweep"]
+
+#: The fixed salt of the element ids in an svg (matplotlib's default is random per file).
+SVG_SALT = "ceasefire-sim"
 
 
 def save_figure(fig, path: str | Path, fmt: str | None = None) -> Path:
@@ -39,7 +44,9 @@ def save_figure(fig, path: str | Path, fmt: str | None = None) -> Path:
     # write beside the target and rename: a reader never sees half a file
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     try:
-        fig.savefig(tmp, dpi=DPI, format=fmt, metadata=_metadata(fmt))
+        # svg ids (clip paths, glyphs) are salted with a random uuid unless a salt is set
+        with matplotlib.rc_context({"svg.hashsalt": SVG_SALT}):
+            fig.savefig(tmp, dpi=DPI, format=fmt, metadata=_metadata(fmt))
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

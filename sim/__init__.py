@@ -10,6 +10,7 @@ The Python API used from notebooks::
     result.save("results/my_run")
     again = sim.load_result("results/my_run")
     table = sim.sweep(scn, vary={"actors.russia.rebuild_rate": "0.03:0.1:5"}, draws=2000)
+    deals = sim.terms(scn, regions="land_bridge,nuclear_plant", draws=2000)  # every deal
     sim.compare([result, "results/other_run"])  # headline figures side by side
     sim.report("results/my_run")         # a brief: results/my_run.html
 
@@ -27,6 +28,7 @@ from typing import Any
 __all__ = [
     "run",
     "sweep",
+    "terms",
     "compare",
     "report",
     "load_scenario",
@@ -43,6 +45,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "run": "sim.api",
     "sweep": "sim.api",
+    "terms": "sim.api",
     "compare": "sim.api",
     "report": "sim.api",
     "load_scenario": "sim.api",

@@ -1,5 +1,5 @@
-"""The public Python API: ``sim.run``, ``sim.sweep``, ``sim.compare``, ``sim.report``,
-``sim.load_result``, ``sim.load_scenario``.
+"""The public Python API: ``sim.run``, ``sim.sweep``, ``sim.terms``, ``sim.compare``,
+``sim.report``, ``sim.load_result``, ``sim.load_scenario``.
 
 A facade at the top layer, beside the command line: each function is a docstring and a
 call into the layer that does the work (:mod:`sim.montecarlo`, :mod:`sim.analysis`,
@@ -44,6 +44,8 @@ __all__ = [
     "standard_figures",
     "sweep",
     "sweep_figure",
+    "terms",
+    "terms_figure",
 ]
 
 
@@ -67,6 +69,17 @@ def sweep_figure(table: pd.DataFrame, path: str | os.PathLike, fmt: str | None =
     from sim import plots
 
     return plots.save_sweep(table, path, fmt=fmt)
+
+
+def terms_figure(table: pd.DataFrame, path: str | os.PathLike, fmt: str | None = None) -> Path:
+    """Write the figure of a terms table to ``path``: :func:`sim.plots.save_terms`.
+
+    The figure function the command line gives :func:`sim.analysis.terms.write_terms`;
+    matplotlib is imported only when it is called.
+    """
+    from sim import plots
+
+    return plots.save_terms(table, path, fmt=fmt)
 
 
 def run(
@@ -236,6 +249,65 @@ def sweep(
         sampler=sampler,
         overrides=overrides,
         workers=workers,
+        progress=progress,
+    )
+
+
+def terms(
+    scenario: Scenario | str | os.PathLike,
+    regions: str | Sequence[str],
+    *,
+    shares: str | Sequence[float] | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+    sampler: str | None = None,
+    workers: int = 1,
+    overrides: Mapping[str, Any] | list[str] | None = None,
+    chunk_size: int | None = None,
+    method: str | None = None,
+    selection: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """Grade every assignment of the contested ``regions`` on the same draws.
+
+    Each named region goes whole to one side (or, with ``shares``, A gets each share of
+    the grid), the rest of the terms as in the file; every term set is solved on the
+    same Monte Carlo draws, and the file's own terms give exactly :func:`run`'s figures.
+    See :mod:`sim.analysis.terms` for the columns.
+
+    Parameters
+    ----------
+    scenario
+        A :class:`~sim.scenario.Scenario` or the path of a scenario file.
+    regions
+        ``"r1,r2"`` or a list of region ids.
+    shares
+        A's shares to try (``"0,0.5,1"``, ``"0:1:5"`` or a list); None: whole regions.
+    draws, seed, sampler, workers, overrides, chunk_size, method, selection
+        As for :func:`run`, the same for every term set.
+    progress
+        Called with (draws solved, draws x term sets).
+
+    Returns
+    -------
+    DataFrame
+        One row per term set; :func:`sim.analysis.terms.write_terms` writes it with
+        :func:`terms_figure`.
+    """
+    from sim import analysis
+
+    return analysis.terms(
+        scenario,
+        regions,
+        shares=shares,
+        draws=draws,
+        seed=seed,
+        sampler=sampler,
+        workers=workers,
+        overrides=overrides,
+        chunk_size=chunk_size,
+        method=method,
+        selection=selection,
         progress=progress,
     )
 

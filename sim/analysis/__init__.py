@@ -1,5 +1,7 @@
 """Analysis of runs: compare saved results, sweep parameters with common random numbers,
-and read how each sampled assumption moves the answer (sensitivity tables).
+grade every assignment of the contested regions on the same draws
+(:mod:`~sim.analysis.terms`), and read how each sampled assumption moves the answer
+(sensitivity tables).
 
 This layer computes tables; it never imports plotting (:mod:`sim.plots` draws them).
 """
@@ -16,6 +18,7 @@ from sim.analysis.sweeps import (
     sweep,
     write_sweep,
 )
+from sim.analysis.terms import TermsFigure, terms, write_terms
 
 __all__ = [
     "HEADLINE_ROWS",
@@ -34,4 +37,7 @@ __all__ = [
     "parse_vary",
     "sweep",
     "write_sweep",
+    "TermsFigure",
+    "terms",
+    "write_terms",
 ]

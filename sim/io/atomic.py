@@ -61,8 +61,8 @@ __all__ = [
     "temp_folder",
 ]
 
-#: Files that mark a folder as one of ours (a run's or a sweep's), safe to replace.
-MARKERS = ("manifest.json", "sweep.json")
+#: Files that mark a folder as one of ours (a run's, a sweep's, a terms table's), safe to replace.
+MARKERS = ("manifest.json", "sweep.json", "terms.json")
 #: Name parts of the hidden folders of an unfinished write and of a swap in progress.
 TEMP_MARK, OLD_MARK = ".tmp-", ".old-"
 
@@ -148,7 +148,7 @@ def is_temporary(name: str) -> bool:
 
 
 def is_result_folder(path: Path) -> bool:
-    """True if ``path`` holds one of :data:`MARKERS` (a run's or a sweep's folder)."""
+    """True if ``path`` holds one of :data:`MARKERS` (a folder of a run, sweep or terms table)."""
     return any((path / name).is_file() for name in MARKERS)
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "TypeOutput",
     "Wars",
     "acceptance",
+    "ceasefire_gain",
     "references",
     "solve_chunk",
     "survival_path",
@@ -78,6 +79,8 @@ class ChunkOutput:
     event_period: np.ndarray  # (n, k) first period whose state includes each event (inf: never)
     power: np.ndarray | None = field(default=None)  # (n, S, T+1) neutral p per state, if asked
     types: TypeOutput | None = field(default=None)  # per true type, with private information
+    #: (n, 2) A's and B's gain at t = 0 from the terms over fighting on (see ceasefire_gain)
+    gain: np.ndarray | None = field(default=None)
 
 
 @dataclass
@@ -101,6 +104,7 @@ class TypeOutput:
     p_incident: np.ndarray
     cause: np.ndarray  # (n, m, T) int8
     ruled_out: np.ndarray  # (n, m) first period the uninformed side has ruled the type out (inf)
+    gain: np.ndarray | None = None  # (n, m, 2) A's and B's gain over war at t = 0, by true type
 
 
 @dataclass
@@ -388,6 +392,17 @@ def acceptance(first: First, cause0: np.ndarray) -> Acceptance:
     return Acceptance(accepted, rejected_by, reject_cause.astype(np.int8))
 
 
+def ceasefire_gain(first: First, accepted: np.ndarray) -> np.ndarray:
+    """(n, 2) what the proposal is worth to A and to B at t = 0 over fighting on now.
+
+    V_i(0) - W_i^neutral(0), in periods of i's whole stake, where the terms are accepted
+    (the selected equilibrium's value, breakdowns and wars to come included), and 0 where
+    they are rejected: the war goes on either way.
+    """
+    gain = [first.played.V[i][:, 0] - first.wars.N[i][:, 0] for i in (0, 1)]
+    return np.where(np.asarray(accepted, bool)[:, None], np.stack(gain, axis=1), 0.0)
+
+
 def survival_path(path: PathRecord, accepted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """S_d(t) on the realised path (n, T+1), and P(both hold) per period (n, T)."""
     n, T = path.sig_a.shape
@@ -486,5 +501,6 @@ def solve_chunk(
         cause=bw.path.cause,
         event_period=event_period,
         power=bw.power,
+        gain=ceasefire_gain(bw.first, acc.accepted),
         **references(m, bw.first),  # type: ignore[arg-type]
     )

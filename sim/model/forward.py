@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.backward import INFORMATION, TypeOutput, acceptance
+from sim.model.backward import INFORMATION, TypeOutput, acceptance, ceasefire_gain
 from sim.model.causes import tol
 
 if TYPE_CHECKING:
@@ -50,6 +50,9 @@ class _Singles:
         self.accepted = np.stack([a.accepted for a in accs], axis=1)
         self.rejected_by = np.stack([a.rejected_by for a in accs], axis=1)
         self.reject_cause = np.stack([a.reject_cause for a in accs], axis=1)
+        # (n, m, 2) each type's complete-information gain over war at t = 0, before acceptance
+        every = np.ones(self.accepted.shape[0], dtype=bool)
+        self.gain = np.stack([ceasefire_gain(f, every) for f in firsts], axis=1)  # type: ignore[arg-type]
 
 
 def _first_period(pv: MaskSolver, singles: _Singles, a0: np.ndarray, out: dict) -> None:
@@ -78,6 +81,8 @@ def _first_period(pv: MaskSolver, singles: _Singles, a0: np.ndarray, out: dict) 
             fallback = np.where(single >= 0, single, singles.cause[rows, j, 0])
             cause = np.where(u_alone & ~i_rejects, INFORMATION, fallback)
             out["reject_cause"][rows, j] = np.where(out["accepted"][rows, j], -1, cause)
+            out["gain"][rows, j, inf] = VI - WI
+            out["gain"][rows, j, U] = VU[k] - WU[k]
 
 
 def follow_masks(pv: MaskSolver, types, T: int) -> TypeOutput:
@@ -90,6 +95,7 @@ def follow_masks(pv: MaskSolver, types, T: int) -> TypeOutput:
         "accepted": s.accepted.copy(),
         "rejected_by": s.rejected_by.copy(),
         "reject_cause": s.reject_cause.copy(),
+        "gain": s.gain.copy(),
     }
     _first_period(pv, s, a0, out)
     shape = (n, m, T)
@@ -124,7 +130,7 @@ def follow_masks(pv: MaskSolver, types, T: int) -> TypeOutput:
         ids=types.ids, informed=pv.I, prior=prior, accepted=out["accepted"],
         rejected_by=out["rejected_by"], reject_cause=out["reject_cause"], survival=surv,
         p_a_only=p_a, p_b_only=p_b, p_both=p_both, p_incident=p_inc, cause=cause,
-        ruled_out=ruled_out,
+        ruled_out=ruled_out, gain=np.where(out["accepted"][:, :, None], out["gain"], 0.0),
     )  # fmt: skip
 
 

@@ -311,5 +311,6 @@ def _assemble(scn, pv: MaskSolver, types, event_period, keep_power) -> ChunkOutp
         event_period=event_period,
         power=power,
         types=out,
+        gain=None if out.gain is None else np.einsum("nm,nmk->nk", prior, out.gain),
         **refs,
     )

@@ -28,8 +28,9 @@ from sim.plots.sensitivity import plot_sensitivity
 from sim.plots.style import DPI, FORMATS
 from sim.plots.survival import plot_survival
 from sim.plots.sweep import plot_sweep
+from sim.plots.terms import figure_size, plot_terms
 
-__all__ = ["SVG_SALT", "save_all", "save_compare", "save_figure", "save_sweep"]
+__all__ = ["SVG_SALT", "save_all", "save_compare", "save_figure", "save_sweep", "save_terms"]
 
 #: The fixed salt of the element ids in an svg (matplotlib's default is random per file).
 SVG_SALT = "ceasefire-sim"
@@ -72,6 +73,13 @@ def save_sweep(table: pd.DataFrame, path: str | Path, fmt: str | None = None) ->
         size = (10, 5.8)
     fig = Figure(figsize=size, layout="constrained")
     plot_sweep(table, fig.subplots())
+    return save_figure(fig, path, fmt)
+
+
+def save_terms(table: pd.DataFrame, path: str | Path, fmt: str | None = None) -> Path:
+    """Write the figure of a terms table (see :func:`sim.plots.terms.plot_terms`) to ``path``."""
+    fig = Figure(figsize=figure_size(table), layout="constrained")
+    plot_terms(table, fig)
     return save_figure(fig, path, fmt)
 
 

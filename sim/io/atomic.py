@@ -155,9 +155,9 @@ def is_result_folder(path: Path) -> bool:
 def check_replaceable(target: Path) -> None:
     """Refuse (before any work) a ``target`` that must not be replaced.
 
-    Only a missing target, an empty folder or an earlier folder of ours (a run or a
-    sweep, see :func:`is_result_folder`) may be replaced; anything else raises
-    :class:`ResultError` saying what to do.
+    Only a missing target, an empty folder or an earlier folder of ours (a run, a sweep
+    or a terms table, see :func:`is_result_folder`) may be replaced; anything else
+    raises :class:`ResultError` saying what to do.
     """
     if not os.path.lexists(target):
         return
@@ -172,9 +172,9 @@ def check_replaceable(target: Path) -> None:
         raise ResultError(f"{target}: cannot read the folder ({explain(exc)})") from None
     if not empty and not is_result_folder(target):
         raise ResultError(
-            f"{target}: exists and holds files that are not a sim result (no manifest.json "
-            "or sweep.json); to protect them nothing is replaced: choose another --out, or "
-            "move that folder away first"
+            f"{target}: exists and holds files that are not a sim result (no manifest.json, "
+            "sweep.json or terms.json); to protect them nothing is replaced: choose another "
+            "--out, or move that folder away first"
         )
 
 

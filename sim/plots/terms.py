@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import to_rgb
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.patheffects import withStroke
 from matplotlib.ticker import PercentFormatter
 
 from sim.analysis.terms import figure_columns
@@ -112,8 +113,9 @@ def plot_terms(table: pd.DataFrame, fig=None):
     ax_front, ax_note = right.subplots(
         2, 1, height_ratios=[6.0, max(0.4, fig.get_figheight() - 8.0)]
     )
-    _terms_panel(ax_terms, rows, table)
-    _bars_panel(ax_bars, rows, table)
+    handles = _terms_panel(ax_terms, rows, table) + _bars_panel(ax_bars, rows, table)
+    left.legend(handles=handles, loc="outside lower center", ncol=4, frameon=False,
+                fontsize=NOTE_SIZE)  # fmt: skip
     _frontier_panel(ax_front, table, rows)
     _notes(ax_note, table, rows)
     fig.suptitle(_title(table, rows), fontsize=TITLE_SIZE)
@@ -135,7 +137,7 @@ def _title(table: pd.DataFrame, rows: pd.DataFrame) -> str:
     )
 
 
-def _terms_panel(ax, rows: pd.DataFrame, table: pd.DataFrame) -> None:
+def _terms_panel(ax, rows: pd.DataFrame, table: pd.DataFrame) -> list:
     """One row per term set, a cell per region in its holder's colour."""
     cols = figure_columns(table)
     regions, (a, b) = cols["regions"], table.attrs["actors"]
@@ -192,8 +194,7 @@ def _terms_panel(ax, rows: pd.DataFrame, table: pd.DataFrame) -> None:
             2,
             Patch(color=HOLDER[0], alpha=0.5, label=f"shares: filled part is {names.get(a, a)}'s"),
         )
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), frameon=False,
-              fontsize=NOTE_SIZE, ncol=1)  # fmt: skip
+    return handles
 
 
 def _cell(ax, j: int, i: int, holding, a: str, b: str) -> None:
@@ -212,9 +213,13 @@ def _cell(ax, j: int, i: int, holding, a: str, b: str) -> None:
         ax.add_patch(
             Rectangle((j + pad + w * share, i - 0.42), w * (1 - share), 0.84, fc=HOLDER[1], lw=0)
         )
+    if not isinstance(holding, str):  # a share: say it
+        outline = [withStroke(linewidth=2, foreground="black")]
+        ax.text(j + 0.5, i, f"{share:.0%}", ha="center", va="center", fontsize=NOTE_SIZE - 2,
+                color="white", path_effects=outline)  # fmt: skip
 
 
-def _bars_panel(ax, rows: pd.DataFrame, table: pd.DataFrame) -> None:
+def _bars_panel(ax, rows: pd.DataFrame, table: pd.DataFrame) -> list:
     """Nested bars: accepted, then holds 1, 2, 5, 10 years, darker with each."""
     cols = figure_columns(table)
     series = [("accepted", "accepted")] + [(c, f"holds {c[6:]}") for c in cols["holds"]]
@@ -245,8 +250,7 @@ def _bars_panel(ax, rows: pd.DataFrame, table: pd.DataFrame) -> None:
     )
     ax.grid(True, axis="x", alpha=0.3)
     ax.grid(False, axis="y")
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=4,
-              frameon=False, fontsize=NOTE_SIZE)  # fmt: skip
+    return handles
 
 
 def _frontier_panel(ax, table: pd.DataFrame, rows: pd.DataFrame) -> None:
@@ -266,6 +270,7 @@ def _frontier_panel(ax, table: pd.DataFrame, rows: pd.DataFrame) -> None:
     for _, r in pd.concat([front, own]).drop_duplicates("term_set").iterrows():
         ax.annotate(f"#{int(r['term_set'])}", (r[vx], r[vy]), xytext=(5, 4),
                     textcoords="offset points", fontsize=NOTE_SIZE)  # fmt: skip
+    ax.margins(0.1)
     ax.axhline(0, color=GREY, lw=1, ls="--", zorder=1)
     ax.axvline(0, color=GREY, lw=1, ls="--", zorder=1)
     a, b = table.attrs["actors"]
@@ -280,7 +285,7 @@ def _frontier_panel(ax, table: pd.DataFrame, rows: pd.DataFrame) -> None:
     cb = ax.figure.colorbar(pts, ax=ax, format=PercentFormatter(1.0, decimals=0), shrink=0.85)
     cb.set_label(f"P({target.replace('_', ' ').replace('y', ' years')})", fontsize=LABEL_SIZE)
     cb.ax.tick_params(labelsize=TICK_SIZE)
-    ax.legend(loc="lower left", frameon=False, fontsize=LEGEND_SIZE)
+    ax.legend(loc="best", frameon=False, fontsize=LEGEND_SIZE)
 
 
 def _notes(ax, table: pd.DataFrame, rows: pd.DataFrame) -> None:

@@ -36,6 +36,7 @@ import dataclasses
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -71,7 +72,9 @@ EXTRAS = (
     "terms_share_a",
     "in_fearon_range",
 )
-SCALE = 40  # fixed point: sums in units of 2**-40, exact in Python integers
+#: Fixed point: sums in units of 2**-60 in Python integers, exact (a value of at least
+#: 2**-8 in magnitude is a whole number of units, so a mean of equal values is that value).
+SCALE = 60
 
 
 @dataclass
@@ -90,7 +93,7 @@ class Extras:
     def mean(self, key: str) -> float:
         """The mean over the draws where the figure is finite (NaN where none is)."""
         n = self.counts[key]
-        return math.ldexp(self.totals[key], -SCALE) / n if n else math.nan
+        return float(Fraction(self.totals[key], n << SCALE)) if n else math.nan
 
 
 @dataclass

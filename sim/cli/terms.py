@@ -143,12 +143,13 @@ def print_terms(table: Any, limit: int = 20) -> None:
         out.add_column(c, justify="right")
     for h in cols["holds"]:
         out.add_column(h.replace("_", " "), justify="right")
-    for c in (f"value {names.get(a, a)}", f"value {names.get(b, b)}", "breaker", "cause", ""):
+    for c in (f"value {names.get(a, a)}", f"value {names.get(b, b)}", "breaker", "cause"):
         out.add_column(c, justify="right" if c.startswith("value") else "left")
+    out.add_column("", no_wrap=True)
     for _, row in order.head(limit).iterrows():
-        marks = ("file's terms " if row["own_terms"] else "") + (
-            "frontier" if row["pareto"] else ""
-        )
+        marks = [
+            m for m, on in (("file's terms", row["own_terms"]), ("frontier", row["pareto"])) if on
+        ]
         out.add_row(
             str(row["term_set"]),
             *(_holding(row[r], names) for r in cols["regions"]),
@@ -158,9 +159,10 @@ def print_terms(table: Any, limit: int = 20) -> None:
             *(f"{row[v]:.2f}" for v in cols["value"]),
             names.get(row["main_breaker"], row["main_breaker"]),
             row["main_cause"],
-            marks.strip(),
+            ", ".join(marks),
         )
-    console = Console(file=sys.stdout, width=max(120, Console().width or 120))
+    need = 30 + 11 * (len(cols["regions"]) + len(cols["holds"]) + 7)  # every column whole
+    console = Console(file=sys.stdout, width=max(need, Console().width or 120))
     console.print(out)
     console.print(
         "value: expected gain of the ceasefire over war at signing, in "

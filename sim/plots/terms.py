@@ -267,8 +267,10 @@ def _frontier_panel(ax, table: pd.DataFrame, rows: pd.DataFrame) -> None:
     own = table[table["own_terms"]]
     ax.scatter(own[vx], own[vy], marker="s", s=90, facecolors="none", edgecolors="black",
                linewidths=1.8, zorder=5, label="the file's own terms")  # fmt: skip
-    for _, r in pd.concat([front, own]).drop_duplicates("term_set").iterrows():
-        ax.annotate(f"#{int(r['term_set'])}", (r[vx], r[vy]), xytext=(5, 4),
+    marked = pd.concat([front, own]).drop_duplicates("term_set")
+    for k, (_, r) in enumerate(marked.iterrows()):  # alternate sides, so neighbours part
+        dx, dy, ha = (6, 4, "left") if k % 2 == 0 else (-6, -10, "right")
+        ax.annotate(f"#{int(r['term_set'])}", (r[vx], r[vy]), xytext=(dx, dy), ha=ha,
                     textcoords="offset points", fontsize=NOTE_SIZE)  # fmt: skip
     ax.margins(0.1)
     ax.axhline(0, color=GREY, lw=1, ls="--", zorder=1)
@@ -294,7 +296,9 @@ def _notes(ax, table: pd.DataFrame, rows: pd.DataFrame) -> None:
     a = table.attrs
     target = figure_columns(table)["target"]
     horizon = target.replace("holds_", "holds ").replace("y", " years")
-    lines = [f"The frontier (accepted · {horizon}) against the file's terms:"]
+    lines = [f"The frontier (accepted · {horizon}) against the file's terms"
+             + ("" if a.get("shares") is None else f" ({_name(a, a['actors'][0])}'s shares)")
+             + ":"]  # fmt: skip
     picks = pd.concat([table[table["pareto"]], table[table["own_terms"]]])
     picks = picks.drop_duplicates("term_set").sort_values(target, ascending=False)
     for _, row in picks.head(MAX_NOTES).iterrows():
@@ -319,6 +323,10 @@ def _notes(ax, table: pd.DataFrame, rows: pd.DataFrame) -> None:
             color="0.2", linespacing=1.35)  # fmt: skip
 
 
+def _name(attrs: dict, actor: str) -> str:
+    return attrs.get("actor_labels", {}).get(actor, actor)
+
+
 def _differences(table: pd.DataFrame, row: pd.Series) -> str:
     """How a term set differs from the file's terms, e.g. ``Crimea to Ukraine``."""
     own = table[table["own_terms"]].iloc[0]
@@ -333,6 +341,6 @@ def _differences(table: pd.DataFrame, row: pd.Series) -> str:
         region = short_label(labels.get(r, r), 40, 1)
         if isinstance(h, str):
             out.append(f"{region} to {names.get(h, h)}")
-        else:
-            out.append(f"{region}: {names.get(a, a)} {float(h):.0%}")
+        else:  # a share: A's, as the heading says
+            out.append(f"{region} {float(h):.0%}")
     return "; ".join(out) or "as the file's terms"

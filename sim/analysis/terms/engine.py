@@ -44,7 +44,7 @@ import numpy as np
 from sim import beliefs
 from sim.analysis.terms.grid import TermSet
 from sim.errors import ModelError
-from sim.model import ChunkOutput, Params, solve_chunk
+from sim.model import TOL, ChunkOutput, Params, solve_chunk
 from sim.montecarlo import RunOptions, Sums, sample_beliefs, story_uniforms
 from sim.montecarlo.summary import chunk_sums
 from sim.scenario import Scenario
@@ -120,12 +120,10 @@ def _exact(x: np.ndarray) -> tuple[int, int]:
 def _extras(out: ChunkOutput) -> Extras:
     """The extras of one chunk's outcome."""
     gain = out.gain if out.gain is not None else np.full((out.accepted.shape[0], 2), np.nan)
-    share = out.terms_share_a
-    in_range = np.where(
-        np.isfinite(out.fearon_low) & np.isfinite(out.fearon_high),
-        ((share >= out.fearon_low) & (share <= out.fearon_high)).astype(float),
-        np.nan,
-    )
+    share, low, high = out.terms_share_a, out.fearon_low, out.fearon_high
+    # within the model's tolerance for payoff comparisons, as acceptance is decided
+    inside = (share >= low - TOL) & (share <= high + TOL)
+    in_range = np.where(np.isfinite(low) & np.isfinite(high), inside.astype(float), np.nan)
     per_draw = {
         "gain_a": gain[:, 0],
         "gain_b": gain[:, 1],

@@ -206,9 +206,10 @@ def _file_holdings(scn: Scenario, regions: Sequence[str]) -> dict[str, str | flo
     for rid in regions:
         holder = scn.terms[rid]
         share = _file_share(scn, rid)
-        out[rid] = (
-            holder if isinstance(holder, str) else share if share is not None else str(holder)
-        )
+        if isinstance(holder, str) or share is not None:
+            out[rid] = holder if isinstance(holder, str) else share
+        else:  # a belief about a share: its text, e.g. "a: uniform(0.3, 0.7)"
+            out[rid] = ", ".join(f"{k}: {v}" for k, v in holder.items())
     return out
 
 

@@ -27,6 +27,7 @@ def quick():
     [
         ("run", montecarlo.run),
         ("sweep", analysis.sweep),
+        ("terms", analysis.terms),
         ("compare", analysis.compare),
         ("load_result", io.load_result),
         ("load_scenario", scenario.load_scenario),
@@ -82,6 +83,13 @@ def test_sweep_and_compare_go_through_the_facade(quick, tmp_path):
     assert list(side.index) == ["memory", "disk"]
     assert side.loc["memory", "p_accepted"] == side.loc["disk", "p_accepted"]
     assert sim.load_scenario(FREEZE, {"horizon": 4}).horizon == 4
+
+
+def test_terms_and_its_figure_go_through_the_facade(tmp_path):
+    table = sim.terms(FREEZE, "crimea", draws=6, overrides=QUICK)
+    assert table["crimea"].tolist() == ["russia", "ukraine"] and table["own_terms"].tolist()[0]
+    out = analysis.write_terms(table, tmp_path / "t", fmt="svg", figure=api.terms_figure)
+    assert (out / "terms.svg").read_text().lstrip().startswith("<?xml")
 
 
 def test_sweep_figure_draws_a_sweep_table(tmp_path):

@@ -236,16 +236,21 @@ def solve_block(task: tuple) -> list[tuple[int, TermOutcome]]:
     return parts
 
 
+#: Rows below which a model call costs mostly its fixed per-period work in Python.
+MIN_ROWS = 1024
+
+
 def plan(draws: int, count: int, chunk_size: int, workers: int) -> list[tuple[int, int, range]]:
     """Tasks (start, stop, term-set indices) of at most about ``chunk_size`` rows each.
 
     Every task holds whole term sets over a range of draws, as many draws as fit when
     all the term sets are stacked, and at least one; with several workers, enough tasks
-    to keep them busy.
+    to keep them busy, each of at least :data:`MIN_ROWS` rows where there are as many.
     """
     per = max(1, chunk_size // count)  # draws per task with every term set in it
-    if workers > 1:
-        per = min(per, max(1, math.ceil(draws / (4 * workers))))
+    if workers > 1:  # a few tasks per worker, but none so small that its overhead dominates
+        spread = max(math.ceil(draws / (4 * workers)), math.ceil(MIN_ROWS / count))
+        per = min(per, spread)
     size = min(count, chunk_size)  # term sets per task: all of them unless they do not fit
     return [
         (s, min(s + per, draws), range(i, min(i + size, count)))

@@ -178,7 +178,7 @@ def test_the_plan_covers_every_draw_of_every_term_set_once(draws, count, chunk, 
         for i in block:
             seen[i, start:stop] += 1
     assert (seen == 1).all()
-    if workers > 1 and draws >= 4 * workers:
+    if workers > 1 and draws * count >= 4 * workers * 1024:
         assert len(tasks) >= 2 * workers
 
 

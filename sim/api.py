@@ -73,13 +73,15 @@ def run(
     draws: int | None = None,
     seed: int | None = None,
     sampler: str | None = None,
-    workers: int = 1,
+    workers: int | None = None,
     overrides: Mapping[str, Any] | list[str] | None = None,
     chunk_size: int | None = None,
     method: str | None = None,
     selection: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     draws_sink: Callable[[pd.DataFrame], None] | None = None,
+    executor: Any = None,
+    scheduler: str | None = None,
 ) -> Result:
     """Run a scenario's Monte Carlo and return its :class:`~sim.io.Result`.
 
@@ -91,7 +93,9 @@ def run(
         Override ``montecarlo.draws``, ``montecarlo.seed`` and ``montecarlo.sampler``.
         ``seed=0`` is a seed like any other.
     workers
-        Processes that solve chunks in parallel. Results do not depend on it.
+        Worker processes that solve chunks in parallel (``processes``, or the
+        ``LocalCluster`` of ``dask``; default: the usable CPUs). Results do not depend
+        on it.
     overrides
         Key path -> value (or ``KEY=VALUE`` strings), applied before validation.
     chunk_size
@@ -99,10 +103,19 @@ def run(
     method, selection
         Override ``solver.method`` / ``solver.selection``.
     progress
-        Called with (draws done, draws total) after each chunk.
+        Called with (draws done, draws total) as chunks complete.
     draws_sink
-        If given, each chunk's draws table is handed to it (e.g. streamed to a file)
-        instead of being kept in memory; ``Result.draws`` is then empty.
+        If given, each chunk's draws table is handed to it in draw order (e.g. streamed
+        to a file) instead of being kept in memory; ``Result.draws`` is then empty.
+    executor
+        Where chunks are solved: ``"local"``, ``"processes"`` or ``"dask"``, an open
+        executor (:func:`sim.montecarlo.open_executor`), or a ``distributed.Client``
+        (e.g. on a ``dask_jobqueue.SLURMCluster``). Default: ``processes`` when
+        ``workers`` > 1, ``dask`` when ``scheduler`` is given, else ``local``. Results
+        do not depend on it.
+    scheduler
+        A Dask scheduler's address (``tcp://host:8786``; default: the variable
+        ``SIM_DASK_SCHEDULER``, else a ``LocalCluster`` started for the run).
 
     Returns
     -------
@@ -124,6 +137,8 @@ def run(
         selection=selection,
         progress=progress,
         draws_sink=draws_sink,
+        executor=executor,
+        scheduler=scheduler,
     )
     result.figures = standard_figures
     return result
@@ -193,8 +208,10 @@ def sweep(
     seed: int | None = None,
     sampler: str | None = None,
     overrides: Mapping[str, Any] | Sequence[str] | None = None,
-    workers: int = 1,
+    workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    executor: Any = None,
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """Run ``scenario`` at every point of a grid over one or two key paths.
 
@@ -214,9 +231,12 @@ def sweep(
     overrides
         Further key path -> value overrides applied at every point (the varied keys win).
     workers
-        Processes per run; results do not depend on it.
+        Worker processes for the whole sweep; results do not depend on it.
     progress
         Called with (grid points done, grid points total) after each point.
+    executor, scheduler
+        Where the chunks are solved, as for :func:`run`; every grid point's chunks go
+        to one executor as one stream of tasks.
 
     Returns
     -------
@@ -235,6 +255,8 @@ def sweep(
         overrides=overrides,
         workers=workers,
         progress=progress,
+        executor=executor,
+        scheduler=scheduler,
     )
 
 

@@ -25,11 +25,14 @@ REMOVED_RULES = {
 #: Causes of a breakdown or a rejection, in the order of the model's int8 cause codes
 #: (see :mod:`sim.model`); ``incident`` is always last.
 CAUSES = ("commitment", "shift", "terms", "preemption", "incident")
+#: Where chunks of draws are solved (``--executor``); see :mod:`sim.montecarlo.executors`.
+EXECUTORS = ("local", "processes", "dask")
 #: Periods per year for each allowed ``period``.
 PERIODS_PER_YEAR = {"year": 1, "quarter": 4, "month": 12}
 
 __all__ = [
     "CAUSES",
+    "EXECUTORS",
     "NASH_RULES",
     "PERIODS_PER_YEAR",
     "REMOVED_RULES",

@@ -42,7 +42,7 @@ import pandas as pd
 from sim.analysis.comparison import headline_figures
 from sim.io import ResultError
 from sim.io.atomic import AtomicFolder, explain
-from sim.montecarlo import run
+from sim.montecarlo import run_many
 from sim.scenario import (
     Problem,
     Scenario,
@@ -228,10 +228,16 @@ def sweep(
     seed: int | None = None,
     sampler: str | None = None,
     overrides: Mapping[str, Any] | Sequence[str] | None = None,
-    workers: int = 1,
+    workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    executor: Any = None,
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """Run ``scenario`` at every point of a grid over one or two key paths.
+
+    All the grid points' chunks go to one executor as one stream of tasks
+    (:func:`sim.montecarlo.run_many`), so the workers stay busy even when each point is a
+    single chunk; each point's figures are those of :func:`sim.run` with the same options.
 
     Parameters
     ----------
@@ -246,9 +252,13 @@ def sweep(
     overrides
         Further key path -> value overrides applied at every point (the varied keys win).
     workers
-        Processes per run; results do not depend on it.
+        Worker processes for the whole sweep (``processes``, or the ``LocalCluster`` of
+        ``dask``); results do not depend on it.
     progress
         Called with (grid points done, grid points total) after each point.
+    executor, scheduler
+        Where the chunks are solved, as for :func:`sim.montecarlo.run`; results do not
+        depend on it.
 
     Returns
     -------
@@ -278,12 +288,19 @@ def sweep(
     draws = int(mc.draws if draws is None else draws)
     seed = int(mc.seed if seed is None else seed)
     sampler = sampler or mc.sampler
-    rows = []
-    for i, (point, scn) in enumerate(zip(points, scenarios, strict=True)):
-        result = run(scn, draws=draws, seed=seed, sampler=sampler, workers=workers)
-        rows.append({**dict(zip(keys, point, strict=True)), **headline_figures(result.summary)})
-        if progress is not None:
-            progress(i + 1, len(points))
+    figures: dict[int, dict[str, Any]] = {}
+    for i, result in run_many(
+        scenarios,
+        draws=draws,
+        seed=seed,
+        sampler=sampler,
+        workers=workers,
+        executor=executor,
+        scheduler=scheduler,
+        progress=progress,
+    ):
+        figures[i] = headline_figures(result.summary)
+    rows = [{**dict(zip(keys, point, strict=True)), **figures[i]} for i, point in enumerate(points)]
     table = _table(rows, grid)
     table.attrs.update(
         scenario=base.name,

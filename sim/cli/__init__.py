@@ -4,7 +4,8 @@
 * :mod:`sim.cli.runs`: ``sim run``, ``sim show``;
 * :mod:`sim.cli.compare`: ``sim compare``;
 * :mod:`sim.cli.sweep`: ``sim sweep``;
-* :mod:`sim.cli.common` and :mod:`sim.cli.progress`: what the commands share.
+* :mod:`sim.cli.common`, :mod:`sim.cli.progress` and :mod:`sim.cli.execution` (the
+  ``--executor``, ``--workers`` and ``--scheduler`` options): what the commands share.
 
 This module holds the click group :func:`main` (the ``sim`` console script) and the error
 handling every command gets: every error a user can cause (a bad scenario, a bad option,
@@ -86,14 +87,14 @@ class SimGroup(click.Group):
                 signal.signal(signal.SIGTERM, prev_term)
 
     def _invoke_reporting_errors(self, ctx):
-        from sim.errors import ModelError, ResultError
+        from sim.errors import ExecutorError, ModelError, ResultError
         from sim.scenario import ScenarioError
 
         try:
             return super().invoke(ctx)
         except ScenarioError as exc:
             report_scenario_error(exc)
-        except (ModelError, ResultError) as exc:
+        except (ModelError, ResultError, ExecutorError) as exc:
             fail(str(exc))
         except MemoryError:
             fail("out of memory; lower --draws or --chunk-size, or use fewer --workers")

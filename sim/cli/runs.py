@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from sim.cli.common import command_line
+from sim.cli.execution import cli_executor, executor_options
 from sim.cli.progress import ProgressBar
 from sim.names import PERIODS_PER_YEAR, SAMPLERS
 
@@ -45,21 +46,23 @@ __all__ = ["print_headline", "run", "show"]
     show_default=True,
     help="Plot file format.",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Worker processes (results do not depend on it).",
-)
+@executor_options
 @click.option(
     "--chunk-size",
     type=click.IntRange(min=1),
     help="Draws per chunk (results do not depend on it).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
-def run(file, draws, seed, sampler, sets, out, no_plots, fmt, workers, chunk_size, quiet) -> None:
-    """Run scenario FILE and write results/<name>/."""
+def run(
+    file, draws, seed, sampler, sets, out, no_plots, fmt, executor, workers, scheduler, chunk_size,
+    quiet,
+) -> None:  # fmt: skip
+    """Run scenario FILE and write results/<name>/.
+
+    \b
+    sim run scenarios/freeze_lines.yaml --draws 50000 --workers 2
+    sim run scenarios/freeze_lines.yaml --executor dask --scheduler tcp://head:8786
+    """
     from sim import api
     from sim.io import ResultWriter
     from sim.scenario import load_scenario
@@ -68,16 +71,19 @@ def run(file, draws, seed, sampler, sets, out, no_plots, fmt, workers, chunk_siz
     out = out or Path("results") / scn.name
     writer = ResultWriter(out)  # refuses a bad --out before the run
     try:
-        with ProgressBar(quiet) as progress:
+        with (
+            cli_executor(executor, workers, scheduler, quiet) as ex,
+            ProgressBar(quiet) as progress,
+        ):
             result = api.run(
                 scn,
                 draws=draws,
                 seed=seed,
                 sampler=sampler,
-                workers=workers,
                 chunk_size=chunk_size,
                 progress=progress,
                 draws_sink=writer.write_draws,
+                executor=ex,
             )
         path = writer.finish(result, plots=not no_plots, fmt=fmt, command=command_line())
     except BaseException:

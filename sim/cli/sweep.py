@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from sim.cli.common import command_line, fail, interval_text
+from sim.cli.execution import cli_executor, executor_options
 from sim.cli.progress import ProgressBar
 from sim.names import SAMPLERS
 
@@ -56,19 +57,17 @@ __all__ = ["print_sweep", "sweep"]
     help="Plot file format.",
 )
 @click.option("--no-plots", is_flag=True, help="Skip sweep.png.")
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Worker processes per run.",
-)
+@executor_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
-def sweep(file, varies, draws, seed, sampler, sets, out, fmt, no_plots, workers, quiet) -> None:
+def sweep(
+    file, varies, draws, seed, sampler, sets, out, fmt, no_plots, executor, workers, scheduler,
+    quiet,
+) -> None:  # fmt: skip
     """Run scenario FILE over a grid of one or two key paths; write sweep.csv and sweep.png.
 
     Every grid point uses the same seed and draws (common random numbers), so the
     differences between points come from the varied values, not from sampling noise.
+    The chunks of every grid point go to one executor (--workers, --executor).
 
     \b
     sim sweep scenarios/freeze_lines.yaml --vary actors.russia.rebuild_rate=0.03:0.1:5
@@ -82,15 +81,18 @@ def sweep(file, varies, draws, seed, sampler, sets, out, fmt, no_plots, workers,
     pairs = _parse_varies(varies)
     scn = load_scenario(file, overrides=list(sets) or None)
     out = out or Path("results") / f"{scn.name}_sweep"
-    with ProgressBar(quiet, unit="grid points", what="sweeping") as progress:
+    with (
+        cli_executor(executor, workers, scheduler, quiet) as ex,
+        ProgressBar(quiet, unit="grid points", what="sweeping") as progress,
+    ):
         table = api.sweep(
             scn,
             vary=dict(pairs),
             draws=draws,
             seed=seed,
             sampler=sampler,
-            workers=workers,
             progress=progress,
+            executor=ex,
         )
     path = write_sweep(
         table,

@@ -2,7 +2,7 @@
 
 The manifest is written last, so its presence marks a complete folder; it records the
 scenario text and its sha256, the ``--set`` overrides and the resolved scenario, the run
-options (seed, sampler, draws, chunk size, workers, solver method and selection), the
+options (seed, sampler, draws, chunk size, workers, executor, solver method and selection), the
 package versions, the command, the start time, the wall time, the git commit, and the
 size and sha256 of every other file. :func:`sim.io.load_result` checks those sha256s.
 """
@@ -67,6 +67,7 @@ def build_manifest(
         "draws": getattr(opts, "draws", None),
         "chunk_size": getattr(opts, "chunk_size", None),
         "workers": getattr(opts, "workers", None),
+        "executor": getattr(opts, "executor", None),
         "solver_method": getattr(opts, "method", None),
         "selection": getattr(opts, "selection", None),
         "versions": _versions(),

@@ -16,7 +16,8 @@ DEFAULT_CHUNK = 8192
 class RunOptions:
     """The settings of one run (the scenario's own, or as overridden by the caller).
 
-    ``chunk_size`` and ``workers`` change how a run is computed, never its numbers.
+    ``chunk_size``, ``workers`` and ``executor`` (where the chunks were solved, and by how
+    many workers at once) change how a run is computed, never its numbers.
     """
 
     draws: int
@@ -26,6 +27,7 @@ class RunOptions:
     workers: int
     method: str
     selection: str
+    executor: str = "local"
 
 
 def milestones(scn: Scenario) -> dict[str, int]:

@@ -214,7 +214,7 @@ def test_sweep_two_keys_first_varies_slowest():
 
 def test_sweep_refuses_bad_keys_and_values_before_running(monkeypatch):
     calls = []
-    monkeypatch.setattr("sim.analysis.sweeps.run", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr("sim.analysis.sweeps.run_many", lambda *a, **k: calls.append(1) or iter(()))
     with pytest.raises(ScenarioError, match="rebuild_rate") as info:
         sweep(FREEZE, vary={"actors.russia.rebuild_rate": [0.05, 1.5]}, draws=10)
     assert info.value.problems[0].file == "--vary"

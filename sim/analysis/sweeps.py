@@ -235,9 +235,8 @@ def sweep(
 ) -> pd.DataFrame:
     """Run ``scenario`` at every point of a grid over one or two key paths.
 
-    All the grid points' chunks go to one executor as one stream of tasks
-    (:func:`sim.montecarlo.run_many`), so the workers stay busy even when each point is a
-    single chunk; each point's figures are those of :func:`sim.run` with the same options.
+    Every grid point's chunks go to one executor (:func:`sim.montecarlo.run_many`); a
+    point's figures are those of :func:`sim.run` with the same options.
 
     Parameters
     ----------
@@ -251,14 +250,11 @@ def sweep(
         Default: the scenario's ``montecarlo`` section.
     overrides
         Further key path -> value overrides applied at every point (the varied keys win).
-    workers
-        Worker processes for the whole sweep (``processes``, or the ``LocalCluster`` of
-        ``dask``); results do not depend on it.
+    workers, executor, scheduler
+        Where the chunks are solved, as for :func:`sim.run` (``workers``: for the whole
+        sweep); results do not depend on them.
     progress
         Called with (grid points done, grid points total) after each point.
-    executor, scheduler
-        Where the chunks are solved, as for :func:`sim.montecarlo.run`; results do not
-        depend on it.
 
     Returns
     -------
@@ -288,18 +284,8 @@ def sweep(
     draws = int(mc.draws if draws is None else draws)
     seed = int(mc.seed if seed is None else seed)
     sampler = sampler or mc.sampler
-    figures: dict[int, dict[str, Any]] = {}
-    for i, result in run_many(
-        scenarios,
-        draws=draws,
-        seed=seed,
-        sampler=sampler,
-        workers=workers,
-        executor=executor,
-        scheduler=scheduler,
-        progress=progress,
-    ):
-        figures[i] = headline_figures(result.summary)
+    run = dict(draws=draws, seed=seed, sampler=sampler, workers=workers, progress=progress)
+    figures = _headlines(scenarios, run, executor, scheduler)
     rows = [{**dict(zip(keys, point, strict=True)), **figures[i]} for i, point in enumerate(points)]
     table = _table(rows, grid)
     table.attrs.update(
@@ -313,6 +299,16 @@ def sweep(
         overrides=[[k, v] for k, v in fixed],
     )
     return table
+
+
+def _headlines(
+    scenarios: list[Scenario], run: dict[str, Any], executor: Any, scheduler: str | None
+) -> dict[int, dict[str, Any]]:
+    """The headline figures of every grid point, by index, through one executor."""
+    return {
+        i: headline_figures(result.summary)
+        for i, result in run_many(scenarios, executor=executor, scheduler=scheduler, **run)
+    }
 
 
 def _point_scenarios(

@@ -43,6 +43,7 @@ import contextlib
 import functools
 import hashlib
 import logging
+import os
 import re
 import signal
 import socket
@@ -155,6 +156,8 @@ class DaskExecutor(Executor):
     """
 
     name = "dask"
+    #: The :func:`code_fingerprint` every worker must have (None: this process's).
+    expected_fingerprint: str | None = None
 
     def __init__(
         self,
@@ -172,16 +175,17 @@ class DaskExecutor(Executor):
             )
         self.address = scheduler
         self.cluster: Any = None
+        self.client: Any = client
         self.own_client = client is None
-        if client is not None:
-            self.client = client
-        elif scheduler:
-            self.client = self._connect(scheduler)
-        else:
-            self.cluster = self._local_cluster(workers or usable_cpus())
-            self.client = self.dd.Client(self.cluster, set_as_default=False)
-            self.address = self.cluster.scheduler_address
-        try:
+        try:  # an error or a Ctrl-C while starting leaves no cluster behind
+            if client is not None:
+                self.address = getattr(getattr(client, "scheduler", None), "address", None)
+            elif scheduler:
+                self.client = self._connect(scheduler)
+            else:
+                self.cluster = self._local_cluster(workers or usable_cpus())
+                self.client = self.dd.Client(self.cluster, set_as_default=False)
+                self.address = self.cluster.scheduler_address
             self._check_workers()
         except BaseException:
             self.close(abort=True)
@@ -230,7 +234,7 @@ class DaskExecutor(Executor):
         if not self.client.nthreads():
             self.notice(f"waiting for a first Dask worker to join the scheduler at {self.address}")
             self.client.wait_for_workers(1)
-        ours = code_fingerprint()
+        ours = self.expected_fingerprint or code_fingerprint()
         for address, theirs in self.client.run(code_fingerprint).items():
             if theirs != ours:
                 raise ExecutorError(
@@ -282,9 +286,25 @@ class DaskExecutor(Executor):
         timeout = ABORT_TIMEOUT if abort else CLOSE_TIMEOUT
         client, self.own_client = (self.client if self.own_client else None), False
         cluster, self.cluster = self.cluster, None
+        if cluster is not None and abort:
+            _stop_now(cluster)
         if client is not None:
             with contextlib.suppress(Exception):
                 client.close(timeout=timeout)
         if cluster is not None:
             with contextlib.suppress(Exception):
                 cluster.close(timeout=timeout)
+
+
+def _stop_now(cluster: Any) -> None:
+    """Stop a LocalCluster's worker processes at once, whatever they are solving.
+
+    Each nanny is told first not to restart its worker (``close_gracefully``), then the
+    worker process is killed: a running chunk cannot be interrupted otherwise, and waiting
+    for it would keep a Ctrl-C waiting for as long as a chunk takes.
+    """
+    for nanny in list(getattr(cluster, "workers", {}).values()):
+        with contextlib.suppress(Exception):
+            nanny.close_gracefully(reason="sim-interrupted")
+            if nanny.pid:
+                os.kill(nanny.pid, signal.SIGKILL)

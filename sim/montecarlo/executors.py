@@ -305,13 +305,19 @@ class ProcessExecutor(Executor):
             raise ExecutorError(self._death_message()) from None
 
     def _death_message(self) -> str:
-        dead = [
-            (pid, p.exitcode)
-            for pid, p in self._procs.items()
-            if getattr(p, "exitcode", None) not in (None, 0)
-        ]
+        dead: list[tuple[int, int]] = []
+        for _ in range(20):  # a process's pipes close a moment before its exit code is known
+            dead = [
+                (pid, p.exitcode)
+                for pid, p in self._procs.items()
+                if getattr(p, "exitcode", None) not in (None, 0)
+            ]
+            if dead:
+                break
+            threading.Event().wait(0.05)
         if dead:
-            pid, code = dead[0]
+            # the pool terminates (SIGTERM) the others once one has died: name the first
+            pid, code = min(dead, key=lambda d: d[1] == -signal.SIGTERM)
             how = (
                 f"killed by signal {-code} ({signal.Signals(-code).name}"
                 + (", as the out-of-memory killer does" if -code == signal.SIGKILL else "")

@@ -193,9 +193,22 @@ class DaskExecutor(Executor):
 
     def _connect(self, address: str) -> Any:
         scheme, host, port = check_address(address)
-        if scheme == "tcp":  # a refused or unroutable address fails here, in one line
+        if scheme == "tcp":
+            # A refused or unroutable address fails here, in one line; so does a port
+            # where something listens but no scheduler answers (a scheduler greets a new
+            # connection at once; the Client would wait for that greeting forever).
             try:
-                socket.create_connection((host, port), timeout=CONNECT_TIMEOUT).close()
+                with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT) as probe:
+                    probe.settimeout(CONNECT_TIMEOUT)
+                    if not probe.recv(1, socket.MSG_PEEK):
+                        raise ConnectionResetError("closed the connection without a word")
+            except TimeoutError:
+                raise ExecutorError(
+                    self._unreachable(
+                        address,
+                        TimeoutError("something listens there, but no Dask scheduler answered"),
+                    )
+                ) from None
             except OSError as exc:
                 raise ExecutorError(self._unreachable(address, exc)) from None
         try:
@@ -220,7 +233,7 @@ class DaskExecutor(Executor):
                 n_workers=n,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",  # a free port: the default 8787 may be taken
                 scheduler_port=0,
                 silence_logs=logging.ERROR,
                 plugins={IgnoreCtrlC()},

@@ -30,11 +30,15 @@ by name. Workers that join later are not checked.
 
 Ctrl-C. The tasks not yet finished are cancelled. The worker processes of a
 ``LocalCluster`` started here ignore Ctrl-C (a terminal sends it to the whole process
-group; this process alone stops the run and shuts the cluster down, so there is one
-message and no traceback per worker): they are started while this process ignores it,
-which they inherit, and a worker plugin keeps ignoring it in workers restarted later. A
-judgement: a Ctrl-C in the few seconds that starting the cluster takes is lost (press it
-again); the alternative, workers that get it too, prints their tracebacks.
+group; this process alone stops the run and kills the cluster's workers, so there is one
+message and no traceback per worker). They are forked from multiprocessing's fork server,
+which was started while this process ignored SIGINT for a moment, so the server and every
+worker forked from it (restarted ones too) ignore it from their first instruction; a
+worker plugin makes sure of it once a worker is up. A Ctrl-C (or SIGTERM) while the
+cluster starts is held until it has started, then acts: stopping a cluster halfway
+through its start makes dask print tracebacks. Where there is no fork server (Windows),
+workers are spawned while this process ignores SIGINT, and a Ctrl-C in those seconds is
+lost (a judgement: the alternative, workers that get it too, prints their tracebacks).
 """
 
 from __future__ import annotations
@@ -183,8 +187,9 @@ class DaskExecutor(Executor):
             elif scheduler:
                 self.client = self._connect(scheduler)
             else:
-                self.cluster = self._local_cluster(workers or usable_cpus())
-                self.client = self.dd.Client(self.cluster, set_as_default=False)
+                with _signals_held():  # a Ctrl-C comes once the cluster is whole
+                    self.cluster = self._local_cluster(workers or usable_cpus())
+                    self.client = self.dd.Client(self.cluster, set_as_default=False)
                 self.address = self.cluster.scheduler_address
             self._check_workers()
         except BaseException:
@@ -226,21 +231,22 @@ class DaskExecutor(Executor):
 
     def _local_cluster(self, n: int) -> Any:
         """A LocalCluster of ``n`` single-threaded worker processes that ignore Ctrl-C."""
-        main = threading.current_thread() is threading.main_thread()
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
-        try:
-            return self.dd.LocalCluster(
-                n_workers=n,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=":0",  # a free port: the default 8787 may be taken
-                scheduler_port=0,
-                silence_logs=logging.ERROR,
-                plugins={IgnoreCtrlC()},
-            )
-        finally:
-            if main:
-                signal.signal(signal.SIGINT, previous)
+        import dask
+
+        kwargs = dict(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",  # a free port: the default 8787 may be taken
+            scheduler_port=0,
+            silence_logs=logging.ERROR,
+            plugins={IgnoreCtrlC()},
+        )
+        if not _forkserver_ignoring_ctrl_c():
+            with _ctrl_c_ignored():  # spawned workers inherit it (Ctrl-C is lost meanwhile)
+                return self.dd.LocalCluster(**kwargs)
+        with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
+            return self.dd.LocalCluster(**kwargs)
 
     def _check_workers(self) -> None:
         """Wait for a first worker; refuse one whose code differs from this process's."""
@@ -321,3 +327,62 @@ def _stop_now(cluster: Any) -> None:
             nanny.close_gracefully(reason="sim-interrupted")
             if nanny.pid:
                 os.kill(nanny.pid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Any:
+    """Hold Ctrl-C and SIGTERM back until the block ends, then deliver them (main thread).
+
+    Interrupting a LocalCluster halfway through its start leaves dask's own clean-up
+    printing tracebacks; held, the signal arrives when the cluster can be shut down whole.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    sigs = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, lambda signum, _: held.append(signum)) for sig in sigs}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for sig in dict.fromkeys(held):
+            os.kill(os.getpid(), sig)  # now handled as usual (Ctrl-C: KeyboardInterrupt)
+
+
+@contextlib.contextmanager
+def _ctrl_c_ignored() -> Any:
+    """Ignore SIGINT in this process for the block (in the main thread only)."""
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        yield
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _forkserver_ignoring_ctrl_c() -> bool:
+    """Start multiprocessing's fork server (if it is not running) so that it, and every
+    process forked from it, ignores Ctrl-C; False where there is no fork server.
+
+    The server is started while this process ignores SIGINT for a moment, so it inherits
+    the ignoring, and its children get the server's disposition. Dask's own preload
+    (``distributed.utils.get_mp_context``) is set first, so workers start warm. A server
+    already started by someone else is used as it is (the worker plugin then covers its
+    workers once they are up).
+    """
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return False
+    import dask
+    from distributed.utils import get_mp_context
+
+    with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
+        get_mp_context()  # sets the server's preload (dask and its packages), once
+    with _ctrl_c_ignored():
+        forkserver.ensure_running()
+    return True

@@ -50,8 +50,11 @@ def test_a_killed_worker_process_stops_the_run_with_a_message(tmp_path):
     proc = _start(out, workers=2)
     try:
         _wait_until_writing(proc, out)
-        workers = _workers_of(proc.pid)
+        deadline = time.monotonic() + 60  # a loaded machine may take a while to fork them
+        while len(workers := _workers_of(proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert len(workers) == 2, workers
+        time.sleep(0.5)  # into their first chunks
         t0 = time.monotonic()
         os.kill(workers[0], signal.SIGKILL)
         stdout, stderr = proc.communicate(timeout=60)

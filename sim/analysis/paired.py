@@ -108,9 +108,10 @@ def paired(a: Result | str | os.PathLike, b: Result | str | os.PathLike) -> pd.D
             row = _row(f"holds {k}", holds_a[k], holds_b[k])
             sa, za = _ratio(holds_a[k], acc_a)
             sb, zb = _ratio(holds_b[k], acc_b)
-            diff, half = _mean_ci(zb - za) if np.isfinite(sa + sb) else (np.nan, np.nan)
-            row.update(a_if_accepted=sa, b_if_accepted=sb, diff_if_accepted=sb - sa,
-                       ci_low_if_accepted=sb - sa - half, ci_high_if_accepted=sb - sa + half)  # fmt: skip
+            half = _mean_ci(zb - za)[1] if np.isfinite(sa + sb) else np.nan
+            d = sb - sa
+            row.update(a_if_accepted=sa, b_if_accepted=sb, diff_if_accepted=d,
+                       ci_low_if_accepted=d - half, ci_high_if_accepted=d + half)  # fmt: skip
             rows.append(row)
     return pd.DataFrame(rows).set_index("figure")
 

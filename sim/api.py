@@ -1,9 +1,10 @@
-"""The public Python API: ``sim.run``, ``sim.sweep``, ``sim.compare``, ``sim.load_result``,
-``sim.load_scenario``.
+"""The public Python API: ``sim.run``, ``sim.sweep``, ``sim.compare``, ``sim.report``,
+``sim.load_result``, ``sim.load_scenario``.
 
 A facade at the top layer, beside the command line: each function is a docstring and a
 call into the layer that does the work (:mod:`sim.montecarlo`, :mod:`sim.analysis`,
-:mod:`sim.io`, :mod:`sim.scenario`), and ``import sim`` maps its names here lazily.
+:mod:`sim.io`, :mod:`sim.scenario`, :mod:`sim.reporting`), and ``import sim`` maps its
+names here lazily.
 
 Why a facade. The persistence layer (:mod:`sim.io`) never imports plotting, yet
 ``sim.run(...).save(path)`` must keep writing the four figures. So the layer that may see
@@ -36,8 +37,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "compare",
+    "paired",
     "load_result",
     "load_scenario",
+    "report",
     "run",
     "standard_figures",
     "sweep",
@@ -179,6 +182,7 @@ def load_result(folder: str | os.PathLike, *, verify: bool = True, draws: bool =
 def load_scenario(
     path: str | Path,
     overrides: Mapping[str, Any] | list[tuple[str, Any]] | list[str] | None = None,
+    without: Sequence[str] = (),
 ) -> Scenario:
     """Load, check and return a scenario file: :func:`sim.scenario.load_scenario`.
 
@@ -189,6 +193,8 @@ def load_scenario(
     overrides
         Key path -> value, (key path, value) pairs, or ``KEY=VALUE`` strings as given to
         ``--set``.
+    without
+        Mechanism ids to switch off, as ``sim run --without ID``: same draws, mechanism off.
 
     Raises
     ------
@@ -197,7 +203,7 @@ def load_scenario(
     """
     from sim import scenario
 
-    return scenario.load_scenario(path, overrides)
+    return scenario.load_scenario(path, overrides, without=without)
 
 
 def sweep(
@@ -260,6 +266,27 @@ def sweep(
     )
 
 
+def paired(a: Any, b: Any) -> pd.DataFrame:
+    """The effect of a change on the same draws: paired differences B - A of the headline
+    figures, unconditional and conditional on acceptance, with 95% intervals.
+
+    Parameters
+    ----------
+    a, b
+        :class:`~sim.io.Result` objects or result folders of runs that share their draws
+        (same seed, draws and sampler; e.g. a run and the same with ``--without ID``).
+
+    Returns
+    -------
+    DataFrame
+        See :func:`sim.analysis.paired`; :func:`sim.analysis.selection_notes` turns it
+        into sentences where the two kinds of figure disagree in sign.
+    """
+    from sim import analysis
+
+    return analysis.paired(a, b)
+
+
 def compare(results_or_dirs: Any, *, labels: Sequence[str] | None = None) -> pd.DataFrame:
     """Headline figures of several runs side by side: one row per run.
 
@@ -278,3 +305,46 @@ def compare(results_or_dirs: Any, *, labels: Sequence[str] | None = None) -> pd.
     from sim import analysis
 
     return analysis.compare(results_or_dirs, labels=labels)
+
+
+def report(
+    results_or_dirs: Any,
+    out: str | os.PathLike | None = None,
+    *,
+    figures: str = "svg",
+    discovery: str | os.PathLike | Sequence[str | os.PathLike] | None = None,
+    labels: Sequence[str] | None = None,
+) -> Path:
+    """Write a brief: one self-contained HTML page of a run, or of several side by side.
+
+    The page of one run holds the scenario's title and description, the headline table
+    with its intervals, who breaks the ceasefire and why in words, the figures, the
+    scenario discovery and sensitivity indices when the run has them, the calibration,
+    the terms, every uncertain belief with the scenario file's comment on it, and the
+    provenance; several runs give a comparison page. See :mod:`sim.reporting`.
+
+    Parameters
+    ----------
+    results_or_dirs
+        A result folder or :class:`~sim.io.Result`, or a list of them.
+    out
+        The HTML file. Default: beside the run (``results/NAME.html``), or beside the
+        first of several (``A_vs_B.html``); a Result that was never saved needs ``out``.
+    figures
+        ``"svg"`` or ``"png"``: how the figures are inlined.
+    discovery
+        The folder (or folders) of the run's ``sim explain`` output when it is not beside
+        the run; by default every one beside it is shown.
+    labels
+        Labels of the runs on a comparison page (default: their folder names).
+
+    Returns
+    -------
+    Path
+        The page written.
+    """
+    from sim import reporting
+
+    return reporting.write_report(
+        results_or_dirs, out, figures=figures, discovery=discovery, labels=labels
+    )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 #: Samplers of the uncertain beliefs (``montecarlo.sampler``, ``--sampler``).
 SAMPLERS = ("random", "lhs", "sobol")
+#: What a mechanism of an agreement can be (``mechanisms.<id>.kind``; see sim.model.mechanisms).
+MECHANISM_KINDS = ("guarantee", "restraint", "peacekeepers", "monitoring", "support")
 #: How stage games are solved (``solver.method``): the batched closed form, or nashpy.
 SOLVER_METHODS = ("batched", "nashpy")
 #: Rules that pick one Nash equilibrium of a stage game; see :mod:`sim.games.rules`.
@@ -24,7 +26,7 @@ REMOVED_RULES = {
 }
 #: Causes of a breakdown or a rejection, in the order of the model's int8 cause codes
 #: (see :mod:`sim.model`); ``incident`` is always last.
-CAUSES = ("commitment", "shift", "terms", "preemption", "incident")
+CAUSES = ("commitment", "shift", "terms", "preemption", "information", "incident")
 #: Where chunks of draws are solved (``--executor``); see :mod:`sim.montecarlo.executors`.
 EXECUTORS = ("local", "processes", "dask")
 #: Periods per year for each allowed ``period``.
@@ -36,6 +38,7 @@ __all__ = [
     "NASH_RULES",
     "PERIODS_PER_YEAR",
     "REMOVED_RULES",
+    "MECHANISM_KINDS",
     "SAMPLERS",
     "SELECTION_RULES",
     "SOLVER_METHODS",

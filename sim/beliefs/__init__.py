@@ -38,6 +38,7 @@ from sim.beliefs.samplers import (
     STREAM_EVENTS,
     STREAM_PARAMS,
     STREAM_SOBOL,
+    STREAM_TYPES,
     block_generator,
     uniform_points,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "STREAM_EVENTS",
     "STREAM_PARAMS",
     "STREAM_SOBOL",
+    "STREAM_TYPES",
     "U_CLIP",
     "Beta",
     "Choice",

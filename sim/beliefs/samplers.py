@@ -37,7 +37,8 @@ is derived from the run's seed: ``default_rng(SeedSequence(seed, spawn_key=(stre
 block)))``.  Stream ids are a registry: :data:`STREAM_PARAMS` (0, the parameter
 samplers), :data:`STREAM_EVENTS` (1, event times), :data:`STREAM_BREAKS` (2, incidents
 and sampled break times), :data:`STREAM_SOBOL` (3, the Sobol' scramble, used with the
-one-element key ``(3,)``).  A new user takes the next free id.  Do not derive other
+one-element key ``(3,)``), :data:`STREAM_TYPES` (4, each draw's true type). A new user
+takes the next free id. Do not derive other
 streams with ``SeedSequence(seed).spawn(...)``: its children have the spawn keys
 ``(0,)``, ``(1,)``, ... and would collide with this scheme.
 
@@ -61,6 +62,7 @@ __all__ = [
     "STREAM_EVENTS",
     "STREAM_PARAMS",
     "STREAM_SOBOL",
+    "STREAM_TYPES",
     "block_generator",
     "uniform_points",
 ]
@@ -73,6 +75,8 @@ STREAM_BREAKS = 2
 """Stream id reserved for incidents and sampled break times (Monte Carlo layer)."""
 STREAM_SOBOL = 3
 """Stream id of the Sobol' scramble (spawn key ``(STREAM_SOBOL,)``, one per run)."""
+STREAM_TYPES = 4
+"""Stream id of each draw's true type, with private information (Monte Carlo layer)."""
 
 METHODS = SAMPLERS
 """Sampler names accepted by :func:`uniform_points`."""

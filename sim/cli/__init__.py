@@ -3,6 +3,7 @@
 * :mod:`sim.cli.scenarios`: ``sim validate``, ``sim schema``;
 * :mod:`sim.cli.runs`: ``sim run``, ``sim show``;
 * :mod:`sim.cli.compare`: ``sim compare``;
+* :mod:`sim.cli.report`: ``sim report``;
 * :mod:`sim.cli.sweep`: ``sim sweep``;
 * :mod:`sim.cli.common`, :mod:`sim.cli.progress` and :mod:`sim.cli.execution` (the
   ``--executor``, ``--workers`` and ``--scheduler`` options): what the commands share.
@@ -25,7 +26,7 @@ import threading
 
 import click
 
-from sim.cli import compare, runs, scenarios, sweep
+from sim.cli import compare, report, runs, scenarios, sweep
 from sim.cli.common import EXIT_USAGE, fail, report_scenario_error
 
 __all__ = ["EXIT_USAGE", "SimGroup", "main"]
@@ -131,6 +132,7 @@ for _command in (
     runs.run,
     runs.show,
     compare.compare,
+    report.report,
     sweep.sweep,
 ):
     main.add_command(_command)

@@ -35,6 +35,12 @@ __all__ = ["print_headline", "run", "show"]
     help="Override a key path, e.g. --set war.first_strike=0.2.",
 )
 @click.option(
+    "--without",
+    multiple=True,
+    metavar="ID",
+    help="Switch a mechanism off (same draws); repeatable. Compare with the full run.",
+)
+@click.option(
     "--out", type=click.Path(path_type=Path), help="Result folder (default: results/<name>)."
 )
 @click.option("--no-plots", is_flag=True, help="Skip the plots.")
@@ -53,11 +59,28 @@ __all__ = ["print_headline", "run", "show"]
     help="Draws per chunk (results do not depend on it).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
+@click.option(
+    "--report", "brief", is_flag=True, help="Also write the brief, DIR.html (sim report)."
+)
 def run(
-    file, draws, seed, sampler, sets, out, no_plots, fmt, executor, workers, scheduler, chunk_size,
+    file,
+    draws,
+    seed,
+    sampler,
+    sets,
+    without,
+    out,
+    no_plots,
+    fmt,
+    executor,
+    workers,
+    scheduler,
+    chunk_size,
     quiet,
-) -> None:  # fmt: skip
-    """Run scenario FILE and write results/<name>/.
+    brief,
+) -> None:
+    """Run scenario FILE and write results/<name>/ (results/<name>_without_<ID> with
+    --without).
 
     \b
     sim run scenarios/freeze_lines.yaml --draws 50000 --workers 2
@@ -67,8 +90,8 @@ def run(
     from sim.io import ResultWriter
     from sim.scenario import load_scenario
 
-    scn = load_scenario(file, overrides=list(sets) or None)
-    out = out or Path("results") / scn.name
+    scn = load_scenario(file, overrides=list(sets) or None, without=without)
+    out = out or Path("results") / "_without_".join([scn.name, *without])
     writer = ResultWriter(out)  # refuses a bad --out before the run
     try:
         with (
@@ -92,6 +115,8 @@ def run(
     if not quiet:
         print_headline(result)
         click.echo(f"wrote {path} in {result.wall_seconds:.1f} s")
+    if brief:
+        click.echo(f"wrote {api.report(path)}")
 
 
 @click.command()
@@ -115,11 +140,18 @@ def print_headline(result: Any) -> None:
         f"selection {s['solver']['selection']} · solver {s['solver']['method']}"
     )
     console.print(_headline_table(s))
+    if s.get("types"):
+        t = s["types"]
+        who = (s.get("actor_labels") or {}).get(t["actor"], t["actor"])
+        console.print(
+            f"by the true type of {who} (unknown to the other side); holds = if accepted:"
+        )
+        console.print(_types_table(s))
     _print_outcomes(console, s)
 
 
-def _pct(v: float) -> str:
-    return f"{v:.1%}"
+def _pct(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.1%}"
 
 
 def _headline_table(s: dict) -> Any:
@@ -145,6 +177,27 @@ def _headline_table(s: dict) -> Any:
             f"{_pct(v['ci_low'])} – {_pct(v['ci_high'])}",
             "" if c is None else _pct(c),
         )
+    return table
+
+
+def _types_table(s: dict) -> Any:
+    """Acceptance and survival if accepted by the informed actor's true type."""
+    from rich.table import Table
+
+    t = s["types"]
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("type", no_wrap=True)
+    table.add_column("prior", justify="right")
+    table.add_column("accepted", justify="right")
+    years = list(s["p_holds"])
+    for k in years:
+        table.add_column(f"holds {k}", justify="right")
+    for j in t["ids"]:
+        cond = t["p_holds_if_accepted"][j]
+        table.add_row(
+            t["labels"].get(j, j), _pct(t["prior"][j]), _pct(t["p_accepted"][j]),
+            *(_pct(cond.get(k)) for k in years),
+        )  # fmt: skip
     return table
 
 

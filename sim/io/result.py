@@ -37,10 +37,12 @@ import pandas as pd
 
 from sim.errors import ResultError
 
-__all__ = ["REQUIRED_FILES", "FigureFunction", "Result", "require_figures"]
+__all__ = ["OPTIONAL_FILES", "REQUIRED_FILES", "FigureFunction", "Result", "require_figures"]
 
 #: The files every result folder holds (besides ``manifest.json`` and the figures).
 REQUIRED_FILES = ("summary.json", "survival.csv", "breakdown.csv", "power.csv", "draws.parquet")
+#: Files a result folder holds when the run has them: ``beliefs.csv`` with private information.
+OPTIONAL_FILES = ("beliefs.csv",)
 
 #: Draws a run's figures into a folder in a format (``"png"``, ``"svg"``, ``"pdf"``) and
 #: returns their paths: ``figures(result, folder, fmt)``, e.g. ``sim.plots.save_all``.
@@ -67,6 +69,7 @@ class Result:
     manifest: dict = field(default_factory=dict)
     path: Path | None = None
     figures: FigureFunction | None = field(default=None, repr=False, compare=False)
+    beliefs: pd.DataFrame | None = None  # with private information: beliefs.csv
 
     @property
     def name(self) -> str:

@@ -192,6 +192,8 @@ class ResultWriter:
         result.survival.to_csv(self.tmp / "survival.csv", index=False)
         result.breakdown.to_csv(self.tmp / "breakdown.csv", index=False)
         result.power.to_csv(self.tmp / "power.csv", index=False)
+        if result.beliefs is not None:
+            result.beliefs.to_csv(self.tmp / "beliefs.csv", index=False)
         if draw is not None:
             result.path = self.tmp  # the figures may read draws.parquet from here
             draw(result, self.tmp, fmt)

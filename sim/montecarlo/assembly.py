@@ -99,6 +99,7 @@ class RunAssembly:
             survival=tables.survival,
             breakdown=tables.breakdown,
             power=tables.power,
+            beliefs=tables.beliefs,
             draws=pd.concat(self.frames, ignore_index=True) if self.frames else pd.DataFrame(),
             options=opts,
             wall_seconds=wall_seconds,

@@ -18,6 +18,7 @@ in :mod:`~sim.plots.save`. The tables behind the figures are computed in
 """
 
 from sim.analysis.sensitivity import sensitivity_table
+from sim.plots.beliefs import plot_beliefs
 from sim.plots.breakdown import plot_breakdown
 from sim.plots.compare import plot_compare
 from sim.plots.power import plot_power
@@ -31,6 +32,7 @@ from sim.scenario import readable_key
 __all__ = [
     "FORMATS",
     "OKABE_ITO",
+    "plot_beliefs",
     "plot_breakdown",
     "plot_compare",
     "plot_power",

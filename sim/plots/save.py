@@ -4,7 +4,8 @@
 :class:`~matplotlib.figure.Figure` objects, so ``sim run`` never touches pyplot or a GUI
 backend; it is the figure function that :func:`sim.run` and :func:`sim.load_result`
 attach to their Results (:data:`sim.io.FigureFunction`). The same run writes the same
-bytes: no date is embedded in an svg or pdf.
+bytes: no date is embedded in an svg or pdf, and the ids inside an svg are salted with a
+fixed string (:data:`SVG_SALT`) rather than a random one.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import os
 import uuid
 from pathlib import Path
 
+import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.analysis.sensitivity import parameter_columns
 from sim.io import draw_columns
+from sim.plots.beliefs import panels, plot_beliefs
 from sim.plots.breakdown import plot_breakdown
 from sim.plots.compare import plot_compare
 from sim.plots.power import plot_power
@@ -26,7 +29,10 @@ from sim.plots.style import DPI, FORMATS
 from sim.plots.survival import plot_survival
 from sim.plots.sweep import plot_sweep
 
-__all__ = ["save_all", "save_compare", "save_figure", "save_sweep"]
+__all__ = ["SVG_SALT", "save_all", "save_compare", "save_figure", "save_sweep"]
+
+#: The fixed salt of the element ids in an svg (matplotlib's default is random per file).
+SVG_SALT = "ceasefire-sim"
 
 
 def save_figure(fig, path: str | Path, fmt: str | None = None) -> Path:
@@ -38,7 +44,9 @@ def save_figure(fig, path: str | Path, fmt: str | None = None) -> Path:
     # write beside the target and rename: a reader never sees half a file
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     try:
-        fig.savefig(tmp, dpi=DPI, format=fmt, metadata=_metadata(fmt))
+        # svg ids (clip paths, glyphs) are salted with a random uuid unless a salt is set
+        with matplotlib.rc_context({"svg.hashsalt": SVG_SALT}):
+            fig.savefig(tmp, dpi=DPI, format=fmt, metadata=_metadata(fmt))
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -75,10 +83,11 @@ def save_compare(results_or_dirs, path: str | Path, fmt: str | None = None, *, l
 
 
 def save_all(result, folder: str | Path, fmt: str = "png") -> list[Path]:
-    """Write the four figures of a run into ``folder``; returns the paths.
+    """Write the figures of a run into ``folder``; returns the paths.
 
-    ``survival``, ``breakdown``, ``sensitivity``, ``power`` (``.png`` by default, or
-    ``svg``/``pdf``). Figures are plain :class:`Figure` objects, closed when written.
+    ``survival``, ``breakdown``, ``sensitivity``, ``power``, and ``beliefs`` when the
+    scenario has private information (``.png`` by default, or ``svg``/``pdf``). Figures
+    are plain :class:`Figure` objects, closed when written.
     """
     if fmt not in FORMATS:
         raise ValueError(f"figure format must be one of {', '.join(FORMATS)} (got {fmt!r})")
@@ -96,6 +105,16 @@ def save_all(result, folder: str | Path, fmt: str = "png") -> list[Path]:
         ),
         ("power", (9, 5.8), 1, lambda f: plot_power(result, f.subplots())),
     )
+    if getattr(result, "beliefs", None) is not None:
+        k = len(panels((result.summary.get("types") or {}).get("ids", []))) or 1
+        builders += (
+            (
+                "beliefs",
+                (9, 4.2 * k),
+                k,
+                lambda f: plot_beliefs(result, f.subplots(k, 1, sharex=True)),
+            ),
+        )
     for name, size, _, build in builders:
         fig = Figure(figsize=size, layout="constrained")
         build(fig)

@@ -58,3 +58,13 @@ def test_run_writes_the_figures_with_draws_streamed_to_disk(tmp_path):
     assert {f"{n}.svg" for n in ("survival", "breakdown", "sensitivity", "power")} <= set(
         loaded.manifest["files"]
     )
+
+
+@pytest.mark.parametrize("fmt", ["svg"])
+def test_the_same_run_writes_the_same_bytes(result, tmp_path, fmt):
+    """No date and no random id in a figure file (an svg's ids are salted with a fixed string)."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = plots.save_all(result, tmp_path / "a", fmt=fmt)
+    b = plots.save_all(result, tmp_path / "b", fmt=fmt)
+    assert len(a) == 4 and [p.read_bytes() for p in a] == [p.read_bytes() for p in b]

@@ -42,6 +42,7 @@ import pandas as pd
 from sim.analysis.comparison import headline_figures
 from sim.io import ResultError
 from sim.io.atomic import AtomicFolder, explain
+from sim.io.manifest import file_list
 from sim.montecarlo import run
 from sim.scenario import (
     Problem,
@@ -64,6 +65,9 @@ __all__ = [
 ]
 
 MAX_KEYS = 2
+#: Version of ``sweep.json``: 1 lists every file of the folder (``files``), so a later
+#: sweep into it knows that replacing it deletes nothing else.
+SWEEP_FORMAT = 1
 #: A larger grid is refused (a typo such as 0:1:1000 would otherwise run for hours).
 MAX_POINTS = 2500
 #: Draws the figure of a sweep table to a path in a format: ``figure(table, path, fmt)``.
@@ -373,8 +377,12 @@ def write_sweep(
         table.to_csv(tmp / "sweep.csv", index=False)
         if plots and figure is not None:
             figure(table, tmp / f"sweep.{fmt}", fmt)
-        meta = {k: v for k, v in table.attrs.items()}
-        meta.update(rows=len(table), command=command if command is not None else " ".join(sys.argv))
+        meta = {"format_version": SWEEP_FORMAT, **table.attrs}
+        meta.update(
+            rows=len(table),
+            command=command if command is not None else " ".join(sys.argv),
+            files=file_list(tmp, exclude="sweep.json"),
+        )
         with open(tmp / "sweep.json", "w", encoding="utf-8") as fh:  # last: marks it complete
             json.dump(meta, fh, indent=2, default=str)
             fh.write("\n")

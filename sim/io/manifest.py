@@ -20,7 +20,14 @@ from typing import IO, TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sim.io.result import Result
 
-__all__ = ["FORMAT_VERSION", "build_manifest", "sha256_file", "sha256_stream", "write_json"]
+__all__ = [
+    "FORMAT_VERSION",
+    "build_manifest",
+    "file_list",
+    "sha256_file",
+    "sha256_stream",
+    "write_json",
+]
 
 #: Version of the result folder's layout, recorded in every manifest.
 FORMAT_VERSION = 1
@@ -48,11 +55,7 @@ def build_manifest(
     scn = result.scenario
     text = scn.source_text if scn is not None else ""
     opts = result.options
-    files = {
-        p.name: {"bytes": p.stat().st_size, "sha256": sha256_file(p)}
-        for p in sorted(folder.iterdir())
-        if p.is_file() and p.name != "manifest.json"
-    }
+    files = file_list(folder, exclude="manifest.json")
     return {
         "format_version": FORMAT_VERSION,
         "complete": True,
@@ -75,6 +78,19 @@ def build_manifest(
         "wall_seconds": round(result.wall_seconds, 3),
         "git_commit": _git_commit(),
         "files": files,
+    }
+
+
+def file_list(folder: Path, exclude: str) -> dict[str, dict[str, Any]]:
+    """Every file of ``folder`` but ``exclude``: name -> ``{"bytes": ..., "sha256": ...}``.
+
+    What a marker (``manifest.json``, ``sweep.json``) lists, so that the folder is known
+    to hold nothing else (:func:`sim.io.atomic.is_result_folder`).
+    """
+    return {
+        p.name: {"bytes": p.stat().st_size, "sha256": sha256_file(p)}
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.name != exclude
     }
 
 

@@ -74,12 +74,13 @@ def run(
     seed: int | None = None,
     sampler: str | None = None,
     workers: int = 1,
-    overrides: Mapping[str, Any] | list[str] | None = None,
+    overrides: Mapping[str, Any] | list[str] | list[tuple[str, Any]] | None = None,
     chunk_size: int | None = None,
     method: str | None = None,
     selection: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     draws_sink: Callable[[pd.DataFrame], None] | None = None,
+    label: str | None = None,
 ) -> Result:
     """Run a scenario's Monte Carlo and return its :class:`~sim.io.Result`.
 
@@ -93,7 +94,8 @@ def run(
     workers
         Processes that solve chunks in parallel. Results do not depend on it.
     overrides
-        Key path -> value (or ``KEY=VALUE`` strings), applied before validation.
+        Key path -> value, ``KEY=VALUE`` strings or (key path, value) pairs, applied
+        before validation.
     chunk_size
         Draws per chunk (memory per chunk grows with it). Results do not depend on it.
     method, selection
@@ -103,12 +105,27 @@ def run(
     draws_sink
         If given, each chunk's draws table is handed to it (e.g. streamed to a file)
         instead of being kept in memory; ``Result.draws`` is then empty.
+    label
+        A name for the run (one line, at most 80 characters): kept in its summary and
+        manifest, shown by ``sim show``, ``sim compare`` and the plots' titles and legends.
 
     Returns
     -------
     Result
         Its ``save(path)`` writes the result folder with the four standard figures
         (:func:`standard_figures`). See :func:`sim.montecarlo.run` for the details.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an argument of the wrong kind or out of range, naming it and what is allowed
+        (``draws=2.5``, ``seed=-1``, a dict as the scenario, a string as ``overrides``);
+        see :mod:`sim.montecarlo.arguments`.
+    ScenarioError
+        For a scenario or an override the format does not accept.
+    BudgetError
+        When the run would need more memory or time than allowed
+        (:mod:`sim.montecarlo.budget`).
     """
     from sim import montecarlo
 
@@ -124,6 +141,7 @@ def run(
         selection=selection,
         progress=progress,
         draws_sink=draws_sink,
+        label=label,
     )
     result.figures = standard_figures
     return result
@@ -196,7 +214,7 @@ def sweep(
     workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
-    """Run ``scenario`` at every point of a grid over one or two key paths.
+    """Run ``scenario`` at every point of a grid over any number of key paths.
 
     Every grid point runs with the same seed and draws (common random numbers); see
     :func:`sim.analysis.sweep` for the details.
@@ -222,7 +240,13 @@ def sweep(
     -------
     DataFrame
         One row per grid point: the varied key paths, then the headline figures with
-        their 95% intervals.
+        their 95% intervals and the survival of an accepted ceasefire
+        (``p_holds_if_accepted_<k>``). At most 2,500 grid points.
+
+    Raises
+    ------
+    ScenarioError, TypeError, ValueError, BudgetError
+        Before anything runs: see :func:`sim.analysis.sweep`.
     """
     from sim import analysis
 
@@ -238,15 +262,22 @@ def sweep(
     )
 
 
-def compare(results_or_dirs: Any, *, labels: Sequence[str] | None = None) -> pd.DataFrame:
-    """Headline figures of several runs side by side: one row per run.
+def compare(
+    results_or_dirs: Any, *, labels: Sequence[str] | None = None, formatted: bool = True
+) -> pd.DataFrame:
+    """Several runs side by side: headline figures, breakers, causes, changes.
 
     Parameters
     ----------
     results_or_dirs
         :class:`~sim.io.Result` objects and/or result folders.
     labels
-        Row labels; by default the folder names (or scenario names), made unique.
+        Run labels; by default each run's ``--label``, else its folder name (or scenario
+        name) with its changes, made unique.
+    formatted
+        True (the default): a table for reading, one column per run and one row per
+        figure, each cell text such as ``64.1% (63.4–64.7%)`` (what ``sim compare``
+        prints). False: the numbers, one row per run, for computing.
 
     Returns
     -------
@@ -255,4 +286,4 @@ def compare(results_or_dirs: Any, *, labels: Sequence[str] | None = None) -> pd.
     """
     from sim import analysis
 
-    return analysis.compare(results_or_dirs, labels=labels)
+    return analysis.compare(results_or_dirs, labels=labels, formatted=formatted)

@@ -7,3 +7,7 @@ class ModelError(ValueError):
 
 class ResultError(ValueError):
     """A folder is not a complete result, or a result cannot be written."""
+
+
+class BudgetError(ValueError):
+    """A run would need more memory or time than allowed; the message says what to lower."""

@@ -4,10 +4,17 @@ and read how each sampled assumption moves the answer (sensitivity tables).
 This layer computes tables; it never imports plotting (:mod:`sim.plots` draws them).
 """
 
-from sim.analysis.comparison import HEADLINE_ROWS, compare, headline_figures, load, run_labels
+from sim.analysis.comparison import (
+    HEADLINE_ROWS,
+    compare,
+    formatted_table,
+    headline_figures,
+    load,
+    outcome_figures,
+    run_labels,
+)
 from sim.analysis.sensitivity import parameter_columns, sensitivity_table, target_column
 from sim.analysis.sweeps import (
-    MAX_KEYS,
     MAX_POINTS,
     USAGE,
     SweepFigure,
@@ -20,13 +27,14 @@ from sim.analysis.sweeps import (
 __all__ = [
     "HEADLINE_ROWS",
     "compare",
+    "formatted_table",
     "headline_figures",
+    "outcome_figures",
     "load",
     "run_labels",
     "parameter_columns",
     "sensitivity_table",
     "target_column",
-    "MAX_KEYS",
     "MAX_POINTS",
     "USAGE",
     "SweepFigure",

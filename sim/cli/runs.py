@@ -2,25 +2,41 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from sim.cli.common import command_line
+from sim.cli.common import (
+    Count,
+    after_writing,
+    closed_pipe_ok,
+    command_line,
+    console,
+    label_option,
+)
 from sim.cli.progress import ProgressBar
 from sim.names import PERIODS_PER_YEAR, SAMPLERS
+from sim.text import visible
 
-__all__ = ["print_headline", "run", "show"]
+#: The limits of --draws and --seed: those of montecarlo.draws and montecarlo.seed in the
+#: key table (written out so that the command line starts without loading the format; a
+#: test checks that they agree).
+MAX_DRAWS, MAX_SEED = 100_000_000, 2**63 - 1
+
+__all__ = ["announce_estimate", "print_headline", "run", "show"]
 
 
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option(
-    "--draws", type=click.IntRange(min=1), help="Monte Carlo draws (default: montecarlo.draws)."
+    "--draws",
+    type=Count(1, MAX_DRAWS, "the limit of montecarlo.draws"),
+    help="Monte Carlo draws, e.g. 20000 or 2e4 (default: montecarlo.draws).",
 )
-@click.option("--seed", type=click.IntRange(min=0), help="Seed: one seed fixes every number.")
+@click.option(
+    "--seed", type=click.IntRange(min=0, max=MAX_SEED), help="Seed: one seed fixes every number."
+)
 @click.option(
     "--sampler",
     type=click.Choice(SAMPLERS),
@@ -58,7 +74,15 @@ __all__ = ["print_headline", "run", "show"]
     help="Draws per chunk (results do not depend on it).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
-def run(file, draws, seed, sampler, sets, out, no_plots, fmt, workers, chunk_size, quiet) -> None:
+@click.option(
+    "--label",
+    callback=label_option,
+    metavar="TEXT",
+    help="Name the run (shown by sim show, sim compare and the plots), e.g. 'no first strike'.",
+)
+def run(
+    file, draws, seed, sampler, sets, out, no_plots, fmt, workers, chunk_size, quiet, label
+) -> None:
     """Run scenario FILE and write results/<name>/."""
     from sim import api
     from sim.io import ResultWriter
@@ -67,6 +91,8 @@ def run(file, draws, seed, sampler, sets, out, no_plots, fmt, workers, chunk_siz
     scn = load_scenario(file, overrides=list(sets) or None)
     out = out or Path("results") / scn.name
     writer = ResultWriter(out)  # refuses a bad --out before the run
+    if not quiet:
+        announce_estimate(scn, draws, chunk_size, workers)
     try:
         with ProgressBar(quiet) as progress:
             result = api.run(
@@ -78,14 +104,40 @@ def run(file, draws, seed, sampler, sets, out, no_plots, fmt, workers, chunk_siz
                 chunk_size=chunk_size,
                 progress=progress,
                 draws_sink=writer.write_draws,
+                label=label,
             )
         path = writer.finish(result, plots=not no_plots, fmt=fmt, command=command_line())
     except BaseException:
         writer.abort()
         raise
     if not quiet:
-        print_headline(result)
-        click.echo(f"wrote {path} in {result.wall_seconds:.1f} s")
+        with after_writing(path):
+            print_headline(result)
+            click.echo(f"wrote {path} in {result.wall_seconds:.1f} s")
+
+
+def announce_estimate(scn: Any, draws: int | None, chunk_size: int | None, workers: int) -> None:
+    """Say on stderr what a long run will cost, before it starts (runs over 20 s).
+
+    The estimate is :func:`sim.montecarlo.budget.estimate`; a run over budget is refused
+    by the run itself, with advice.
+    """
+    from sim.montecarlo import RunOptions, default_chunk
+    from sim.montecarlo.budget import estimate
+
+    mc = scn.montecarlo
+    opts = RunOptions(
+        draws=draws or mc.draws,
+        seed=0,
+        sampler=mc.sampler,
+        chunk_size=chunk_size or default_chunk(scn),
+        workers=workers,
+        method=scn.solver.method,
+        selection=scn.solver.selection,
+    )
+    est = estimate(scn, opts, streamed=True)
+    if est.seconds > 20:
+        click.echo(f"estimate: {est.text()}", err=True)
 
 
 @click.command()
@@ -94,22 +146,38 @@ def show(folder: Path) -> None:
     """Print the headline table of a saved result FOLDER."""
     from sim.io import load_result
 
-    print_headline(load_result(folder, draws=False))
+    result = load_result(folder, draws=False)
+    with closed_pipe_ok():
+        print_headline(result)
 
 
 def print_headline(result: Any) -> None:
-    """Print a run's headline table, and who breaks or rejects the ceasefire and why."""
-    from rich.console import Console
+    """Print a run's headline table, and who breaks or rejects the ceasefire and why.
+
+    The title, then the run's label and changes (``run: no first strike · changed:
+    war.first_strike=0``) when it has any, so a changed run is never mistaken for the
+    scenario as written. User text is printed as text (see :func:`console`).
+    """
+    from rich.text import Text
+
+    from sim.io.labels import subtitle
 
     s = result.summary
-    console = Console(file=sys.stdout, width=max(100, Console().width or 100))
-    console.print(f"[bold]{result.title}[/bold]")
-    console.print(
-        f"{s['draws']:,} draws · seed {s['seed']} · {s['sampler']} sampler · "
-        f"selection {s['solver']['selection']} · solver {s['solver']['method']}"
+    con = console()
+    con.print(Text(visible(result.title), style="bold"))
+    sub = subtitle(result, limit=400)
+    if sub:
+        con.print(visible(sub, None))
+    solver = s.get("solver") or {}
+    con.print(
+        visible(
+            f"{s['draws']:,} draws · seed {s['seed']} · {s['sampler']} sampler · "
+            f"selection {solver.get('selection')} · solver {solver.get('method')}",
+            None,
+        )
     )
-    console.print(_headline_table(s))
-    _print_outcomes(console, s)
+    con.print(_headline_table(s))
+    _print_outcomes(con, s)
 
 
 def _pct(v: float) -> str:
@@ -154,7 +222,7 @@ def _print_outcomes(console: Any, s: dict) -> None:
     labels = s.get("actor_labels") or {}
 
     def name(k: str) -> str:
-        return labels.get(k, k)
+        return visible(labels.get(k, k), 60)
 
     horizon_years = s["horizon_periods"] / PERIODS_PER_YEAR[s["period"]]
     if s["p_breaks_within_horizon"] > 0:

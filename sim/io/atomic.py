@@ -52,6 +52,7 @@ __all__ = [
     "AtomicFolder",
     "check_replaceable",
     "clean_stale_temps",
+    "enclosing_result",
     "exchange",
     "explain",
     "folder_kind",
@@ -205,6 +206,20 @@ def folder_kind(path: Path) -> str | None:
     if isinstance(sweep.get("format_version"), int) and isinstance(sweep.get("files"), dict):
         return "sweep"
     return "sweep" if "files" not in sweep and "vary" in sweep else None
+
+
+def enclosing_result(path: str | os.PathLike) -> Path | None:
+    """The folder of ours (a run's or a sweep's, see :func:`folder_kind`) that ``path``
+    would be written into, directly or deeper, or None.
+
+    ``sim compare --out`` and ``--csv`` refuse such a path: a file written there would
+    overwrite the result's own files, or leave a file its manifest does not list.
+    """
+    here = Path(os.path.abspath(os.fspath(path)))
+    for folder in [here, *here.parents] if here.is_dir() else here.parents:
+        if folder.is_dir() and folder_kind(folder) is not None:
+            return folder
+    return None
 
 
 def unlisted_files(path: Path) -> list[str]:

@@ -1,7 +1,8 @@
 """``manifest.json``: what produced a result folder, and the sha256 of every file in it.
 
 The manifest is written last, so its presence marks a complete folder; it records the
-scenario text and its sha256, the ``--set`` overrides and the resolved scenario, the run
+run's ``--label``, the scenario text and its sha256, the ``--set`` overrides and the
+resolved scenario, the run
 options (seed, sampler, draws, chunk size, workers, solver method and selection), the
 package versions, the command, the start time, the wall time, the git commit, and the
 size and sha256 of every other file. :func:`sim.io.load_result` checks those sha256s.
@@ -60,6 +61,7 @@ def build_manifest(
         "format_version": FORMAT_VERSION,
         "complete": True,
         "scenario_name": result.name,
+        "label": (result.summary or {}).get("label"),
         "scenario_file": scn.source_path if scn is not None else None,
         "scenario_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
         "scenario_text": text,

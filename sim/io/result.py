@@ -78,6 +78,20 @@ class Result:
         """The scenario's title, else its name."""
         return self.summary.get("title") or self.name
 
+    @property
+    def label(self) -> str | None:
+        """The name the user gave the run (``--label``), or None."""
+        label = self.summary.get("label")
+        return label if isinstance(label, str) and label else None
+
+    @property
+    def changes(self) -> list[str]:
+        """How the run differs from its scenario file, e.g. ``["war.first_strike=0"]``
+        (see :mod:`sim.io.labels`)."""
+        from sim.io.labels import result_changes
+
+        return result_changes(self)
+
     def headline(self) -> pd.DataFrame:
         """The headline table: accepted and holds 1/2/5/10 years, with 95% intervals."""
         rows = [("accepted", self.summary["p_accepted"])]

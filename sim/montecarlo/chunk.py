@@ -18,7 +18,7 @@ from sim import beliefs
 from sim.model import ChunkOutput, Params, solve_chunk
 from sim.montecarlo.options import RunOptions, milestones
 from sim.montecarlo.sampling import sample_beliefs, story_uniforms
-from sim.montecarlo.summary import Sums, chunk_sums
+from sim.montecarlo.summary import Sums, chunk_sums, power_periods
 from sim.names import CAUSES
 from sim.scenario import Scenario
 
@@ -59,7 +59,9 @@ def solve_draws(task: tuple[Scenario, RunOptions, int, int]) -> ChunkResult:
         )
     story = _stories(scn, out, story_u[:, k], story_u[:, k + 1])
     draws = _draws_table(scn, start, samples, out, story)
-    power = None if out.power is None else out.power[: min(n, POWER_DRAWS - start)]
+    power = None
+    if out.power is not None:  # only the periods power.csv reports: bounded whatever T
+        power = out.power[: min(n, POWER_DRAWS - start)][:, :, power_periods(scn.horizon)]
     return ChunkResult(start, draws, chunk_sums(out), power)
 
 

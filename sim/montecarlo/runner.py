@@ -16,6 +16,9 @@ import numpy as np
 import pandas as pd
 
 from sim.io import Result
+from sim.io.labels import annotate
+from sim.montecarlo.arguments import check_run_arguments
+from sim.montecarlo.budget import check_budget
 from sim.montecarlo.chunk import ChunkResult, solve_draws
 from sim.montecarlo.options import RunOptions, check_options, default_chunk
 from sim.montecarlo.summary import Sums, finish
@@ -31,12 +34,13 @@ def run(
     seed: int | None = None,
     sampler: str | None = None,
     workers: int = 1,
-    overrides: Mapping[str, Any] | list[str] | None = None,
+    overrides: Mapping[str, Any] | list[str] | list[tuple[str, Any]] | None = None,
     chunk_size: int | None = None,
     method: str | None = None,
     selection: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     draws_sink: Callable[[pd.DataFrame], None] | None = None,
+    label: str | None = None,
 ) -> Result:
     """Run a scenario's Monte Carlo and return a :class:`sim.io.Result`.
 
@@ -50,7 +54,8 @@ def run(
     workers
         Processes that solve chunks in parallel. Results do not depend on it.
     overrides
-        Key path -> value (or ``KEY=VALUE`` strings), applied before validation.
+        Key path -> value, ``KEY=VALUE`` strings or (key path, value) pairs, applied
+        before validation.
     chunk_size
         Draws per chunk (memory per chunk grows with it). Results do not depend on it.
     method, selection
@@ -60,7 +65,24 @@ def run(
     draws_sink
         If given, each chunk's draws table is handed to it (e.g. streamed to a file)
         instead of being kept in memory; ``Result.draws`` is then empty.
+    label
+        A name for the run (one line, at most 80 characters), kept in its summary and
+        manifest and shown by ``sim show``, ``sim compare`` and the plots.
     """
+    check_run_arguments(
+        scenario=scenario,
+        draws=draws,
+        seed=seed,
+        sampler=sampler,
+        workers=workers,
+        overrides=overrides,
+        chunk_size=chunk_size,
+        method=method,
+        selection=selection,
+        progress=progress,
+        draws_sink=draws_sink,
+        label=label,
+    )
     scn = _scenario(scenario, overrides)
     mc = scn.montecarlo
     opts = RunOptions(
@@ -73,6 +95,7 @@ def run(
         selection=selection or scn.solver.selection,
     )
     check_options(opts)
+    check_budget(scn, opts, streamed=draws_sink is not None)  # before any chunk is built
     step = opts.chunk_size
     tasks = [(scn, opts, s, min(s + step, opts.draws)) for s in range(0, opts.draws, step)]
     t0 = time.perf_counter()
@@ -93,6 +116,7 @@ def run(
             progress(done, opts.draws)
     assert total is not None  # draws >= 1: at least one chunk
     tables = finish(scn, opts, total, power_parts)
+    annotate(tables.summary, scn, label)
     return Result(
         scenario=scn,
         summary=tables.summary,
@@ -112,9 +136,9 @@ def _scenario(scenario: Scenario | str | os.PathLike, overrides: Any) -> Scenari
     if not overrides:
         return scenario
     items = (
-        [parse_set_option(o) for o in overrides]
-        if isinstance(overrides, list)
-        else list(overrides.items())
+        list(overrides.items())
+        if isinstance(overrides, Mapping)
+        else [parse_set_option(o) if isinstance(o, str) else tuple(o) for o in overrides]
     )
     if not scenario.source_text:
         raise ValueError("overrides need a scenario loaded from text; pass the path instead")

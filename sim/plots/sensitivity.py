@@ -19,10 +19,13 @@ from sim.plots.style import (
     TICK_SIZE,
     axes_or_new,
     draws_count,
+    heading,
     message,
     pct,
+    plain,
     style_axes,
     target_label,
+    wrap,
 )
 
 __all__ = ["plot_sensitivity", "sensitivity_table"]
@@ -42,8 +45,9 @@ def plot_sensitivity(result, ax=None, *, top: int = 12):
     n = len(shown)
     ax = axes_or_new(ax, (10, 1.9 + 0.42 * max(n, 3)))
     tlabel = target_label(target)
-    title = f"{result.title}\nWhich assumptions move {tlabel} most?\n({draws_count(result)}"
-    title += f"; the {n} largest swings of {len(table)} shown)" if len(table) > n else ")"
+    counts = f"({draws_count(result)}"
+    counts += f"; the {n} largest swings of {len(table)} shown)" if len(table) > n else ")"
+    title = heading(result, f"Which assumptions move {tlabel} most?", counts, ax=ax, share=0.6)
     if n == 0:
         reason = (
             "no draws table to analyse"
@@ -58,7 +62,10 @@ def plot_sensitivity(result, ax=None, *, top: int = 12):
     _bars(ax, shown, y, lo, hi, base)
     ax.set_yticks(y)
     ax.set_yticklabels(
-        [f"{r.name}  ({_range_text(result, r.key, r.min, r.max)})" for r in shown.itertuples()],
+        [
+            wrap(f"{plain(r.name, 70)}  ({_range_text(result, r.key, r.min, r.max)})", 56)
+            for r in shown.itertuples()
+        ],
         fontsize=TICK_SIZE,
     )
     ax.invert_yaxis()

@@ -146,9 +146,10 @@ def run_labels(results: Sequence[Result]) -> list[str]:
         base = Path(r.path).name if r.path is not None else r.name
         changes = result_changes(r)
         labels.append(cap(f"{base} [{', '.join(changes)}]" if changes else base, LABEL_CHARS))
+    given = list(labels)
     seen: dict[str, int] = {}
-    for i, label in enumerate(list(labels)):
-        if labels.count(label) > 1:
+    for i, label in enumerate(given):
+        if given.count(label) > 1:
             seen[label] = seen.get(label, 0) + 1
             labels[i] = f"{label} #{seen[label]}"
     return labels

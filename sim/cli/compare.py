@@ -93,16 +93,18 @@ def print_compare(table: Any) -> None:
     from sim.text import visible
 
     out = Table(title="headline figures (95% CI), who breaks or rejects it and why")
-    out.add_column("")
+    out.add_column("", no_wrap=True)
     for label in table.columns:
         out.add_column(visible(label, 100), justify="right")
     for name, row in table.iterrows():
         if name in ("title", "changes"):
             continue
         out.add_row(str(name), *(visible(v, 40) for v in row))
-    con = console(width=max(100, 44 + 26 * len(table.columns)))
+    con = console(width=max(100, 48 + 40 * len(table.columns)))
     con.print(out)
     for label in table.columns:
         changes = table.at["changes", label]
         tail = f" (changed: {changes})" if changes and changes != "none" else ""
-        con.print(f"{visible(label, 100)}: {visible(table.at['title', label])}{tail}")
+        con.print(
+            f"{visible(label, 100)}: {visible(table.at['title', label])}{tail}", soft_wrap=True
+        )

@@ -12,11 +12,13 @@ notebooks compute such numbers, and anything else that is not an integer is refu
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import numbers
 import os
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from sim.io.labels import check_label
 from sim.names import SAMPLERS, SELECTION_RULES, SOLVER_METHODS
@@ -29,6 +31,7 @@ __all__ = [
     "check_overrides",
     "check_run_arguments",
     "check_scenario_argument",
+    "checked_arguments",
     "whole",
 ]
 
@@ -149,3 +152,26 @@ def check_run_arguments(
     _callable(progress, "progress", "(done, total)")
     _callable(draws_sink, "draws_sink", "(table)")
     check_label(label)
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+_CHECKED = tuple(inspect.signature(check_run_arguments).parameters)
+
+
+def checked_arguments(func: _F) -> _F:
+    """Decorate ``sim.montecarlo.run``: its arguments pass :func:`check_run_arguments`
+    (those it names; others are the function's own business) before the body runs.
+
+    The signature and docstring are the function's (``inspect.signature`` and ``help``
+    see through the wrapper), so the facade still states them once.
+    """
+    signature = inspect.signature(func)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        check_run_arguments(**{k: v for k, v in bound.arguments.items() if k in _CHECKED})
+        return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]

@@ -17,7 +17,7 @@ import pandas as pd
 
 from sim.io import Result
 from sim.io.labels import annotate
-from sim.montecarlo.arguments import check_run_arguments
+from sim.montecarlo.arguments import checked_arguments
 from sim.montecarlo.budget import check_budget
 from sim.montecarlo.chunk import ChunkResult, solve_draws
 from sim.montecarlo.options import RunOptions, check_options, default_chunk
@@ -27,6 +27,7 @@ from sim.scenario import Scenario, load_scenario, parse_scenario_text, parse_set
 __all__ = ["run"]
 
 
+@checked_arguments
 def run(
     scenario: Scenario | str | os.PathLike,
     *,
@@ -54,8 +55,7 @@ def run(
     workers
         Processes that solve chunks in parallel. Results do not depend on it.
     overrides
-        Key path -> value, ``KEY=VALUE`` strings or (key path, value) pairs, applied
-        before validation.
+        Key path -> value, ``KEY=VALUE`` strings or (key, value) pairs, applied first.
     chunk_size
         Draws per chunk (memory per chunk grows with it). Results do not depend on it.
     method, selection
@@ -66,35 +66,10 @@ def run(
         If given, each chunk's draws table is handed to it (e.g. streamed to a file)
         instead of being kept in memory; ``Result.draws`` is then empty.
     label
-        A name for the run (one line, at most 80 characters), kept in its summary and
-        manifest and shown by ``sim show``, ``sim compare`` and the plots.
+        A name for the run, shown by ``sim show``, ``sim compare`` and the plots.
     """
-    check_run_arguments(
-        scenario=scenario,
-        draws=draws,
-        seed=seed,
-        sampler=sampler,
-        workers=workers,
-        overrides=overrides,
-        chunk_size=chunk_size,
-        method=method,
-        selection=selection,
-        progress=progress,
-        draws_sink=draws_sink,
-        label=label,
-    )
     scn = _scenario(scenario, overrides)
-    mc = scn.montecarlo
-    opts = RunOptions(
-        draws=int(mc.draws if draws is None else draws),
-        seed=int(mc.seed if seed is None else seed),
-        sampler=sampler or mc.sampler,
-        chunk_size=int(chunk_size or default_chunk(scn)),
-        workers=max(1, int(workers)),
-        method=method or scn.solver.method,
-        selection=selection or scn.solver.selection,
-    )
-    check_options(opts)
+    opts = _options(scn, draws, seed, sampler, chunk_size, workers, method, selection)
     check_budget(scn, opts, streamed=draws_sink is not None)  # before any chunk is built
     step = opts.chunk_size
     tasks = [(scn, opts, s, min(s + step, opts.draws)) for s in range(0, opts.draws, step)]
@@ -116,10 +91,9 @@ def run(
             progress(done, opts.draws)
     assert total is not None  # draws >= 1: at least one chunk
     tables = finish(scn, opts, total, power_parts)
-    annotate(tables.summary, scn, label)
     return Result(
         scenario=scn,
-        summary=tables.summary,
+        summary=annotate(tables.summary, scn, label),
         survival=tables.survival,
         breakdown=tables.breakdown,
         power=tables.power,
@@ -127,6 +101,22 @@ def run(
         options=opts,
         wall_seconds=time.perf_counter() - t0,
     )
+
+
+def _options(scn: Scenario, draws, seed, sampler, chunk_size, workers, method, selection):
+    """The run's :class:`RunOptions`: the arguments, else the scenario's own; checked."""
+    mc = scn.montecarlo
+    opts = RunOptions(
+        draws=int(mc.draws if draws is None else draws),
+        seed=int(mc.seed if seed is None else seed),
+        sampler=sampler or mc.sampler,
+        chunk_size=int(chunk_size or default_chunk(scn)),
+        workers=max(1, int(workers)),
+        method=method or scn.solver.method,
+        selection=selection or scn.solver.selection,
+    )
+    check_options(opts)
+    return opts
 
 
 def _scenario(scenario: Scenario | str | os.PathLike, overrides: Any) -> Scenario:

@@ -181,6 +181,7 @@ def _sweep_lines(table, key, ax, title, crn):
         for c in table.columns
         if c.startswith("p_holds_")
         and not c.endswith(("_ci_low", "_ci_high"))
+        and not c.startswith("p_holds_if_accepted_")
         and c != "p_holds_end"
     ]
     for i, (col, label) in enumerate(series):

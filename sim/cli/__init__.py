@@ -43,7 +43,13 @@ class _Interrupted(KeyboardInterrupt):
         self.signum = signum
 
 
+#: The process that installed the handlers: a worker forked from it inherits them.
+_MAIN_PID = [0]
+
+
 def _on_signal(signum, frame):  # noqa: ARG001
+    if os.getpid() != _MAIN_PID[0]:
+        return  # a worker process: the parent stops it (a terminal hangs up the whole group)
     raise _Interrupted(signum)
 
 
@@ -77,6 +83,7 @@ class SimGroup(click.Group):
 
     def invoke(self, ctx):  # noqa: D102
         previous = {}
+        _MAIN_PID[0] = os.getpid()
         if threading.current_thread() is threading.main_thread():
             for name in _STOPS:
                 sig = getattr(signal, name, None)

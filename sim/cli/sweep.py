@@ -136,7 +136,12 @@ def print_sweep(table: Any, limit: int = 60) -> None:
         c for c in ("p_accepted", "p_holds_1y", "p_holds_5y", "p_holds_10y") if c in table.columns
     ]
     cond = next(
-        (c for c in ("p_holds_if_accepted_5y", "p_holds_if_accepted_1y") if c in table), None
+        (
+            f"p_holds_if_accepted_{k}"
+            for k in ("5y", "2y", "1y")
+            if f"p_holds_if_accepted_{k}" in table
+        ),
+        None,
     )
     out = Table(
         title=visible(

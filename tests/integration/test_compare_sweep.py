@@ -434,3 +434,52 @@ def test_sweep_cli_errors(tmp_path, args, message):
     assert message in res.output
     assert "Traceback" not in res.output
     assert not out.exists()
+
+
+def test_sweep_cli_takes_any_number_of_keys(tmp_path):
+    """A table for every key; the figure shows the first two, one heatmap per value of the
+    third; the table carries the survival of an accepted ceasefire."""
+    out = tmp_path / "sw"
+    res = invoke(
+        "sweep",
+        FREEZE,
+        "--vary",
+        "war.first_strike=0,0.2",
+        "--vary",
+        "war.decisiveness=1,3",
+        "--vary",
+        "war.incident_hazard=0,0.005,0.01",
+        "--draws",
+        20,
+        "--set",
+        "horizon=8",
+        "--out",
+        out,
+    )
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(out / "sweep.csv")
+    assert list(table.columns[:3]) == [
+        "war.first_strike",
+        "war.decisiveness",
+        "war.incident_hazard",
+    ]
+    assert len(table) == 12 and "p_holds_if_accepted_2y" in table
+    assert "2y if accepted" in res.output
+    api = sim.sweep(
+        FREEZE,
+        vary={
+            "war.first_strike": "0,0.2",
+            "war.decisiveness": "1,3",
+            "war.incident_hazard": "0,0.005,0.01",
+        },
+        draws=20,
+        overrides={"horizon": 8},
+    )
+    axes = plots.plot_sweep(api, plt.figure(figsize=(18, 6), layout="constrained"))
+    assert len(axes) == 3 and all(len(ax.images) == 1 for ax in axes)
+    assert [ax.get_title() for ax in axes] == [
+        "war incident_hazard = 0",
+        "war incident_hazard = 0.005",
+        "war incident_hazard = 0.01",
+    ]
+    assert (out / "sweep.png").stat().st_size > 10_000

@@ -53,7 +53,7 @@ def test_a_title_with_a_control_character_is_refused_in_set_too():
     assert "U+001B" in problem.message
 
 
-def test_the_readme_table_states_the_caps():
+def test_the_format_table_states_the_caps():
     from sim.scenario import format_table
 
     table = format_table()

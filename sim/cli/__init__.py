@@ -125,7 +125,11 @@ class SimGroup(click.Group):
         except (BudgetError, ModelError, ResultError) as exc:
             fail(str(exc))
         except MemoryError:
-            fail("out of memory; lower --draws or --chunk-size, or use fewer --workers")
+            fail(
+                "out of memory: use fewer --workers (each holds a chunk) or lower --draws; "
+                "lower --chunk-size only if you raised it (the default is sized for about "
+                "200 MB a chunk, and tiny chunks cost memory of their own)"
+            )
         except OSError as exc:
             from sim.io.atomic import explain
 

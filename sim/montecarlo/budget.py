@@ -8,12 +8,16 @@ option that shrinks it. Everything is computed from sizes alone, before a single
 is built, so ``--draws 100000000 --chunk-size 1`` is refused at once instead of filling
 memory with its list of chunks.
 
-The parts of the peak (bytes):
+The parts of the peak (bytes), each calibrated by measuring the peak memory of runs of
+the flagship (within about 15% of it from 300 MB to 500 MB):
 
+* **program**: the interpreter and its libraries, :data:`PROGRAM_BYTES`;
 * **chunks**: each worker solves one chunk at a time; a chunk's working set is about
-  ``8 (S (80 + 10 R) + 16 (T + 1))`` bytes a draw (:func:`~sim.montecarlo.options.
-  default_chunk`), plus, in the chunks among the first :data:`~sim.montecarlo.chunk.
-  POWER_DRAWS` draws, the balance of power of every state and period (``8 S (T + 1)``);
+  ``8 (S (80 + 10 R) + 16 (T + 1))`` bytes a draw (the formula of
+  :func:`~sim.montecarlo.options.default_chunk`) times the measured
+  :data:`WORKING_SET_FACTOR`, plus, in the chunks among the first
+  :data:`~sim.montecarlo.chunk.POWER_DRAWS` draws, the balance of power of every state
+  and period (``8 S (T + 1)`` bytes a draw);
 * **power table**: the power paths kept for ``power.csv``, at most POWER_DRAWS draws at
   :data:`~sim.montecarlo.summary.POWER_POINTS` + 1 time points per state, whatever the
   horizon and the chunk size;
@@ -49,8 +53,16 @@ __all__ = [
     "memory_budget",
 ]
 
-#: Wall seconds of one stage game of one draw (a period of an event state), measured.
-SECONDS_PER_STAGE_GAME = 4e-6
+#: Wall seconds of one stage game of one draw (a period of an event state), measured on
+#: freeze_lines (4e-6 to 1.2e-5 on a shared two-core server, depending on its load).
+SECONDS_PER_STAGE_GAME = 6e-6
+#: What the interpreter, numpy, pandas, pyarrow and the scenario take before any draw
+#: (measured: about 180 MB for a run of 100 draws).
+PROGRAM_BYTES = 180_000_000
+#: Measured working set of a chunk over the formula of ``default_chunk`` (which counts
+#: the model's arrays only, not numpy's temporaries): about 2 on freeze_lines at horizons
+#: 80 and 400 and chunks of 2,048 to 8,192 draws.
+WORKING_SET_FACTOR = 2.0
 #: Bookkeeping bytes per chunk (its task, its sums, its part of the result).
 BYTES_PER_CHUNK = 2_000
 #: Longest run accepted: a week. A longer one is almost surely a typo in --draws.
@@ -109,12 +121,13 @@ def estimate(scn: Scenario, opts: RunOptions, *, streamed: bool) -> Estimate:
     chunks = -(-opts.draws // chunk)
     per_draw = 8 * (S * (80 + 10 * R) + 16 * (T + 1))
     power_chunk = 8 * S * (T + 1) * min(chunk, POWER_DRAWS)
-    working = chunk * per_draw + power_chunk
+    working = int(WORKING_SET_FACTOR * chunk * per_draw) + power_chunk
     busy = max(1, min(opts.workers, chunks))
     columns = len(scn.uncertain()) + len(scn.events) + 20
     # streamed: the chunks in flight and the writer's pending row group (sim.io.writer)
     rows = min(opts.draws, chunk * busy + 65_536) if streamed else opts.draws
     parts = {
+        "program": PROGRAM_BYTES,
         "chunks": busy * working,
         "power table": 8 * S * len(power_periods(T)) * min(opts.draws, POWER_DRAWS),
         "draws table": rows * columns * _BYTES_PER_CELL,
@@ -143,6 +156,7 @@ def memory_budget() -> int:
 
 
 _ADVICE = {
+    "program": "this machine has too little memory for any run: free some memory",
     "chunks": "lower --chunk-size (each worker holds one chunk; the default is sized for "
     "about 200 MB) or use fewer --workers",
     "power table": "lower the horizon or the number of events (it holds the balance of "

@@ -64,7 +64,7 @@ def test_the_estimate_adds_up_and_reads_well():
     scn = load_scenario(FREEZE)
     est = estimate(scn, _opts(scn), streamed=True)
     assert est.peak_bytes == sum(est.parts.values()) and est.chunks >= 1
-    assert set(est.parts) == {"chunks", "power table", "draws table", "chunk list"}
+    assert set(est.parts) == {"program", "chunks", "power table", "draws table", "chunk list"}
     many = _opts(scn, draws=10**6)
     kept, streamed = estimate(scn, many, streamed=False), estimate(scn, many, streamed=True)
     assert kept.parts["draws table"] > 10 * streamed.parts["draws table"]  # sim.run keeps it
@@ -83,7 +83,7 @@ def test_the_estimate_adds_up_and_reads_well():
     ],
 )
 def test_over_the_memory_budget_the_advice_names_the_largest_part(monkeypatch, case, advice):
-    monkeypatch.setattr(budget_mod, "memory_budget", lambda: 200_000_000)
+    monkeypatch.setattr(budget_mod, "memory_budget", lambda: 400_000_000)
     scn = load_scenario(FREEZE)
     if case == "tiny chunks":
         opts, streamed = _opts(scn, draws=10**7, chunk=1), True
@@ -91,7 +91,7 @@ def test_over_the_memory_budget_the_advice_names_the_largest_part(monkeypatch, c
         opts, streamed = _opts(scn, draws=10**7), False
     else:
         opts, streamed = _opts(scn, draws=10**5, chunk=10**5), True
-    with pytest.raises(BudgetError, match="more than the 200 MB") as info:
+    with pytest.raises(BudgetError, match="more than the 400 MB") as info:
         check_budget(scn, opts, streamed=streamed)
     assert advice in str(info.value)
 

@@ -59,7 +59,7 @@ def plot_compare(
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     titles = list(dict.fromkeys(r.title for r in results))
     head = wrap(plain(titles[0]), 90) if len(titles) == 1 else "Comparing ceasefire proposals"
-    within = f" (first {years:g} years)" if years is not None and years < x_max else ""
+    within = f", first {years:g} years" if years is not None and years < x_max else ""
     style_axes(
         ax,
         "years since the ceasefire began",

@@ -218,7 +218,7 @@ def test_compare_refuses_to_write_inside_a_result_folder(runs, option):
 def test_compare_years_limits_the_x_axis(runs):
     ax = plots.plot_compare(list(runs), years=2)
     assert ax.get_xlim() == (0.0, 2.0)
-    assert "first 2 years" in ax.get_title()
+    assert "holding, first 2 years (bands" in ax.get_title()
     res = invoke("compare", *runs, "--years", "0", "--out", runs[0].parent / "c.png")
     assert res.exit_code == 1 and "--years" in res.output
 

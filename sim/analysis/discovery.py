@@ -397,4 +397,3 @@ def _kept_text(lo: float, hi: float, r_lo: float, r_hi: float) -> str:
     if lo > r_lo and hi < r_hi:
         return f"{number_text(lo, 3)} to {number_text(hi, 3)}"
     return f">= {number_text(lo, 3)}" if lo > r_lo else f"<= {number_text(hi, 3)}"
-

@@ -94,7 +94,10 @@ def _matches(k: Key, parts: list[str]) -> bool:
     for pattern in patterns:
         if tuple(pattern[:3]) == _CHANGE or len(pattern) != len(parts):
             continue
-        if all(w == g or (w.startswith("<") and w.endswith(">")) for w, g in zip(pattern, parts)):
+        if all(
+            w == g or (w.startswith("<") and w.endswith(">"))
+            for w, g in zip(pattern, parts, strict=True)
+        ):
             return True
     return False
 

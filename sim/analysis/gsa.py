@@ -51,7 +51,7 @@ import pandas as pd
 
 from sim.analysis.outcomes import DEFAULT_OUTCOME, outcome_values
 from sim.analysis.sensitivity import parameter_columns
-from sim.beliefs.samplers import STREAM_BOOTSTRAP, saltelli_layout
+from sim.beliefs import STREAM_BOOTSTRAP, saltelli_layout
 from sim.io import draw_columns, read_draws
 from sim.scenario import readable_key
 

@@ -86,9 +86,7 @@ def _sensitivity(d: Any) -> list[str]:
         out.append(f"Ranked by the {label}, with 95% bootstrap intervals:")
         out.append("")
         for r in part.head(5).itertuples():
-            out.append(
-                f"{r.rank}. {r.name}: {r.index:.3f} ({r.ci_low:.3f} to {r.ci_high:.3f})"
-            )
+            out.append(f"{r.rank}. {r.name}: {r.index:.3f} ({r.ci_low:.3f} to {r.ci_high:.3f})")
         out.append("")
     return out[:-1]
 

@@ -4,6 +4,7 @@
 * :mod:`sim.cli.runs`: ``sim run``, ``sim show``;
 * :mod:`sim.cli.compare`: ``sim compare``;
 * :mod:`sim.cli.sweep`: ``sim sweep``;
+* :mod:`sim.cli.explain`: ``sim explain``;
 * :mod:`sim.cli.common` and :mod:`sim.cli.progress`: what the commands share.
 
 This module holds the click group :func:`main` (the ``sim`` console script) and the error
@@ -24,7 +25,7 @@ import threading
 
 import click
 
-from sim.cli import compare, runs, scenarios, sweep
+from sim.cli import compare, explain, runs, scenarios, sweep
 from sim.cli.common import EXIT_USAGE, fail, report_scenario_error
 
 __all__ = ["EXIT_USAGE", "SimGroup", "main"]
@@ -131,5 +132,6 @@ for _command in (
     runs.show,
     compare.compare,
     sweep.sweep,
+    explain.explain,
 ):
     main.add_command(_command)

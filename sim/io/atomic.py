@@ -174,8 +174,8 @@ def check_replaceable(target: Path) -> None:
     if not empty and not is_result_folder(target):
         raise ResultError(
             f"{target}: exists and holds files that are not a sim result (no manifest.json, "
-            "sweep.json or discovery.json); to protect them nothing is replaced: choose another --out, or "
-            "move that folder away first"
+            "sweep.json or discovery.json); to protect them nothing is replaced: choose "
+            "another --out, or move that folder away first"
         )
 
 

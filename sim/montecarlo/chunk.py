@@ -14,10 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim import beliefs
 from sim.model import ChunkOutput, Params, solve_chunk
 from sim.montecarlo.options import RunOptions, milestones
-from sim.montecarlo.sampling import sample_beliefs, story_uniforms
+from sim.montecarlo.sampling import draw_stories, sample_beliefs
 from sim.montecarlo.summary import Sums, chunk_sums
 from sim.names import CAUSES
 from sim.scenario import Scenario
@@ -44,7 +43,7 @@ def solve_draws(task: tuple[Scenario, RunOptions, int, int]) -> ChunkResult:
     n = stop - start
     k = len(scn.events)
     samples = sample_beliefs(scn, opts, start, stop)
-    story_u = story_uniforms(opts.seed, beliefs.STREAM_EVENTS, start, stop, k + 2)
+    story_u = draw_stories(scn, opts, start, stop, k + 2)
     # Parameters at the edge of sense (flows of 1e306 over 1 - δ = 1e-6) overflow to inf;
     # the model's finiteness checks turn that into a ModelError naming the cause, so the
     # floating-point warnings on the way there are noise, not news.

@@ -1,12 +1,12 @@
 """The discovery figure: PRIM's peeling trajectories, and the boxes it reports.
 
 Left, for the target and its complement, every box PRIM visited while peeling: its
-coverage against its density, the first box reported ringed (the legend gives its density
-and mass), and the base rate as a dashed line (a box is worth reporting only well above it). Right, each reported box's
-restrictions: per belief, the part of its draws that the box keeps, on the scale of the
-draws' quantiles (from the lowest draw to the highest: a box that keeps the upper half
-of a skewed belief covers the right half whatever the belief's units). The discovery comes from
-:func:`sim.analysis.discover`.
+coverage against its density, the first box reported ringed (the legend gives its
+density and mass), and the base rate as a dashed line (a box is worth reporting only well
+above it). Right, each reported box's restrictions: per belief, the part of its draws
+that the box keeps, on the scale of the draws' quantiles (from the lowest draw to the
+highest: a box that keeps the upper half of a skewed belief covers the right half,
+whatever the belief's units). The discovery comes from :func:`sim.analysis.discover`.
 """
 
 from __future__ import annotations
@@ -43,14 +43,18 @@ def plot_trajectories(discovery, ax):
         drawn = True
         c, word = TARGET_COLOURS[tgt], target_word(discovery.outcome, tgt)
         ax.plot(traj["coverage"], traj["density"], "-", color=c, lw=1, alpha=0.6)
-        ax.plot(traj["coverage"], traj["density"], "o", color=c, ms=3.5, label=f"{word}: boxes peeled")
+        ax.plot(
+            traj["coverage"], traj["density"], "o", color=c, ms=3.5, label=f"{word}: boxes peeled"
+        )
         box = next(b for b in discovery.boxes if b["target"] == tgt and b["rank"] == 1)
         ax.plot(
             box["coverage"], box["density"], "o", ms=13, mfc="none", mec=c, mew=2,
             label=f"{word}: box 1 reported ({pct(box['density'])} of {pct(box['mass'])} "
             "of the draws)",
         )  # fmt: skip
-        ax.axhline(rates[tgt], color=c, ls="--", lw=1, label=f"{word}: all draws ({pct(rates[tgt])})")
+        ax.axhline(
+            rates[tgt], color=c, ls="--", lw=1, label=f"{word}: all draws ({pct(rates[tgt])})"
+        )
     if not drawn:
         message(ax, "no box stands out from the draws as a whole")
     for axis in (ax.xaxis, ax.yaxis):
@@ -63,7 +67,8 @@ def plot_trajectories(discovery, ax):
         "density: share of the draws in the box with the outcome",
         "Peeling trajectories (PRIM)",
     )
-    ax.legend(loc="best", frameon=False, fontsize=LEGEND_SIZE)
+    if drawn:
+        ax.legend(loc="best", frameon=False, fontsize=LEGEND_SIZE)
     return ax
 
 

@@ -62,9 +62,7 @@ def ranked_keys(table: pd.DataFrame, top: int = 12) -> list[str]:
     return []
 
 
-def plot_indices(
-    result, ax=None, *, top: int = 12, table: pd.DataFrame | None = None, labels=None
-):
+def plot_indices(result, ax=None, *, top: int = 12, table: pd.DataFrame | None = None, labels=None):
     """Each belief's sensitivity indices with 95% bootstrap whiskers, largest at the top.
 
     The rows are :func:`ranked_keys`; ``labels`` (key path -> text) replaces the beliefs'
@@ -145,7 +143,9 @@ def plot_sensitivity_panels(result, axes=None, *, top: int = 12):
         if k in quarters.index
     }
     plot_indices(result, left, top=top, table=table, labels=labels)
-    plot_sensitivity(result, right, top=top, keys=keys or None, title="Which end of its range helps")
+    plot_sensitivity(
+        result, right, top=top, keys=keys or None, title="Which end of its range helps"
+    )
     if keys and all(k in quarters.index for k in keys):
         right.tick_params(labelleft=False)
     n_beliefs = table["key"].nunique() if len(table) else 0

@@ -21,8 +21,8 @@ from sim.io import draw_columns
 from sim.plots.breakdown import plot_breakdown
 from sim.plots.compare import plot_compare
 from sim.plots.discovery import plot_discovery
-from sim.plots.power import plot_power
 from sim.plots.indices import plot_sensitivity_panels
+from sim.plots.power import plot_power
 from sim.plots.style import DPI, FORMATS
 from sim.plots.survival import plot_survival
 from sim.plots.sweep import plot_sweep

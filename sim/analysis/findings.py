@@ -138,7 +138,7 @@ def restriction_text(
     values = np.unique(sampled[np.isfinite(sampled)])
     if 0 < len(values) <= DISCRETE_MAX:
         kept = values[(values >= low) & (values <= high)]
-        text = ", ".join(number_text(v, 3) for v in kept)
+        text = ", ".join(f"{v:.3g}" for v in kept)
         return f"{name} is {text}" if len(kept) == 1 else f"{name} is one of {text}"
     unit = unit_text(key_unit(key), period)
     tail = f" {unit}" if unit else ""

@@ -65,6 +65,7 @@ __all__ = [
     "STREAM_PARAMS",
     "STREAM_SALTELLI",
     "STREAM_SOBOL",
+    "DESIGNS",
     "block_generator",
     "saltelli_layout",
     "uniform_points",
@@ -84,8 +85,8 @@ STREAM_SALTELLI = 4
 STREAM_BOOTSTRAP = 5
 """Stream id of the bootstrap of sensitivity indices (spawn key ``(STREAM_BOOTSTRAP,)``)."""
 
-METHODS = SAMPLERS + DESIGNS
-"""Sampler and design names accepted by :func:`uniform_points`."""
+METHODS = SAMPLERS
+"""Sampler names accepted by :func:`uniform_points` (and the designs of :data:`DESIGNS`)."""
 
 _SOBOL_MAX_POINTS = 2**30  # scipy's qmc.Sobol default bits=30
 
@@ -208,8 +209,9 @@ def uniform_points(
         Row ``i`` is the same whatever ``(start, stop)`` slicing is used; see the module
         docstring for the design of each method.
     """
-    if method not in METHODS:
-        raise ValueError(f"unknown sampling method {method!r}; allowed: {', '.join(METHODS)}")
+    if method not in METHODS + DESIGNS:
+        allowed = ", ".join(METHODS + DESIGNS)
+        raise ValueError(f"unknown sampling method {method!r}; allowed: {allowed}")
     n_dims = _check_int(n_dims, "n_dims")
     start = _check_int(start, "start")
     stop = _check_int(stop, "stop")

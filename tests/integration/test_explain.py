@@ -106,8 +106,8 @@ def test_explain_refuses_a_folder_that_is_not_a_result(tmp_path):
 
 
 def test_a_saltelli_run_has_sobol_indices_whatever_the_chunks(tmp_path):
-    scn = write(tmp_path, one_region(horizon=4, incident="uniform(0.0, 0.2)", cost_a="uniform(0.2, 1.5)",
-                                     draws=1))  # fmt: skip
+    text = one_region(horizon=4, incident="uniform(0.0, 0.2)", cost_a="uniform(0.2, 1.5)")
+    scn = write(tmp_path, text)
     outs = []
     for extra in ([], ["--chunk-size", 7], ["--chunk-size", 13, "--workers", 2]):
         out = tmp_path / f"s{len(outs)}"

@@ -260,7 +260,8 @@ def sensitivity_indices(
     The inputs are the run's sampled beliefs (:func:`sim.analysis.parameter_columns`);
     Sobol' indices are added when the run was sampled with ``--design saltelli``. The
     bootstrap is seeded by the run's seed. ``attrs`` holds ``outcome``, ``draws`` (of the
-    run) and ``design``.
+    run), ``design`` and ``note`` (why a Saltelli run has no Sobol' indices: its draws
+    table no longer matches the design, e.g. when its scenario cannot be read back).
     """
     params = parameter_columns(result, draw_columns(result))
     summary = getattr(result, "summary", None) or {}
@@ -271,9 +272,15 @@ def sensitivity_indices(
         scn = getattr(result, "scenario", None)
         if scn is not None:  # the design's columns: every uncertain number, in its order
             x = x[[k for k in scn.uncertain() if k in x.columns]]
-    table = indices(
-        x, y, seed=int(summary.get("seed") or 0), design=design, outcome=outcome,
-        resamples=resamples,
-    )  # fmt: skip
-    table.attrs.update(outcome=outcome, draws=len(y), design=design)
+    seed = int(summary.get("seed") or 0)
+    note = ""
+    try:
+        table = indices(x, y, seed=seed, design=design, outcome=outcome, resamples=resamples)
+    except ValueError as exc:  # a saltelli run whose scenario no longer parses
+        if design is None:
+            raise
+        note = f"no Sobol' indices: {exc}"
+        design = None
+        table = indices(x, y, seed=seed, outcome=outcome, resamples=resamples)
+    table.attrs.update(outcome=outcome, draws=len(y), design=design, note=note)
     return table

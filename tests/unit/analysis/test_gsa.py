@@ -110,3 +110,16 @@ def test_a_runs_indices_are_its_beliefs(result, saved):
     np.testing.assert_allclose(on_disk["index"], table["index"], rtol=1e-12)
     with pytest.raises(ValueError, match="outcome must be one of holds_1y, holds_2y, holds_5y"):
         sensitivity_indices(result, "holds_10y")
+
+
+def test_a_saltelli_run_that_no_longer_matches_its_design_keeps_the_given_data_index():
+    from types import SimpleNamespace
+
+    n = 64 * 5
+    u = uniform_points("saltelli", 3, 0, n, 4, n)
+    draws = pd.DataFrame(u[:, [2, 0, 1]], columns=["war.a", "war.b", "war.c"])
+    draws["p_holds_5y"] = (ishigami(u) + 10) / 30
+    run = SimpleNamespace(scenario=None, draws=draws, summary={"sampler": "saltelli", "seed": 4})
+    table = sensitivity_indices(run)
+    assert set(table["method"]) == {"rbd_fast"}
+    assert "no Sobol' indices" in table.attrs["note"]

@@ -35,8 +35,7 @@ def test_the_flagships_first_holds_box_restricts_the_belief_ranked_first():
     found = discover(result)
     first = next(b for b in found.boxes if b["target"] == "holds" and b["rank"] == 1)
     top = found.sensitivity.sort_values("index", ascending=False)["key"].iloc[0]
-    assert top == "actors.russia.war_cost"
-    assert top in first["restrictions"]
+    assert top in first["restrictions"], (top, first["finding"])
     assert first["density"] > found.base_rate + 0.1
 
 

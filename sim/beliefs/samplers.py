@@ -37,10 +37,10 @@ is derived from the run's seed: ``default_rng(SeedSequence(seed, spawn_key=(stre
 block)))``.  Stream ids are a registry: :data:`STREAM_PARAMS` (0, the parameter
 samplers), :data:`STREAM_EVENTS` (1, event times), :data:`STREAM_BREAKS` (2, incidents
 and sampled break times), :data:`STREAM_SOBOL` (3, the Sobol' scramble, used with the
-one-element key ``(3,)``), :data:`STREAM_SALTELLI` (4, the scramble of the Saltelli design,
-key ``(4,)``), :data:`STREAM_BOOTSTRAP` (5, the bootstrap of sensitivity indices, key
-``(5,)``).  A new user takes the next free id.  Do not derive other
-streams with ``SeedSequence(seed).spawn(...)``: its children have the spawn keys
+one-element key ``(3,)``), :data:`STREAM_SALTELLI` (5, the scramble of the Saltelli design,
+key ``(5,)``), :data:`STREAM_BOOTSTRAP` (6, the bootstrap of sensitivity indices, key
+``(6,)``); 4 is kept for the private types on the main line (``STREAM_TYPES``).  A new
+user takes the next free id.  Do not derive other streams with ``SeedSequence(seed).spawn(...)``: its children have the spawn keys
 ``(0,)``, ``(1,)``, ... and would collide with this scheme.
 
 ``scipy.stats.qmc`` is imported only when a Sobol' sequence is drawn (see
@@ -80,9 +80,9 @@ STREAM_BREAKS = 2
 STREAM_SOBOL = 3
 """Stream id of the Sobol' scramble (spawn key ``(STREAM_SOBOL,)``, one per run)."""
 
-STREAM_SALTELLI = 4
+STREAM_SALTELLI = 5
 """Stream id of the Saltelli design's scramble (spawn key ``(STREAM_SALTELLI,)``)."""
-STREAM_BOOTSTRAP = 5
+STREAM_BOOTSTRAP = 6
 """Stream id of the bootstrap of sensitivity indices (spawn key ``(STREAM_BOOTSTRAP,)``)."""
 
 METHODS = SAMPLERS

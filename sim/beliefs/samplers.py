@@ -40,8 +40,9 @@ and sampled break times), :data:`STREAM_SOBOL` (3, the Sobol' scramble, used wit
 one-element key ``(3,)``), :data:`STREAM_SALTELLI` (5, the scramble of the Saltelli design,
 key ``(5,)``), :data:`STREAM_BOOTSTRAP` (6, the bootstrap of sensitivity indices, key
 ``(6,)``); 4 is kept for the private types on the main line (``STREAM_TYPES``).  A new
-user takes the next free id.  Do not derive other streams with ``SeedSequence(seed).spawn(...)``: its children have the spawn keys
-``(0,)``, ``(1,)``, ... and would collide with this scheme.
+user takes the next free id.  Do not derive other streams with
+``SeedSequence(seed).spawn(...)``: its children have the spawn keys ``(0,)``, ``(1,)``,
+... and would collide with this scheme.
 
 ``scipy.stats.qmc`` is imported only when a Sobol' sequence is drawn (see
 :mod:`sim.beliefs.distributions` for why scipy is not imported at start-up).

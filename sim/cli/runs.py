@@ -8,9 +8,9 @@ from typing import Any
 
 import click
 
-from sim.cli.common import command_line
+from sim.cli.common import command_line, fail
 from sim.cli.progress import ProgressBar
-from sim.names import PERIODS_PER_YEAR, SAMPLERS
+from sim.names import DESIGNS, PERIODS_PER_YEAR, SAMPLERS
 
 __all__ = ["print_headline", "run", "show"]
 
@@ -25,6 +25,11 @@ __all__ = ["print_headline", "run", "show"]
     "--sampler",
     type=click.Choice(SAMPLERS),
     help="How uncertain numbers are sampled.",
+)
+@click.option(
+    "--design",
+    type=click.Choice(DESIGNS),
+    help="Sample a design for Sobol' first and total indices instead (replaces --sampler).",
 )
 @click.option(
     "--set",
@@ -72,6 +77,7 @@ def run(
     draws,
     seed,
     sampler,
+    design,
     sets,
     without,
     out,
@@ -83,11 +89,18 @@ def run(
     brief,
 ) -> None:
     """Run scenario FILE and write results/<name>/ (results/<name>_without_<ID> with
-    --without)."""
+    --without).
+
+    With --design saltelli the draws are a Saltelli design (groups of 2 + one draw per
+    sampled belief), and sensitivity.csv gains Sobol' first and total indices.
+    """
     from sim import api
     from sim.io import ResultWriter
     from sim.scenario import load_scenario
 
+    if design and sampler:
+        fail(f"--design {design} replaces --sampler; give one of them")
+    sampler = design or sampler
     scn = load_scenario(file, overrides=list(sets) or None, without=without)
     out = out or Path("results") / "_without_".join([scn.name, *without])
     writer = ResultWriter(out)  # refuses a bad --out before the run
@@ -109,9 +122,21 @@ def run(
         raise
     if not quiet:
         print_headline(result)
+        if design:
+            click.echo(_design_note(scn, result.summary["draws"]))
         click.echo(f"wrote {path} in {result.wall_seconds:.1f} s")
     if brief:
         click.echo(f"wrote {api.report(path)}")
+
+
+def _design_note(scn: Any, draws: int) -> str:
+    """How many Saltelli groups a run holds, and how many draws no group uses."""
+    d = len(scn.uncertain())
+    groups, rest = divmod(draws, d + 2)
+    text = f"saltelli design: {groups:,} groups of {d + 2} draws ({d} sampled beliefs + 2)"
+    if rest:
+        text += f"; the last {rest} draws complete no group and the Sobol' indices leave them out"
+    return text
 
 
 @click.command()

@@ -61,8 +61,9 @@ __all__ = [
     "temp_folder",
 ]
 
-#: Files that mark a folder as one of ours (a run's or a sweep's), safe to replace.
-MARKERS = ("manifest.json", "sweep.json")
+#: Files that mark a folder as one of ours (a run's, a sweep's or a discovery's), safe to
+#: replace.
+MARKERS = ("manifest.json", "sweep.json", "discovery.json")
 #: Name parts of the hidden folders of an unfinished write and of a swap in progress.
 TEMP_MARK, OLD_MARK = ".tmp-", ".old-"
 
@@ -148,7 +149,7 @@ def is_temporary(name: str) -> bool:
 
 
 def is_result_folder(path: Path) -> bool:
-    """True if ``path`` holds one of :data:`MARKERS` (a run's or a sweep's folder)."""
+    """True if ``path`` holds one of :data:`MARKERS` (a run's, sweep's or discovery's)."""
     return any((path / name).is_file() for name in MARKERS)
 
 
@@ -172,9 +173,9 @@ def check_replaceable(target: Path) -> None:
         raise ResultError(f"{target}: cannot read the folder ({explain(exc)})") from None
     if not empty and not is_result_folder(target):
         raise ResultError(
-            f"{target}: exists and holds files that are not a sim result (no manifest.json "
-            "or sweep.json); to protect them nothing is replaced: choose another --out, or "
-            "move that folder away first"
+            f"{target}: exists and holds files that are not a sim result (no manifest.json, "
+            "sweep.json or discovery.json); to protect them nothing is replaced: choose "
+            "another --out, or move that folder away first"
         )
 
 

@@ -35,6 +35,7 @@ VERSIONED_PACKAGES = (
     "pydantic",
     "matplotlib",
     "pyyaml",
+    "salib",
 )
 
 

@@ -23,13 +23,14 @@ from sim.io import draw_columns
 from sim.plots.beliefs import panels, plot_beliefs
 from sim.plots.breakdown import plot_breakdown
 from sim.plots.compare import plot_compare
+from sim.plots.discovery import plot_discovery
+from sim.plots.indices import plot_sensitivity_panels
 from sim.plots.power import plot_power
-from sim.plots.sensitivity import plot_sensitivity
 from sim.plots.style import DPI, FORMATS
 from sim.plots.survival import plot_survival
 from sim.plots.sweep import plot_sweep
 
-__all__ = ["SVG_SALT", "save_all", "save_compare", "save_figure", "save_sweep"]
+__all__ = ["SVG_SALT", "save_all", "save_compare", "save_discovery", "save_figure", "save_sweep"]
 
 #: The fixed salt of the element ids in an svg (matplotlib's default is random per file).
 SVG_SALT = "ceasefire-sim"
@@ -75,6 +76,16 @@ def save_sweep(table: pd.DataFrame, path: str | Path, fmt: str | None = None) ->
     return save_figure(fig, path, fmt)
 
 
+def save_discovery(discovery, path: str | Path, fmt: str | None = None) -> Path:
+    """Write the figure of a discovery (see :func:`plot_discovery`) to ``path``."""
+    from sim.analysis import restriction_rows
+
+    rows = len(restriction_rows(discovery))
+    fig = Figure(figsize=(16, max(6.0, 2.4 + 0.5 * rows)), layout="constrained")
+    plot_discovery(discovery, fig.subplots(1, 2, width_ratios=[1, 1.1]))
+    return save_figure(fig, path, fmt)
+
+
 def save_compare(results_or_dirs, path: str | Path, fmt: str | None = None, *, labels=None) -> Path:
     """Write the overlay of several runs' survival curves (see :func:`plot_compare`)."""
     fig = Figure(figsize=(9, 6), layout="constrained")
@@ -99,9 +110,9 @@ def save_all(result, folder: str | Path, fmt: str = "png") -> list[Path]:
         ("breakdown", (10, 8), 2, lambda f: plot_breakdown(result, f.subplots(2, 1, sharex=True))),
         (
             "sensitivity",
-            (10, 1.9 + 0.42 * max(n_sens, 3)),
+            (16, 2.6 + 0.42 * max(n_sens, 3)),
             1,
-            lambda f: plot_sensitivity(result, f.subplots()),
+            lambda f: plot_sensitivity_panels(result, f.subplots(1, 2)),
         ),
         ("power", (9, 5.8), 1, lambda f: plot_power(result, f.subplots())),
     )

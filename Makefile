@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SCENARIO ?= scenarios/freeze_lines.yaml
 
-.PHONY: run test test-fast lint install install-test notebook clean bench
+.PHONY: run test test-fast lint install install-test notebook clean bench chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,18 @@ lint: install-test
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
+# headless Chromium (Debian's package) for the browser test of `sim report`; installed when
+# missing if we are root (as CI is), else the test is skipped with a note
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is not installed: the browser test of sim report will be skipped"; \
+	  fi; }
+
 # the whole suite: lint, then unit, integration and system tests
-test: lint
+test: lint chromium
 	$(BIN)/python -m pytest -q
 
 # the unit tier only (under a minute)

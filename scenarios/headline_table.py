@@ -76,18 +76,28 @@ CLAIMS = (
     Claim(
         "Maximalist war aims: the Kremlin wants Ukraine itself, not land",
         (
-            "regions.independence.value.russia",
+            "actors.russia.types.maximalist.prior",
             "regions.free_ukraine.value.russia",
             "war.outcomes.russia.independence.russia",
         ),
-        ("regions.independence.value.russia=4.0",),
-        ("regions.independence.value.russia=0.5",),
+        ("actors.russia.types.maximalist.prior=1",),
+        ("actors.russia.types.maximalist.prior=0",),
     ),
     Claim(
         "A ceasefire only pauses the war: a new war does not deter the Kremlin",
-        ("actors.russia.war_cost", "actors.russia.war_flow", "war.first_strike"),
-        ("actors.russia.war_cost=2",),
-        ("actors.russia.war_cost=15",),
+        (
+            "actors.russia.types.<type>.changes.actors.russia.war_cost",
+            "actors.russia.war_flow",
+            "war.first_strike",
+        ),
+        (
+            "actors.russia.types.maximalist.changes.actors.russia.war_cost=2",
+            "actors.russia.types.limited.changes.actors.russia.war_cost=2",
+        ),
+        (
+            "actors.russia.types.maximalist.changes.actors.russia.war_cost=15",
+            "actors.russia.types.limited.changes.actors.russia.war_cost=15",
+        ),
     ),
     Claim(
         "The occupier rebuilds during a pause",
@@ -133,9 +143,15 @@ CLAIMS = (
     ),
     Claim(
         "Partners' support may fade",
-        ("events.support_fades.hazard", "events.support_fades.changes.actors.ukraine.ceiling"),
+        ("events.support_fades.hazard", "mechanisms.western_buildup.ceiling"),
         ("events.support_fades.hazard=0.05",),
         ("events.support_fades.hazard=0.0025",),
+    ),
+    Claim(
+        "The remedy: partners arm Ukraine for the long term",
+        ("mechanisms.western_buildup.ceiling",),
+        ("mechanisms.western_buildup.ceiling=0.8",),
+        ("mechanisms.western_buildup.ceiling=0.4",),
     ),
     Claim(
         "The conflict lasts as long as the regime does",

@@ -11,11 +11,15 @@ The Python API used from notebooks::
     again = sim.load_result("results/my_run")
     table = sim.sweep(scn, vary={"actors.russia.rebuild_rate": "0.03:0.1:5"}, draws=2000)
     sim.compare([result, "results/other_run"])  # headline figures side by side
+    sim.paired(result, "results/without_dmz")   # the effect of a change on the same draws
+    sim.report("results/my_run")         # a brief: results/my_run.html
+    sim.explain(result)                  # which beliefs make it hold: PRIM boxes in words
+    sim.sensitivity(result)              # global sensitivity indices with 95% intervals
 
 Names are imported lazily so that ``import sim`` (and the CLI) start fast. The functions
 live in :mod:`sim.api`, the facade over the subpackages, which follow the data:
 ``scenario`` -> ``beliefs`` -> ``games`` and ``model`` -> ``montecarlo`` -> ``io`` (results
-on disk) -> ``analysis`` -> ``plots`` -> ``api`` and ``cli``.
+on disk) -> ``analysis`` -> ``plots`` -> ``reporting`` -> ``api`` and ``cli``.
 """
 
 from __future__ import annotations
@@ -27,6 +31,10 @@ __all__ = [
     "run",
     "sweep",
     "compare",
+    "paired",
+    "report",
+    "explain",
+    "sensitivity",
     "load_scenario",
     "load_result",
     "Result",
@@ -42,6 +50,10 @@ _LAZY = {
     "run": "sim.api",
     "sweep": "sim.api",
     "compare": "sim.api",
+    "paired": "sim.api",
+    "report": "sim.api",
+    "explain": "sim.api",
+    "sensitivity": "sim.api",
     "load_scenario": "sim.api",
     "load_result": "sim.api",
     "Scenario": "sim.scenario",

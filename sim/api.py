@@ -1,9 +1,11 @@
-"""The public Python API: ``sim.run``, ``sim.sweep``, ``sim.compare``, ``sim.load_result``,
+"""The public Python API: ``sim.run``, ``sim.sweep``, ``sim.compare``, ``sim.paired``,
+``sim.report``, ``sim.explain``, ``sim.sensitivity``, ``sim.load_result``,
 ``sim.load_scenario``.
 
 A facade at the top layer, beside the command line: each function is a docstring and a
 call into the layer that does the work (:mod:`sim.montecarlo`, :mod:`sim.analysis`,
-:mod:`sim.io`, :mod:`sim.scenario`), and ``import sim`` maps its names here lazily.
+:mod:`sim.io`, :mod:`sim.scenario`, :mod:`sim.reporting`), and ``import sim`` maps its
+names here lazily.
 
 Why a facade. The persistence layer (:mod:`sim.io`) never imports plotting, yet
 ``sim.run(...).save(path)`` must keep writing the four figures. So the layer that may see
@@ -11,7 +13,8 @@ both wires them together: the Results that :func:`run` and :func:`load_result` r
 carry :func:`standard_figures` (``sim.plots.save_all``, imported only when a figure is
 drawn) as their figure function, and :meth:`sim.io.Result.save` draws with it. A Result
 made by the lower layers directly (``sim.montecarlo.run``, ``sim.io.load_result``) has
-no figure function and refuses ``plots=True`` with a message. This is a judgement; the
+no figure function and refuses ``plots=True`` with a message. The derived tables
+(``sensitivity.csv``) travel the same way, as :func:`standard_tables`. This is a judgement; the
 alternatives were a registry in :mod:`sim.io` that :mod:`sim.plots` fills in on import
 (hidden state that depends on import order) or a required ``figures=`` argument on
 every save (which would break ``sim.run(...).save(path)``).
@@ -36,10 +39,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "compare",
+    "paired",
+    "discovery_figure",
+    "explain",
     "load_result",
     "load_scenario",
+    "report",
     "run",
+    "sensitivity",
     "standard_figures",
+    "standard_tables",
     "sweep",
     "sweep_figure",
 ]
@@ -54,6 +63,33 @@ def standard_figures(result: Result, folder: str | os.PathLike, fmt: str = "png"
     from sim import plots
 
     return plots.save_all(result, folder, fmt=fmt)
+
+
+def standard_tables(result: Result) -> dict[str, pd.DataFrame]:
+    """The derived tables of a run, written into its folder: ``sensitivity.csv``.
+
+    The table function of the Results this module returns: the global sensitivity
+    indices of the beliefs for P(holds 5 years) (else the longest horizon),
+    :func:`sim.analysis.sensitivity_indices`.
+    """
+    from sim import analysis
+    from sim.io import draw_columns
+
+    outcome = analysis.default_outcome(draw_columns(result))
+    if outcome is None:
+        return {"sensitivity": analysis.empty_indices()}
+    return {"sensitivity": analysis.sensitivity_indices(result, outcome)}
+
+
+def discovery_figure(discovery: Any, path: str | os.PathLike, fmt: str | None = None) -> Path:
+    """Write the figure of a discovery to ``path``: :func:`sim.plots.save_discovery`.
+
+    The figure function the command line gives :func:`sim.analysis.write_discovery`;
+    matplotlib is imported only when it is called.
+    """
+    from sim import plots
+
+    return plots.save_discovery(discovery, path, fmt=fmt)
 
 
 def sweep_figure(table: pd.DataFrame, path: str | os.PathLike, fmt: str | None = None) -> Path:
@@ -112,8 +148,9 @@ def run(
     Returns
     -------
     Result
-        Its ``save(path)`` writes the result folder with the four standard figures
-        (:func:`standard_figures`). See :func:`sim.montecarlo.run` for the details.
+        Its ``save(path)`` writes the result folder with the standard figures
+        (:func:`standard_figures`) and ``sensitivity.csv`` (:func:`standard_tables`). See
+        :func:`sim.montecarlo.run` for the details.
 
     Raises
     ------
@@ -143,7 +180,7 @@ def run(
         draws_sink=draws_sink,
         label=label,
     )
-    result.figures = standard_figures
+    result.figures, result.tables = standard_figures, standard_tables
     return result
 
 
@@ -175,13 +212,14 @@ def load_result(folder: str | os.PathLike, *, verify: bool = True, draws: bool =
     from sim import io as results_io
 
     result = results_io.load_result(folder, verify=verify, draws=draws)
-    result.figures = standard_figures
+    result.figures, result.tables = standard_figures, standard_tables
     return result
 
 
 def load_scenario(
     path: str | Path,
     overrides: Mapping[str, Any] | list[tuple[str, Any]] | list[str] | None = None,
+    without: Sequence[str] = (),
 ) -> Scenario:
     """Load, check and return a scenario file: :func:`sim.scenario.load_scenario`.
 
@@ -192,6 +230,8 @@ def load_scenario(
     overrides
         Key path -> value, (key path, value) pairs, or ``KEY=VALUE`` strings as given to
         ``--set``.
+    without
+        Mechanism ids to switch off, as ``sim run --without ID``: same draws, mechanism off.
 
     Raises
     ------
@@ -200,7 +240,7 @@ def load_scenario(
     """
     from sim import scenario
 
-    return scenario.load_scenario(path, overrides)
+    return scenario.load_scenario(path, overrides, without=without)
 
 
 def sweep(
@@ -262,6 +302,27 @@ def sweep(
     )
 
 
+def paired(a: Any, b: Any) -> pd.DataFrame:
+    """The effect of a change on the same draws: paired differences B - A of the headline
+    figures, unconditional and conditional on acceptance, with 95% intervals.
+
+    Parameters
+    ----------
+    a, b
+        :class:`~sim.io.Result` objects or result folders of runs that share their draws
+        (same seed, draws and sampler; e.g. a run and the same with ``--without ID``).
+
+    Returns
+    -------
+    DataFrame
+        See :func:`sim.analysis.paired`; :func:`sim.analysis.selection_notes` turns it
+        into sentences where the two kinds of figure disagree in sign.
+    """
+    from sim import analysis
+
+    return analysis.paired(a, b)
+
+
 def compare(
     results_or_dirs: Any, *, labels: Sequence[str] | None = None, formatted: bool = True
 ) -> pd.DataFrame:
@@ -287,3 +348,128 @@ def compare(
     from sim import analysis
 
     return analysis.compare(results_or_dirs, labels=labels, formatted=formatted)
+
+
+def report(
+    results_or_dirs: Any,
+    out: str | os.PathLike | None = None,
+    *,
+    figures: str = "svg",
+    discovery: str | os.PathLike | Sequence[str | os.PathLike] | None = None,
+    labels: Sequence[str] | None = None,
+) -> Path:
+    """Write a brief: one self-contained HTML page of a run, or of several side by side.
+
+    The page of one run holds the scenario's title and description, the headline table
+    with its intervals, who breaks the ceasefire and why in words, the figures, the
+    scenario discovery and sensitivity indices when the run has them, the calibration,
+    the terms, every uncertain belief with the scenario file's comment on it, and the
+    provenance; several runs give a comparison page. See :mod:`sim.reporting`.
+
+    Parameters
+    ----------
+    results_or_dirs
+        A result folder or :class:`~sim.io.Result`, or a list of them.
+    out
+        The HTML file. Default: beside the run (``results/NAME.html``), or beside the
+        first of several (``A_vs_B.html``); a Result that was never saved needs ``out``.
+    figures
+        ``"svg"`` or ``"png"``: how the figures are inlined.
+    discovery
+        The folder (or folders) of the run's ``sim explain`` output when it is not beside
+        the run; by default every one beside it is shown.
+    labels
+        Labels of the runs on a comparison page (default: their folder names).
+
+    Returns
+    -------
+    Path
+        The page written.
+    """
+    from sim import reporting
+
+    return reporting.write_report(
+        results_or_dirs, out, figures=figures, discovery=discovery, labels=labels
+    )
+
+
+def _as_result(result: Any) -> Any:
+    """A Result, or the Result saved in a folder (its draws read when needed)."""
+    if isinstance(result, (str, os.PathLike)):
+        return load_result(result, draws=False)
+    return result
+
+
+def sensitivity(result: Any, outcome: str | None = None) -> pd.DataFrame:
+    """Global sensitivity indices of a run's beliefs, with 95% bootstrap intervals.
+
+    Parameters
+    ----------
+    result
+        A :class:`~sim.io.Result` or a result folder.
+    outcome
+        ``holds_5y`` (default when the horizon reaches it), ``holds_1y``, ``holds_2y``,
+        ``holds_10y``, ``holds_end`` or ``accepted``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``key``, ``name``, ``method`` (``rbd_fast``; ``sobol`` for a run with
+        ``design="saltelli"``), ``measure`` (``S1``, ``ST``), ``index``, ``ci_low``,
+        ``ci_high``, ``rank``, ``outcome``, ``draws``: what ``sensitivity.csv`` holds for
+        the default outcome. See :mod:`sim.analysis.gsa`.
+    """
+    from sim import analysis
+    from sim.io import draw_columns
+
+    result = _as_result(result)
+    outcome = outcome or analysis.default_outcome(draw_columns(result)) or "holds_5y"
+    return analysis.sensitivity_indices(result, outcome)
+
+
+def explain(
+    result: Any,
+    outcome: str = "holds_5y",
+    target: str = "holds",
+    *,
+    out: str | os.PathLike | None = None,
+    plots: bool = True,
+    fmt: str = "png",
+) -> pd.DataFrame:
+    """Which combinations of beliefs make the ceasefire hold (or break): PRIM boxes in words.
+
+    Parameters
+    ----------
+    result
+        A :class:`~sim.io.Result` or a result folder.
+    outcome
+        ``holds_5y`` (default), ``holds_1y``, ``holds_2y``, ``holds_10y``, ``holds_end``
+        or ``accepted``.
+    target
+        ``holds`` (explain the outcome) or ``breaks`` (its complement); the complement's
+        first box is found too.
+    out
+        If given, write ``discovery.json``, ``findings.md`` and ``discovery.png`` there, as
+        ``sim explain --out`` does.
+    plots, fmt
+        Draw the figure when writing, in this format.
+
+    Returns
+    -------
+    DataFrame
+        One row per box (the target's, then the complement's): ``target``, ``rank``,
+        ``coverage``, ``density``, ``mass``, ``draws``, ``restricted``, ``finding`` (the
+        sentence), ``restrictions`` (key path -> [low, high]). ``attrs`` holds
+        ``outcome``, ``target``, ``base_rate`` and ``discovery``, the whole
+        :class:`sim.analysis.Discovery` (trajectories, sensitivity, ``markdown()``).
+    """
+    from sim import analysis
+
+    found = analysis.discover(_as_result(result), outcome, target)
+    if out is not None:
+        analysis.write_discovery(
+            found, out, plots=plots, fmt=fmt, figure=discovery_figure if plots else None
+        )
+    table = found.table()
+    table.attrs["discovery"] = found
+    return table

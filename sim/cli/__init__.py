@@ -3,7 +3,9 @@
 * :mod:`sim.cli.scenarios`: ``sim validate``, ``sim schema``;
 * :mod:`sim.cli.runs`: ``sim run``, ``sim show``;
 * :mod:`sim.cli.compare`: ``sim compare``;
+* :mod:`sim.cli.report`: ``sim report``;
 * :mod:`sim.cli.sweep`: ``sim sweep``;
+* :mod:`sim.cli.explain`: ``sim explain``;
 * :mod:`sim.cli.common` and :mod:`sim.cli.progress`: what the commands share.
 
 This module holds the click group :func:`main` (the ``sim`` console script) and the error
@@ -29,7 +31,7 @@ import threading
 
 import click
 
-from sim.cli import compare, runs, scenarios, sweep
+from sim.cli import compare, explain, report, runs, scenarios, sweep
 from sim.cli.common import EXIT_USAGE, fail, report_scenario_error, safe_streams
 
 __all__ = ["EXIT_USAGE", "SimGroup", "main"]
@@ -163,6 +165,8 @@ for _command in (
     runs.run,
     runs.show,
     compare.compare,
+    report.report,
     sweep.sweep,
+    explain.explain,
 ):
     main.add_command(_command)

@@ -13,10 +13,11 @@ from sim.cli.common import (
     closed_pipe_ok,
     command_line,
     console,
+    fail,
     label_option,
 )
 from sim.cli.progress import ProgressBar
-from sim.names import PERIODS_PER_YEAR, SAMPLERS
+from sim.names import DESIGNS, PERIODS_PER_YEAR, SAMPLERS
 from sim.text import visible
 
 #: The limits of --draws and --seed: those of montecarlo.draws and montecarlo.seed in the
@@ -43,11 +44,22 @@ __all__ = ["announce_estimate", "print_headline", "run", "show"]
     help="How uncertain numbers are sampled.",
 )
 @click.option(
+    "--design",
+    type=click.Choice(DESIGNS),
+    help="Sample a design for Sobol' first and total indices instead (replaces --sampler).",
+)
+@click.option(
     "--set",
     "sets",
     multiple=True,
     metavar="KEY=VALUE",
     help="Override a key path, e.g. --set war.first_strike=0.2.",
+)
+@click.option(
+    "--without",
+    multiple=True,
+    metavar="ID",
+    help="Switch a mechanism off (same draws); repeatable. Compare with the full run.",
 )
 @click.option(
     "--out", type=click.Path(path_type=Path), help="Result folder (default: results/<name>)."
@@ -80,16 +92,41 @@ __all__ = ["announce_estimate", "print_headline", "run", "show"]
     metavar="TEXT",
     help="Name the run (shown by sim show, sim compare and the plots), e.g. 'no first strike'.",
 )
+@click.option(
+    "--report", "brief", is_flag=True, help="Also write the brief, DIR.html (sim report)."
+)
 def run(
-    file, draws, seed, sampler, sets, out, no_plots, fmt, workers, chunk_size, quiet, label
+    file,
+    draws,
+    seed,
+    sampler,
+    design,
+    sets,
+    without,
+    out,
+    no_plots,
+    fmt,
+    workers,
+    chunk_size,
+    quiet,
+    label,
+    brief,
 ) -> None:
-    """Run scenario FILE and write results/<name>/."""
+    """Run scenario FILE and write results/<name>/ (results/<name>_without_<ID> with
+    --without).
+
+    With --design saltelli the draws are a Saltelli design (groups of 2 + one draw per
+    sampled belief), and sensitivity.csv gains Sobol' first and total indices.
+    """
     from sim import api
     from sim.io import ResultWriter
     from sim.scenario import load_scenario
 
-    scn = load_scenario(file, overrides=list(sets) or None)
-    out = out or Path("results") / scn.name
+    if design and sampler:
+        fail(f"--design {design} replaces --sampler; give one of them")
+    sampler = design or sampler
+    scn = load_scenario(file, overrides=list(sets) or None, without=without)
+    out = out or Path("results") / "_without_".join([scn.name, *without])
     writer = ResultWriter(out)  # refuses a bad --out before the run
     if not quiet:
         announce_estimate(scn, draws, chunk_size, workers)
@@ -113,7 +150,11 @@ def run(
     if not quiet:
         with after_writing(path):
             print_headline(result)
+            if design:
+                click.echo(_design_note(scn, result.summary["draws"]))
             click.echo(f"wrote {path} in {result.wall_seconds:.1f} s")
+    if brief:
+        click.echo(f"wrote {api.report(path)}")
 
 
 def announce_estimate(scn: Any, draws: int | None, chunk_size: int | None, workers: int) -> None:
@@ -138,6 +179,16 @@ def announce_estimate(scn: Any, draws: int | None, chunk_size: int | None, worke
     est = estimate(scn, opts, streamed=True)
     if est.seconds > 20:
         click.echo(f"estimate: {est.text()}", err=True)
+
+
+def _design_note(scn: Any, draws: int) -> str:
+    """How many Saltelli groups a run holds, and how many draws no group uses."""
+    d = len(scn.uncertain())
+    groups, rest = divmod(draws, d + 2)
+    text = f"saltelli design: {groups:,} groups of {d + 2} draws ({d} sampled beliefs + 2)"
+    if rest:
+        text += f"; the last {rest} draws complete no group and the Sobol' indices leave them out"
+    return text
 
 
 @click.command()
@@ -177,11 +228,21 @@ def print_headline(result: Any) -> None:
         )
     )
     con.print(_headline_table(s))
+    if s.get("types"):
+        t = s["types"]
+        who = (s.get("actor_labels") or {}).get(t["actor"], t["actor"])
+        con.print(
+            visible(
+                f"by the true type of {who} (unknown to the other side); holds = if accepted:",
+                None,
+            )
+        )
+        con.print(_types_table(s))
     _print_outcomes(con, s)
 
 
-def _pct(v: float) -> str:
-    return f"{v:.1%}"
+def _pct(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.1%}"
 
 
 def _headline_table(s: dict) -> Any:
@@ -207,6 +268,27 @@ def _headline_table(s: dict) -> Any:
             f"{_pct(v['ci_low'])} – {_pct(v['ci_high'])}",
             "" if c is None else _pct(c),
         )
+    return table
+
+
+def _types_table(s: dict) -> Any:
+    """Acceptance and survival if accepted by the informed actor's true type."""
+    from rich.table import Table
+
+    t = s["types"]
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("type", no_wrap=True)
+    table.add_column("prior", justify="right")
+    table.add_column("accepted", justify="right")
+    years = list(s["p_holds"])
+    for k in years:
+        table.add_column(f"holds {k}", justify="right")
+    for j in t["ids"]:
+        cond = t["p_holds_if_accepted"][j]
+        table.add_row(
+            t["labels"].get(j, j), _pct(t["prior"][j]), _pct(t["p_accepted"][j]),
+            *(_pct(cond.get(k)) for k in years),
+        )  # fmt: skip
     return table
 
 

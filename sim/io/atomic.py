@@ -68,8 +68,9 @@ __all__ = [
     "unlisted_files",
 ]
 
-#: Files that mark a folder as one of ours (a run's or a sweep's), safe to replace.
-MARKERS = ("manifest.json", "sweep.json")
+#: Files that mark a folder as one of ours (a run's, a sweep's or a discovery's), safe to
+#: replace.
+MARKERS = ("manifest.json", "sweep.json", "discovery.json")
 #: Name parts of the hidden folders of an unfinished write and of a swap in progress.
 TEMP_MARK, OLD_MARK = ".tmp-", ".old-"
 
@@ -157,9 +158,9 @@ def is_temporary(name: str) -> bool:
 def is_result_folder(path: Path) -> bool:
     """True if ``path`` is a folder of ours that may be replaced: see :func:`folder_kind`.
 
-    Its marker (``manifest.json`` or ``sweep.json``) must be one ``sim`` wrote, and it must
-    list every file in the folder, so replacing the folder deletes nothing but what a run
-    or a sweep wrote.
+    Its marker (``manifest.json``, ``sweep.json`` or ``discovery.json``) must be one
+    ``sim`` wrote, and it must list every file in the folder, so replacing the folder
+    deletes nothing but what a run, a sweep or a discovery wrote.
     """
     return folder_kind(path) is not None and not unlisted_files(path)
 
@@ -167,8 +168,13 @@ def is_result_folder(path: Path) -> bool:
 #: Largest marker file read to recognise a folder (a manifest holds the scenario text,
 #: at most 1 MB, twice over).
 _MAX_MARKER_BYTES = 16_000_000
-#: The files of a sweep written before sweep.json listed them.
+#: The files of a sweep (a discovery) written before sweep.json (discovery.json) listed them.
 _OLD_SWEEP_FILES = frozenset({"sweep.json", "sweep.csv", "sweep.png", "sweep.svg", "sweep.pdf"})
+_OLD_DISCOVERY_FILES = frozenset(
+    {"discovery.json", "findings.md", "discovery.png", "discovery.svg", "discovery.pdf"}
+)
+#: The marker file of each kind of folder.
+_MARKER_OF = {"run": "manifest.json", "sweep": "sweep.json", "discovery": "discovery.json"}
 
 
 def _read_marker(path: Path) -> Any:
@@ -182,12 +188,15 @@ def _read_marker(path: Path) -> Any:
 
 
 def folder_kind(path: Path) -> str | None:
-    """``"run"`` or ``"sweep"`` if ``path`` holds a marker that ``sim`` wrote, else None.
+    """``"run"``, ``"sweep"`` or ``"discovery"`` if ``path`` holds a marker that ``sim``
+    wrote, else None.
 
     A ``manifest.json`` is a run's when it is a JSON object with ``format_version``,
     ``complete: true``, the scenario's ``scenario_sha256`` and a ``files`` mapping; a
     ``sweep.json`` is a sweep's when it has ``rows``, ``command`` and either
-    ``format_version`` with ``files`` (format 1) or, written before, ``vary``. A folder
+    ``format_version`` with ``files`` (format 1) or, written before, ``vary``; a
+    ``discovery.json`` (``sim explain``) is one when it has ``base_rate``, ``boxes`` and
+    ``command``. A folder
     that merely holds a file of that name (a browser extension's ``manifest.json``, a
     ``sweep.json`` beside a thesis) is not ours.
     """
@@ -200,6 +209,9 @@ def folder_kind(path: Path) -> str | None:
         and isinstance(manifest.get("files"), dict)
     ):
         return "run"
+    found = _read_marker(path / "discovery.json") if (path / "discovery.json").is_file() else None
+    if isinstance(found, dict) and all(k in found for k in ("base_rate", "boxes", "command")):
+        return "discovery" if isinstance(found.get("files", {}), dict) else None
     sweep = _read_marker(path / "sweep.json") if (path / "sweep.json").is_file() else None
     if not isinstance(sweep, dict) or "rows" not in sweep or "command" not in sweep:
         return None
@@ -209,7 +221,7 @@ def folder_kind(path: Path) -> str | None:
 
 
 def enclosing_result(path: str | os.PathLike) -> Path | None:
-    """The folder of ours (a run's or a sweep's, see :func:`folder_kind`) that ``path``
+    """The folder of ours (a run's, a sweep's or a discovery's: :func:`folder_kind`) that ``path``
     would be written into, directly or deeper, or None.
 
     ``sim compare --out`` and ``--csv`` refuse such a path: a file written there would
@@ -232,11 +244,13 @@ def unlisted_files(path: Path) -> list[str]:
     kind = folder_kind(path)
     if kind is None:
         return []
-    marker = "manifest.json" if kind == "run" else "sweep.json"
+    marker = _MARKER_OF[kind]
     data = _read_marker(path / marker)
     listed = set(data.get("files") or {}) | {marker} if isinstance(data, dict) else {marker}
     if kind == "sweep" and isinstance(data, dict) and "files" not in data:
         listed = set(_OLD_SWEEP_FILES)
+    if kind == "discovery" and isinstance(data, dict) and "files" not in data:
+        listed = set(_OLD_DISCOVERY_FILES)
     try:
         names = sorted(os.listdir(path))
     except OSError:
@@ -269,7 +283,7 @@ def check_replaceable(target: Path) -> None:
         why = (
             f"its {markers[0]} was not written by sim"
             if markers
-            else "it holds no manifest.json or sweep.json written by sim"
+            else "it holds no manifest.json, sweep.json or discovery.json written by sim"
         )
         raise ResultError(
             f"{target}: exists and is not a sim result ({why}); to protect its files nothing "

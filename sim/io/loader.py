@@ -27,7 +27,7 @@ import pandas as pd
 from sim.errors import ResultError
 from sim.io.atomic import is_temporary
 from sim.io.manifest import sha256_stream
-from sim.io.result import REQUIRED_FILES, Result
+from sim.io.result import OPTIONAL_FILES, REQUIRED_FILES, Result
 from sim.io.validation import result_problems, summary_problems
 
 __all__ = ["draw_columns", "load_result", "read_draws"]
@@ -117,7 +117,8 @@ def _load_from(folder: Path, dfd: int, verify: bool, draws: bool) -> Result:
     handles: dict[str, io.BufferedReader] = {}
     try:
         # open everything first: once open, files stay readable even if the folder goes
-        for name in files if verify else REQUIRED_FILES:
+        optional = [f for f in OPTIONAL_FILES if f in files]
+        for name in files if verify else [*REQUIRED_FILES, *optional]:
             handles[name] = _open_listed(folder, open_, name)
         if verify:
             _verify(folder, files, handles)
@@ -125,7 +126,7 @@ def _load_from(folder: Path, dfd: int, verify: bool, draws: bool) -> Result:
     finally:
         for fh in handles.values():
             fh.close()
-    survival, breakdown, power, table = tables
+    survival, breakdown, power, table, beliefs = tables
     wall = manifest.get("wall_seconds")
     result = Result(
         scenario=None,
@@ -134,6 +135,7 @@ def _load_from(folder: Path, dfd: int, verify: bool, draws: bool) -> Result:
         breakdown=breakdown,
         power=power,
         draws=table,
+        beliefs=beliefs,
         wall_seconds=float(wall) if isinstance(wall, (int, float)) and wall >= 0 else 0.0,
         manifest=manifest,
         path=folder,
@@ -212,6 +214,7 @@ def _read_tables(folder: Path, handles: dict[str, io.BufferedReader], draws: boo
         breakdown = pd.read_csv(handles["breakdown.csv"])
         power = pd.read_csv(handles["power.csv"])
         table = pd.read_parquet(handles["draws.parquet"]) if draws else pd.DataFrame()
+        beliefs = pd.read_csv(handles["beliefs.csv"]) if "beliefs.csv" in handles else None
     except ResultError:
         raise
     except (OSError, ValueError) as exc:
@@ -220,7 +223,7 @@ def _read_tables(folder: Path, handles: dict[str, io.BufferedReader], draws: boo
         raise ResultError(
             f"{folder}: cannot read the result ({type(exc).__name__}: {exc}); {_AGAIN}"
         ) from None
-    return summary, (survival, breakdown, power, table)
+    return summary, (survival, breakdown, power, table, beliefs)
 
 
 def _scenario_of(manifest: dict, summary: Any) -> Any:

@@ -43,6 +43,7 @@ VERSIONED_PACKAGES = (
     "pydantic",
     "matplotlib",
     "pyyaml",
+    "salib",
 )
 
 

@@ -32,10 +32,22 @@ from sim.model.splits import SplitWars
 from sim.model.stage import Played, expect_next, gather, play
 from sim.scenario import Scenario
 
-__all__ = ["ChunkOutput", "solve_chunk"]
+__all__ = [
+    "Acceptance",
+    "Backward",
+    "ChunkOutput",
+    "First",
+    "PathRecord",
+    "TypeOutput",
+    "Wars",
+    "acceptance",
+    "references",
+    "solve_chunk",
+    "survival_path",
+]
 
 Pair = tuple[np.ndarray, np.ndarray]
-COMMITMENT, SHIFT, TERMS, PREEMPTION = 0, 1, 2, 3  # cause codes (sim.names.CAUSES)
+COMMITMENT, SHIFT, TERMS, PREEMPTION, INFORMATION = 0, 1, 2, 3, 4  # codes of sim.names.CAUSES
 #: Most rounds of policy iteration in the stationary game beyond the horizon.
 MAX_POLICY_ROUNDS = 60
 
@@ -65,10 +77,34 @@ class ChunkOutput:
     terms_share_a: np.ndarray
     event_period: np.ndarray  # (n, k) first period whose state includes each event (inf: never)
     power: np.ndarray | None = field(default=None)  # (n, S, T+1) neutral p per state, if asked
+    types: TypeOutput | None = field(default=None)  # per true type, with private information
 
 
 @dataclass
-class _Wars:
+class TypeOutput:
+    """What a chunk produces for each true type of the informed actor (arrays (n, m, ...)).
+
+    The chunk's own arrays are then mixtures over the types with the prior: survival is
+    the probability that the ceasefire holds for a draw, not knowing the type.
+    """
+
+    ids: tuple[str, ...]
+    informed: int  # 0 A, 1 B
+    prior: np.ndarray  # (n, m)
+    accepted: np.ndarray  # (n, m) bool
+    rejected_by: np.ndarray  # (n, m) int8 codes as ChunkOutput.rejected_by
+    reject_cause: np.ndarray  # (n, m) int8
+    survival: np.ndarray  # (n, m, T+1)
+    p_a_only: np.ndarray  # (n, m, T)
+    p_b_only: np.ndarray
+    p_both: np.ndarray
+    p_incident: np.ndarray
+    cause: np.ndarray  # (n, m, T) int8
+    ruled_out: np.ndarray  # (n, m) first period the uninformed side has ruled the type out (inf)
+
+
+@dataclass
+class Wars:
     """War values at one period for every state: neutral, A strikes first, B strikes first."""
 
     p: np.ndarray  # A's neutral win probability
@@ -78,7 +114,7 @@ class _Wars:
 
 
 @dataclass
-class _Path:
+class PathRecord:
     """Per-period records on each draw's realised event path (arrays (n, T))."""
 
     sig_a: np.ndarray
@@ -90,24 +126,27 @@ class _Path:
     lam: np.ndarray
 
     @classmethod
-    def empty(cls, n: int, T: int) -> _Path:
+    def empty(cls, n: int, T: int) -> PathRecord:
+        """Records for n draws and T periods, to be filled."""
         f = [np.empty((n, T)) for _ in range(5)]
         return cls(f[0], f[1], f[2], f[3], f[4], np.empty((n, T), dtype=np.int8), np.empty((n, T)))
 
 
 @dataclass
-class _First:
+class First:
     """What acceptance and the references need from the t = 0 step."""
 
     played: Played
-    wars: _Wars
+    wars: Wars
     only_a: np.ndarray
     only_b: np.ndarray
     mutual: np.ndarray
 
 
-class _Backward:
-    """The state carried from period t+1 to period t during backward induction."""
+class Backward:
+    """The state carried from period t+1 to period t during backward induction, for one
+    complete-information game (with private information, one per type of the informed
+    actor: :mod:`sim.model.private`)."""
 
     def __init__(
         self, m: Inputs, select: Callable, rule: str, path_state: np.ndarray, keep_power: bool
@@ -117,16 +156,21 @@ class _Backward:
         self.moves_power = bool(m.moves_power.any())
         n, T = path_state.shape[0], path_state.shape[1] - 1
         self.frontiers = (Frontier(m.v[0], m.v[1]), Frontier(m.v[1], m.v[0]))
-        self.path = _Path.empty(n, T)
+        self.path = PathRecord.empty(n, T)
         self.power = np.empty((n, m.S, T + 1)) if keep_power else None
-        self.first: _First | None = None
+        self.first: First | None = None
 
-    def wars(self, t: int) -> _Wars:
+    def wars(self, t: int) -> Wars:
+        """War values at t in every state (and A's win probability kept, if asked)."""
         pN, pA, pB = self.m.win_probs(t)
         if self.power is not None:
             self.power[:, :, t] = pN
         m = self.m
-        return _Wars(pN, m.war_values(pN), m.war_values(pA), m.war_values(pB))
+        wA, wB = m.war_values(pA, t), m.war_values(pB, t)
+        if m.channels.any:  # guarantees, restraint, tripwires: on attacking a side that holds
+            wA = (wA[0] - m.guard[0], wA[1])
+            wB = (wB[0], wB[1] - m.guard[1])
+        return Wars(pN, m.war_values(pN, t), wA, wB)
 
     def signing(self) -> Pair:
         """Who would break these terms even at the balance of signing (t = 0, no event).
@@ -136,11 +180,9 @@ class _Backward:
         a side that was not, and attacks later, does so because power or preferences
         shifted (``shift``).
         """
-        m = self.m
-        pN, pA, pB = m.win_probs(0)
-        wN, wAf, wBf = m.war_values(pN), m.war_values(pA), m.war_values(pB)
-        perp = [m.perpetual(i, wN)[:, 0] for i in (0, 1)]
-        return (wAf[0][:, 0] > perp[0] + tol(perp[0]), wBf[1][:, 0] > perp[1] + tol(perp[1]))
+        w = self.wars(0)  # with power kept, step 0 writes the same win probability again
+        perp = [self.m.perpetual(i, w.N, 0)[:, 0] for i in (0, 1)]
+        return (w.Af[0][:, 0] > perp[0] + tol(perp[0]), w.Bf[1][:, 0] > perp[1] + tol(perp[1]))
 
     def _aggressor_cause(self, aggr: Pair, otherwise: int) -> np.ndarray:
         """``terms`` where an aggressor now was one at signing too, ``shift`` where an
@@ -177,21 +219,22 @@ class _Backward:
         V = [np.zeros((m.n, S)), np.zeros((m.n, S))]
         brk = np.zeros((m.n, S))
         cause = np.full((m.n, S), PREEMPTION, dtype=np.int8)
-        ew = [np.einsum("nst,nt->ns", m.P, w.N[i]) for i in (0, 1)]
+        P = m.P_of(T)
+        ew = [np.einsum("nst,nt->ns", P, w.N[i]) for i in (0, 1)]
         # Beyond the horizon power no longer moves: a breakdown there is about the terms
         # (or a shift since signing) if a side prefers a first-strike war to the terms
         # kept forever; if not, it forestalls the war expected after an event (and takes
         # that war's cause), or, with none expected, it is fear (`preemption`): both
         # would keep the terms if each trusted the other to.
-        perp = [m.perpetual(i, w.N) for i in (0, 1)]
+        perp = [m.perpetual(i, w.N, T) for i in (0, 1)]
         aggr = (w.Af[0] > perp[0] + tol(perp[0]), w.Bf[1] > perp[1] + tol(perp[1]))
         for level in sorted({bin(s).count("1") for s in range(S)}, reverse=True):
             idx = np.array([s for s in range(S) if bin(s).count("1") == level])
-            played = self._stationary(idx, w, V, ew)
+            played = self._stationary(idx, w, V, ew, P)
             for i in (0, 1):
                 V[i][:, idx] = played.V[i]
             # the breakdowns expected in the states this level leads to, by cause
-            P_out = m.P[:, idx, :].copy()
+            P_out = P[:, idx, :].copy()
             P_out[:, np.arange(idx.size), idx] = 0.0
             inherit = np.stack(
                 [np.einsum("nst,nt->ns", P_out, np.where(cause == c, brk, 0.0)) for c in range(4)],
@@ -209,16 +252,16 @@ class _Backward:
         self.next_wars = w
 
     def _stationary(
-        self, idx: np.ndarray, w: _Wars, V: list[np.ndarray], ew: list[np.ndarray]
+        self, idx: np.ndarray, w: Wars, V: list[np.ndarray], ew: list[np.ndarray], P: np.ndarray
     ) -> Played:
         """Policy iteration for the stationary games of the states ``idx`` (one level)."""
         m = self.m
         lam = m.lam[:, idx]
-        p_self = m.P[:, idx, idx]
+        p_self = P[:, idx, idx]
         a, b = [], []
         for i in (0, 1):
             # continuation through the other states (already solved) and incidents
-            others = np.einsum("nst,nt->ns", m.P[:, idx, :], V[i]) - p_self * V[i][:, idx]
+            others = np.einsum("nst,nt->ns", P[:, idx, :], V[i]) - p_self * V[i][:, idx]
             d = m.delta[i][:, idx]
             a.append(m.x[i][:, idx] + d * ((1.0 - lam) * others + lam * ew[i][:, idx]))
             b.append(d * (1.0 - lam) * p_self)
@@ -242,21 +285,22 @@ class _Backward:
                 break
         return played
 
-    def step(self, t: int) -> None:
-        """Period t in every state, from the values of period t+1."""
+    def step(self, t: int, wars: Wars | None = None) -> None:
+        """Period t in every state, from the values of period t+1 (``wars``: t's war
+        values, when the caller has them already)."""
         m, nx = self.m, self.next_wars
-        w = self.wars(t)
+        w = self.wars(t) if wars is None else wars
         lam = m.lam
         # one batched expectation over next period's event state for everything needed
         inh_next = [np.where(self.c_next == code, self.brk_next, 0.0) for code in range(4)]
         ex = expect_next(
-            m.P, [self.V[0], self.V[1], nx.N[0], nx.N[1], nx.Af[0], nx.Bf[1], *inh_next]
+            m.P_of(t), [self.V[0], self.V[1], nx.N[0], nx.N[1], nx.Af[0], nx.Bf[1], *inh_next]
         )
         eV, eW, eWf_next = ex[0:2], ex[2:4], ex[4:6]
         hold = [m.x[i] + m.delta[i] * ((1.0 - lam) * eV[i] + lam * eW[i]) for i in (0, 1)]
         played = play(self.select, self.rule, hold, w.N, w.Af, w.Bf, **self.rule_args)
         # An aggressor prefers a first-strike war even to these terms kept forever.
-        perp = [m.perpetual(i, w.N) for i in (0, 1)]
+        perp = [m.perpetual(i, w.N, t) for i in (0, 1)]
         aggr = (w.Af[0] > perp[0] + tol(perp[0]), w.Bf[1] > perp[1] + tol(perp[1]))
         brk_all = played.breakdown
         ca, cb = commitment_flags(
@@ -282,7 +326,7 @@ class _Backward:
         self.V, self.next_wars = played.V, w
         self.c_next, self.brk_next = c_all, brk_all
 
-    def record(self, t: int, played: Played, aggr: Pair, c_all: np.ndarray, w: _Wars) -> None:
+    def record(self, t: int, played: Played, aggr: Pair, c_all: np.ndarray, w: Wars) -> None:
         """Who breaks the ceasefire at t on each draw's realised path, and why.
 
         A side breaks the ceasefire if it gains by attacking a side that holds. If only A
@@ -309,17 +353,19 @@ class _Backward:
         path.lam[:, t] = gather(self.m.lam, st)
         path.cause[:, t] = gather(c_all, st)
         if t == 0:
-            self.first = _First(played, w, only_a, only_b, mutual)
+            self.first = First(played, w, only_a, only_b, mutual)
 
 
 @dataclass
-class _Acceptance:
+class Acceptance:
+    """Who accepts the terms at t = 0, who rejects them and why (arrays (n,))."""
+
     accepted: np.ndarray
     rejected_by: np.ndarray
     reject_cause: np.ndarray
 
 
-def _acceptance(first: _First, cause0: np.ndarray) -> _Acceptance:
+def acceptance(first: First, cause0: np.ndarray) -> Acceptance:
     """Acceptance at t = 0 (state 0: no event has happened).
 
     Rejected when the selected t = 0 equilibrium has a side attacking for sure, or a side
@@ -342,10 +388,10 @@ def _acceptance(first: _First, cause0: np.ndarray) -> _Acceptance:
     reject_cause = np.where(
         accepted, -1, np.where((worse_a | worse_b) & (cause0 != COMMITMENT), TERMS, cause0)
     )
-    return _Acceptance(accepted, rejected_by, reject_cause.astype(np.int8))
+    return Acceptance(accepted, rejected_by, reject_cause.astype(np.int8))
 
 
-def _survival(path: _Path, accepted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def survival_path(path: PathRecord, accepted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """S_d(t) on the realised path (n, T+1), and P(both hold) per period (n, T)."""
     n, T = path.sig_a.shape
     p_hh = (1.0 - path.sig_a) * (1.0 - path.sig_b)
@@ -364,7 +410,7 @@ def _survival(path: _Path, accepted: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return surv, p_hh
 
 
-def _references(m: Inputs, first: _First) -> dict[str, np.ndarray]:
+def references(m: Inputs, first: First) -> dict[str, np.ndarray]:
     """The t = 0 bargaining references: Fearon range, Nash split, the terms' own split."""
     W0 = [first.wars.N[i][:, 0] for i in (0, 1)]
     va0, vb0 = m.v[0][:, 0, :], m.v[1][:, 0, :]
@@ -409,10 +455,14 @@ def solve_chunk(
     method = method or scn.solver.method
     rule = selection or scn.solver.selection
     select: Callable = select_2x2 if method == "batched" else select_2x2_nashpy
+    if params.types is not None:
+        from sim.model.private import solve_private  # it builds on this module
+
+        return solve_private(scn, params, event_u, select=select, rule=rule, keep_power=keep_power)
     m = Inputs(params, scn.actor_ids)
     T = scn.horizon
-    path_state, event_period = event_states(m.hazards, event_u, T)
-    bw = _Backward(m, select, rule, path_state, keep_power)
+    path_state, event_period = event_states(m.hazards, event_u, T, m.dates)
+    bw = Backward(m, select, rule, path_state, keep_power)
     if rule == "qre":
         if params.qre_precision is None:
             raise ModelError("selection qre needs solver.qre_precision in the scenario")
@@ -425,8 +475,8 @@ def solve_chunk(
     for t in range(T - 1, -1, -1):
         bw.step(t)
     assert bw.first is not None  # T >= 1: the step at t = 0 ran
-    acc = _acceptance(bw.first, bw.path.cause[:, 0])
-    surv, p_hh = _survival(bw.path, acc.accepted)
+    acc = acceptance(bw.first, bw.path.cause[:, 0])
+    surv, p_hh = survival_path(bw.path, acc.accepted)
     return ChunkOutput(
         accepted=acc.accepted,
         rejected_by=acc.rejected_by,
@@ -439,5 +489,5 @@ def solve_chunk(
         cause=bw.path.cause,
         event_period=event_period,
         power=bw.power,
-        **_references(m, bw.first),
+        **references(m, bw.first),  # type: ignore[arg-type]
     )

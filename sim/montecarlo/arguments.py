@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from sim.io.labels import check_label
-from sim.names import SAMPLERS, SELECTION_RULES, SOLVER_METHODS
+from sim.names import DESIGNS, SAMPLERS, SELECTION_RULES, SOLVER_METHODS
 from sim.scenario import Scenario
 from sim.scenario.keys import key
 
@@ -140,7 +140,7 @@ def check_run_arguments(
     check_scenario_argument(scenario)
     whole(draws, "draws", 1, MAX_DRAWS)
     whole(seed, "seed", 0, MAX_SEED)
-    _choice(sampler, "sampler", SAMPLERS)
+    _choice(sampler, "sampler", SAMPLERS + DESIGNS)
     whole(workers, "workers", 1)
     check_overrides(overrides)
     whole(chunk_size, "chunk_size", 1)

@@ -17,7 +17,7 @@ import pandas as pd
 from sim import beliefs
 from sim.model import ChunkOutput, Params, solve_chunk
 from sim.montecarlo.options import RunOptions, milestones
-from sim.montecarlo.sampling import sample_beliefs, story_uniforms
+from sim.montecarlo.sampling import draw_stories, sample_beliefs
 from sim.montecarlo.summary import Sums, chunk_sums, power_periods
 from sim.names import CAUSES
 from sim.scenario import Scenario
@@ -44,7 +44,9 @@ def solve_draws(task: tuple[Scenario, RunOptions, int, int]) -> ChunkResult:
     n = stop - start
     k = len(scn.events)
     samples = sample_beliefs(scn, opts, start, stop)
-    story_u = story_uniforms(opts.seed, beliefs.STREAM_EVENTS, start, stop, k + 2)
+    # per draw: event times, when it breaks, who breaks it; its true type, with types, from
+    # a stream of its own (so that a file with types keeps the event times of one without)
+    story_u = draw_stories(scn, opts, start, stop, k + 2)
     # Parameters at the edge of sense (flows of 1e306 over 1 - δ = 1e-6) overflow to inf;
     # the model's finiteness checks turn that into a ModelError naming the cause, so the
     # floating-point warnings on the way there are noise, not news.
@@ -57,8 +59,12 @@ def solve_draws(task: tuple[Scenario, RunOptions, int, int]) -> ChunkResult:
             selection=opts.selection,
             keep_power=start < POWER_DRAWS,
         )
-    story = _stories(scn, out, story_u[:, k], story_u[:, k + 1])
-    draws = _draws_table(scn, start, samples, out, story)
+    told = out
+    if out.types is not None:
+        type_u = draw_stories(scn, opts, start, stop, 1, beliefs.STREAM_TYPES)[:, 0]
+        told = _true_type(out, type_u)
+    story = _stories(scn, told, story_u[:, k], story_u[:, k + 1])
+    draws = _draws_table(scn, start, samples, out, told, story)
     power = None
     if out.power is not None:  # only the periods power.csv reports: bounded whatever T
         power = out.power[: min(n, POWER_DRAWS - start)][:, :, power_periods(scn.horizon)]
@@ -73,14 +79,14 @@ class _Story:
     cause: np.ndarray  # (n,) cause code of the break
 
 
-def _stories(scn: Scenario, out: ChunkOutput, u_when: np.ndarray, u_who: np.ndarray) -> _Story:
+def _stories(scn: Scenario, out, u_when: np.ndarray, u_who: np.ndarray) -> _Story:
     """A story per draw: invert the survival curve with one uniform, pick the breaker with
     a second, in proportion to the category probabilities at the break period."""
     surv = out.survival
     n, T = surv.shape[0], scn.horizon
     target = u_when * surv[:, 0]
     broke_by = surv[:, 1:] <= target[:, None]  # (n, T) True from the break period on
-    broke = out.accepted & broke_by[:, -1] if T else np.zeros(n, bool)
+    broke = out.accepted.astype(bool) & broke_by[:, -1] if T else np.zeros(n, bool)
     tb = np.where(broke, np.argmax(broke_by, axis=1), 0)
     idx = np.arange(n)
     cats = np.stack(
@@ -99,10 +105,46 @@ def _stories(scn: Scenario, out: ChunkOutput, u_when: np.ndarray, u_who: np.ndar
     return _Story(broke, tb, who, np.where(who == 3, incident, out.cause[idx, tb]))
 
 
+@dataclass
+class _Told:
+    """A draw's story with private information: the outcomes of its true type."""
+
+    type_index: np.ndarray  # (n,)
+    accepted: np.ndarray
+    rejected_by: np.ndarray
+    reject_cause: np.ndarray
+    survival: np.ndarray
+    p_a_only: np.ndarray
+    p_b_only: np.ndarray
+    p_both: np.ndarray
+    p_incident: np.ndarray
+    cause: np.ndarray
+
+
+def _true_type(out: ChunkOutput, u_type: np.ndarray) -> _Told:
+    """Draw each draw's true type from its prior with one uniform; its outcomes tell the
+    story (the chunk's probabilities stay mixtures over the types)."""
+    ty = out.types
+    assert ty is not None
+    cum = np.cumsum(ty.prior, axis=1)
+    j = np.minimum((u_type[:, None] >= cum).sum(axis=1), ty.prior.shape[1] - 1)
+    rows = np.arange(j.size)
+    return _Told(
+        j, ty.accepted[rows, j], ty.rejected_by[rows, j], ty.reject_cause[rows, j],
+        ty.survival[rows, j], ty.p_a_only[rows, j], ty.p_b_only[rows, j], ty.p_both[rows, j],
+        ty.p_incident[rows, j], ty.cause[rows, j],
+    )  # fmt: skip
+
+
 def _draws_table(
-    scn: Scenario, start: int, samples: dict[str, Any], out: ChunkOutput, story: _Story
+    scn: Scenario, start: int, samples: dict[str, Any], out: ChunkOutput, told, story: _Story
 ) -> pd.DataFrame:
-    """The chunk's rows of ``draws.parquet``: sampled beliefs, then the draw's outcome."""
+    """The chunk's rows of ``draws.parquet``: sampled beliefs, then the draw's outcome.
+
+    The story columns (accepted, rejected_by, break_period, breaker, cause) tell what
+    happened in the draw (with types: to its true type); the ``p_`` columns are its
+    probabilities (with types: mixtures over the types with the prior).
+    """
     n, T = out.survival.shape[0], scn.horizon
     a, b = scn.actor_ids
     breaker_names = np.array([a, b, "both", "none"], dtype=object)
@@ -113,8 +155,8 @@ def _draws_table(
     for p, v in samples.items():
         if isinstance(v, np.ndarray):
             cols[p] = v
-    cols["accepted"] = out.accepted
-    cols["rejected_by"] = rej_names[out.rejected_by]
+    cols["accepted"] = told.accepted.astype(bool)
+    cols["rejected_by"] = rej_names[told.rejected_by]
     cols["break_period"] = pd.array(np.where(broke, story.period, 0), dtype="Int64")
     cols["break_period"][~broke] = pd.NA
     cols["break_year"] = np.where(broke, story.period / scn.periods_per_year, np.nan)
@@ -122,8 +164,17 @@ def _draws_table(
     cols["cause"] = np.where(
         broke,
         cause_names[story.cause],
-        np.where(out.accepted, "", cause_names[np.maximum(out.reject_cause, 0)]),
+        np.where(told.accepted, "", cause_names[np.maximum(told.reject_cause, 0)]),
     )
+    if out.types is not None:
+        ty = out.types
+        cols["type"] = np.array(ty.ids, dtype=object)[told.type_index]
+        cols["p_accepted"] = out.accepted
+        for j, tid in enumerate(ty.ids):
+            per = ty.ruled_out[:, j]
+            arr = pd.array(np.where(per <= T, per, 0).astype(np.int64), dtype="Int64")
+            arr[~(per <= T)] = pd.NA
+            cols[f"ruled_out_period.{tid}"] = arr
     for label, t in milestones(scn).items():
         cols[f"p_holds_{label}"] = out.survival[:, t]
     cols["p_holds_end"] = out.survival[:, T]

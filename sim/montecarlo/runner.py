@@ -97,6 +97,7 @@ def run(
         survival=tables.survival,
         breakdown=tables.breakdown,
         power=tables.power,
+        beliefs=tables.beliefs,
         draws=pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
         options=opts,
         wall_seconds=time.perf_counter() - t0,

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sim.model import ChunkOutput, event_state_labels
+from sim.montecarlo import typed
 from sim.montecarlo.options import RunOptions, milestones
 from sim.names import CAUSES
 from sim.scenario import Scenario
@@ -54,10 +55,22 @@ class Sums:
     reject_cause: np.ndarray  # counts per cause among rejected draws
     by_actor: np.ndarray  # (T, 4) A, B, both, incident
     by_cause: np.ndarray  # (T, len(CAUSES)) per cause
+    types: typed.TypedSums | None = None  # with private information: by type, and beliefs
 
     def __add__(self, other: Sums) -> Sums:
+        def add(a: Any, b: Any) -> Any:
+            return None if a is None else a + b
+
         return Sums(
-            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
+            **{f.name: add(getattr(self, f.name), getattr(other, f.name)) for f in fields(self)}
+        )
+
+    def accepted_mass(self) -> float:
+        """How many draws accept, in expectation (with types, a sum of probabilities)."""
+        return (
+            float(self.n_accepted)
+            if self.types is None
+            else float(typed.as_float(self.types.accepted))
         )
 
 
@@ -69,6 +82,8 @@ def chunk_sums(out: ChunkOutput) -> Sums:
     by_actor = (
         np.stack([out.p_a_only, out.p_b_only, out.p_both, out.p_incident], axis=-1) * w[..., None]
     )
+    if out.types is not None:
+        return _typed_chunk_sums(out, by_actor)
     nonincident = (out.p_a_only + out.p_b_only + out.p_both) * w
     n_causes = len(CAUSES)
     by_cause = np.zeros((n, T, n_causes))
@@ -86,6 +101,24 @@ def chunk_sums(out: ChunkOutput) -> Sums:
         reject_cause=rc.astype(object),
         by_actor=_fixed(by_actor),
         by_cause=_fixed(by_cause),
+    )
+
+
+def _typed_chunk_sums(out: ChunkOutput, by_actor: np.ndarray) -> Sums:
+    """The sums of a chunk with private information: mixtures over the true types."""
+    surv = out.survival
+    n = surv.shape[0]
+    zeros = np.zeros(4, dtype=np.int64).astype(object)
+    return Sums(
+        n=n,
+        n_accepted=0,
+        surv=_fixed(surv),
+        surv_sq=_fixed(surv**2),
+        rejected_by=zeros,
+        reject_cause=np.zeros(len(CAUSES), dtype=np.int64).astype(object),
+        by_actor=_fixed(by_actor),
+        by_cause=_fixed(typed.typed_by_cause(out)),
+        types=typed.typed_sums(out),
     )
 
 
@@ -118,13 +151,14 @@ class Tables:
     survival: pd.DataFrame
     breakdown: pd.DataFrame
     power: pd.DataFrame
+    beliefs: pd.DataFrame | None = None
 
 
 def finish(scn: Scenario, opts: RunOptions, sums: Sums, power_parts: list[np.ndarray]) -> Tables:
     """Turn the exact sums into the summary, survival, breakdown and power tables."""
     n, T, ppy = sums.n, scn.horizon, scn.periods_per_year
     mean, lo, hi = _ci_mean(sums.surv, sums.surv_sq, n)
-    na = sums.n_accepted
+    na = sums.accepted_mass()
     # fixed-point rounding can put a ratio of sums a hair outside [0, 1]: clip
     cond = np.clip(mean * n / na, 0.0, 1.0) if na else np.full_like(mean, np.nan)
     survival = pd.DataFrame(
@@ -145,13 +179,26 @@ def finish(scn: Scenario, opts: RunOptions, sums: Sums, power_parts: list[np.nda
     for j, name in enumerate(CAUSES):
         breakdown[f"cause.{name}"] = by_cause[:, j]
     summary = _summary(scn, opts, sums, (mean, lo, hi, cond), by_actor, by_cause)
-    return Tables(summary, survival, breakdown, power_table(scn, power_parts))
+    beliefs = None
+    if sums.types is not None:
+        for col, values in typed.survival_by_type(scn, sums.types).items():
+            survival[col] = values
+        summary["types"] = typed.typed_summary(scn, sums.types, n, milestones(scn))
+        summary["p_accepted"] = typed.p_accepted(sums.types, n)
+        rej, rc = typed.as_float(sums.types.rejected_by), typed.as_float(sums.types.reject_cause)
+        a, b = scn.actor_ids
+        summary["rejected_by"] = {a: rej[1] / n, b: rej[2] / n, "both": rej[3] / n}
+        summary["rejection_cause"] = {
+            c: float(rc[j] / rc.sum()) if rc.sum() > 0 else 0.0 for j, c in enumerate(CAUSES)
+        }
+        beliefs = typed.belief_table(scn, sums.types)
+    return Tables(summary, survival, breakdown, power_table(scn, power_parts), beliefs)
 
 
 def _summary(scn, opts, sums, curves, by_actor, by_cause) -> dict[str, Any]:
     """The contents of ``summary.json``."""
     mean, lo, hi, cond = curves
-    n, na, T, ppy = sums.n, sums.n_accepted, scn.horizon, scn.periods_per_year
+    n, na, T, ppy = sums.n, sums.accepted_mass(), scn.horizon, scn.periods_per_year
     a, b = scn.actor_ids
     broken = by_actor.sum()
 

@@ -4,7 +4,8 @@
 :class:`~matplotlib.figure.Figure` objects, so ``sim run`` never touches pyplot or a GUI
 backend; it is the figure function that :func:`sim.run` and :func:`sim.load_result`
 attach to their Results (:data:`sim.io.FigureFunction`). The same run writes the same
-bytes: no date is embedded in an svg or pdf.
+bytes: no date is embedded in an svg or pdf, and the ids inside an svg are salted with a
+fixed string (:data:`SVG_SALT`) rather than a random one.
 """
 
 from __future__ import annotations
@@ -13,28 +14,36 @@ import os
 import uuid
 from pathlib import Path
 
+import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.analysis.sensitivity import parameter_columns
 from sim.io import draw_columns
+from sim.plots.beliefs import panels, plot_beliefs
 from sim.plots.breakdown import plot_breakdown
 from sim.plots.compare import plot_compare
+from sim.plots.discovery import plot_discovery
+from sim.plots.indices import plot_sensitivity_panels
 from sim.plots.power import plot_power
-from sim.plots.sensitivity import plot_sensitivity
 from sim.plots.style import DPI, FORMATS
 from sim.plots.survival import plot_survival
 from sim.plots.sweep import panel_grid, plot_sweep
 
 __all__ = [
+    "SVG_SALT",
     "compare_figure_of",
     "figures_of",
     "save_all",
     "save_compare",
+    "save_discovery",
     "save_figure",
     "save_sweep",
     "sweep_figure_of",
 ]
+
+#: The fixed salt of the element ids in an svg (matplotlib's default is random per file).
+SVG_SALT = "ceasefire-sim"
 
 
 def save_figure(fig, path: str | Path, fmt: str | None = None) -> Path:
@@ -46,7 +55,9 @@ def save_figure(fig, path: str | Path, fmt: str | None = None) -> Path:
     # write beside the target and rename: a reader never sees half a file
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     try:
-        fig.savefig(tmp, dpi=DPI, format=fmt, metadata=_metadata(fmt))
+        # svg ids (clip paths, glyphs) are salted with a random uuid unless a salt is set
+        with matplotlib.rc_context({"svg.hashsalt": SVG_SALT}):
+            fig.savefig(tmp, dpi=DPI, format=fmt, metadata=_metadata(fmt))
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -85,6 +96,16 @@ def save_sweep(table: pd.DataFrame, path: str | Path, fmt: str | None = None) ->
     return save_figure(sweep_figure_of(table), path, fmt)
 
 
+def save_discovery(discovery, path: str | Path, fmt: str | None = None) -> Path:
+    """Write the figure of a discovery (see :func:`plot_discovery`) to ``path``."""
+    from sim.analysis import restriction_rows
+
+    rows = len(restriction_rows(discovery))
+    fig = Figure(figsize=(16, max(6.0, 2.4 + 0.5 * rows)), layout="constrained")
+    plot_discovery(discovery, fig.subplots(1, 2, width_ratios=[1, 1.1]))
+    return save_figure(fig, path, fmt)
+
+
 def compare_figure_of(results_or_dirs, *, labels=None, years: float | None = None) -> Figure:
     """The overlay of several runs' survival curves (see :func:`plot_compare`)."""
     fig = Figure(figsize=(9, 6), layout="constrained")
@@ -101,22 +122,31 @@ def save_compare(
 
 
 def figures_of(result) -> list[tuple[str, Figure]]:
-    """The four standard figures of a run, drawn: (name, Figure) pairs.
+    """The standard figures of a run, drawn: (name, Figure) pairs.
 
-    ``survival``, ``breakdown``, ``sensitivity`` and ``power``, as :func:`save_all` writes
-    them (plain :class:`Figure` objects, no pyplot).
+    ``survival``, ``breakdown``, ``sensitivity``, ``power`` and, with private information,
+    ``beliefs``, as :func:`save_all` writes them (plain :class:`Figure` objects, no pyplot).
     """
     n_sens = min(12, len(parameter_columns(result, draw_columns(result))))
-    builders = (
+    builders: tuple = (
         ("survival", (9, 5.8), lambda f: plot_survival(result, f.subplots())),
         ("breakdown", (10, 8), lambda f: plot_breakdown(result, f.subplots(2, 1, sharex=True))),
         (
             "sensitivity",
-            (10, 1.9 + 0.42 * max(n_sens, 3)),
-            lambda f: plot_sensitivity(result, f.subplots()),
+            (16, 2.6 + 0.42 * max(n_sens, 3)),
+            lambda f: plot_sensitivity_panels(result, f.subplots(1, 2)),
         ),
         ("power", (9, 5.8), lambda f: plot_power(result, f.subplots())),
     )
+    if getattr(result, "beliefs", None) is not None:
+        k = len(panels((result.summary.get("types") or {}).get("ids", []))) or 1
+        builders += (
+            (
+                "beliefs",
+                (9, 4.2 * k),
+                lambda f: plot_beliefs(result, f.subplots(k, 1, sharex=True)),
+            ),
+        )
     out = []
     for name, size, build in builders:
         fig = Figure(figsize=size, layout="constrained")
@@ -126,10 +156,11 @@ def figures_of(result) -> list[tuple[str, Figure]]:
 
 
 def save_all(result, folder: str | Path, fmt: str = "png") -> list[Path]:
-    """Write the four figures of a run into ``folder``; returns the paths.
+    """Write the figures of a run into ``folder``; returns the paths.
 
-    ``survival``, ``breakdown``, ``sensitivity``, ``power`` (``.png`` by default, or
-    ``svg``/``pdf``), drawn by :func:`figures_of`.
+    ``survival``, ``breakdown``, ``sensitivity``, ``power``, and ``beliefs`` when the
+    scenario has private information (``.png`` by default, or ``svg``/``pdf``), drawn by
+    :func:`figures_of`.
     """
     if fmt not in FORMATS:
         raise ValueError(f"figure format must be one of {', '.join(FORMATS)} (got {fmt!r})")

@@ -83,6 +83,7 @@ CAUSE_STYLE = {
     "shift": ("blue", "shift (power or aims moved since signing)"),
     "terms": ("sky", "terms (broken even at the balance of signing)"),
     "preemption": ("orange", "preemption (fear of being struck first)"),
+    "information": ("purple", "information (a side cannot tell who it faces)"),
     "incident": (None, "incident (escalation nobody chose)"),
 }
 

@@ -37,6 +37,7 @@ from sim.beliefs import (
 )
 from sim.beliefs import parse as parse_number
 from sim.scenario.keys import (
+    BOOL,
     CHOICE,
     ID_PATTERN,
     NAME,
@@ -291,6 +292,8 @@ def value_type(path: str) -> Any:
         ]
     if k.kind == TEXT_LIST:
         return list[Annotated[Text, AfterValidator(_text_check(k.max_chars, k.one_line))]]
+    if k.kind == BOOL:
+        return Annotated[bool, Field(strict=True)]
     raise ValueError(f"{path} is a {k.kind}, not a leaf key with a type of its own")
 
 

@@ -21,11 +21,38 @@ __all__ = ["apply_overrides", "parse_set_option", "split_path"]
 
 
 def split_path(key: str) -> tuple[str, ...]:
-    """Split a dotted key path; after ``events.<id>.changes.`` the rest is one key."""
+    """Split a dotted key path; after ``events.<id>.changes.`` and
+    ``actors.<id>.types.<type>.changes.`` the rest is one key, the target of the change."""
     parts = tuple(key.split("."))
     if len(parts) > 3 and parts[0] == "events" and parts[2] == "changes":
         return (*parts[:3], ".".join(parts[3:]))
+    if len(parts) > 5 and parts[0] == "actors" and parts[2] == "types" and parts[4] == "changes":
+        return (*parts[:5], ".".join(parts[5:]))
     return parts
+
+
+def _shadowed(data: dict, key: str) -> Problem | None:
+    """A Problem when every type of an actor changes ``key``: the value set would never be
+    used (each draw plays one of the types), so the ``--set`` would silently do nothing."""
+    actors = data.get("actors")
+    if not isinstance(actors, dict):
+        return None
+    for actor, spec in actors.items():
+        types = spec.get("types") if isinstance(spec, dict) else None
+        if not isinstance(types, dict) or not types:
+            continue
+        changes = [t.get("changes") if isinstance(t, dict) else None for t in types.values()]
+        if all(isinstance(c, dict) and key in c for c in changes):
+            ids = ", ".join(str(t) for t in types)
+            return Problem(
+                "--set",
+                None,
+                key,
+                f"every type of {actor} ({ids}) sets this key, so a value here is never "
+                f"used; set it per type (actors.{actor}.types.<type>.changes.{key}) or "
+                f"choose a type with its prior (actors.{actor}.types.<type>.prior=1)",
+            )
+    return None
 
 
 def _bad_key(key: Any) -> ScenarioError:
@@ -162,7 +189,7 @@ def apply_overrides(
             problems.extend(_bad_key(key).problems)
             continue
         path = split_path(key)
-        problem = _set_path(data, path, key, value)
+        problem = _set_path(data, path, key, value) or _shadowed(data, key)
         if problem is not None:
             problems.append(problem)
         elif lines is not None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from sim.scenario.keys import (
+    BOOL,
     CHANGE,
     CHOICE,
     GROUP,
@@ -78,6 +79,7 @@ def type_text(k: Key) -> str:
         HOLDER: "an actor id, or each actor's share: `{<actor>: share}`",
         GROUP: f"mapping of ids, {_count_text(rng)}",
         CHANGE: "as the key it changes",
+        BOOL: "`true` or `false`",
     }
     return texts[k.kind]
 

@@ -185,6 +185,7 @@ def test_cli_sampler_chunks_and_workers_give_identical_folders(tmp_path, monkeyp
         "cause.shift",
         "cause.terms",
         "cause.preemption",
+        "cause.information",
         "cause.incident",
     ]
     assert len(breakdown) == 6

@@ -57,7 +57,7 @@ def _close_figures():
     plt.close("all")
 
 
-VARIANT = "limited_aims [horizon=20, regions.independence.value.russia=0.5]"
+VARIANT = "limited_aims [horizon=20, actors.russia.types.maximalist.prior=0]"
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def runs(tmp_path_factory):
     """Two saved runs: the scenario and a variant (through --set)."""
     root = tmp_path_factory.mktemp("runs")
     base, variant = root / "as_written", root / "limited_aims"
-    for out, extra in ((base, []), (variant, ["--set", "regions.independence.value.russia=0.5"])):
+    for out, extra in ((base, []), (variant, ["--set", "actors.russia.types.maximalist.prior=0"])):
         res = invoke(
             "run",
             FREEZE,
@@ -102,9 +102,9 @@ def test_compare_table(runs):
         summary = json.loads((folder / "summary.json").read_text())
         assert table.loc[name, "p_holds_5y"] == summary["p_holds"]["5y"]["estimate"]
         assert table.loc[name, "p_accepted_ci_low"] == summary["p_accepted"]["ci_low"]
-    # the variant differs (its occupier values Ukraine's independence at 0.5 in every draw)
+    # the variant differs (its occupier is of the limited-aims type in every draw)
     assert table.loc[VARIANT, "p_accepted"] != table["p_accepted"].iloc[0]
-    assert table.loc[VARIANT, "changes"] == "horizon=20; regions.independence.value.russia=0.5"
+    assert table.loc[VARIANT, "changes"] == "horizon=20; actors.russia.types.maximalist.prior=0"
     for name, folder in zip(table.index, runs, strict=False):
         summary = json.loads((folder / "summary.json").read_text())
         assert table.loc[name, "p_holds_if_accepted_5y"] == summary["p_holds_if_accepted"]["5y"]
@@ -279,14 +279,14 @@ def test_sweep_two_keys_first_varies_slowest():
         scn,
         vary={
             "events.support_fades.hazard": [0.0, 0.05],
-            "regions.independence.value.russia": "0.5,4",
+            "regions.free_ukraine.value.russia": "0.5,2",
         },
         draws=40,
         seed=1,
     )
     assert len(table) == 4
     assert table["events.support_fades.hazard"].tolist() == [0.0, 0.0, 0.05, 0.05]
-    assert table["regions.independence.value.russia"].tolist() == [0.5, 4, 0.5, 4]
+    assert table["regions.free_ukraine.value.russia"].tolist() == [0.5, 2, 0.5, 2]
     assert "p_holds_10y" not in table  # the five-year horizon of the --set
     assert table.attrs["overrides"] == [["horizon", 20]]
 

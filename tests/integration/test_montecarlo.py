@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 import sim
+from sim.names import CAUSES
 from sim.scenario import parse_scenario_text
 from tests.helpers import FREEZE, one_region
 
@@ -75,7 +76,7 @@ def test_draws_table_columns(reference):
     assert len(d) == 300 and (d["draw"] == np.arange(300)).all()
     broke = d["break_period"].notna()
     assert (d.loc[broke, "accepted"]).all()
-    assert set(d.loc[broke, "cause"]) <= {"commitment", "shift", "terms", "preemption", "incident"}
+    assert set(d.loc[broke, "cause"]) <= set(CAUSES)
     assert set(d.loc[~d["accepted"], "rejected_by"]) <= {"russia", "ukraine", "both"}
     assert (d.loc[d["accepted"], "rejected_by"] == "").all()
 

@@ -39,7 +39,7 @@ UKRAINE = ("freeze_lines", "pre_invasion_lines", "annexation_lines", "liberate_s
 #: Beliefs liberate_south may set differently from the flagship (the state after the offensive).
 LIBERATE_SOUTH_DIFFERS = {
     "actors.ukraine.capacity",
-    "actors.ukraine.ceiling",
+    "mechanisms.western_buildup.ceiling",
     "events.support_fades.hazard",
 }
 #: Keys whose values are text, not numbers: no comment needed.
@@ -137,6 +137,9 @@ def test_ukraine_scenarios_share_the_flagships_beliefs():
             f"{name}: beliefs differ from freeze_lines at {sorted(differ ^ allowed)}"
         )
         assert scn.solver == base.solver and scn.war.outcomes == base.war.outcomes
+        assert {m: x.kind for m, x in scn.mechanisms.items()} == {
+            m: x.kind for m, x in base.mechanisms.items()
+        }
 
 
 def test_terms_say_what_the_titles_say():
@@ -160,12 +163,17 @@ def test_claim_settings_lie_inside_the_flagships_ranges():
     """Both ends of every claim are already part of the headline figures."""
     scn = load_scenario(path("freeze_lines"))
     numbers = scn.numbers()
+    types = tuple(scn.actors["russia"].types)
     for claim in ht.CLAIMS:
-        assert set(claim.keys) <= set(numbers), claim.claim
+        concrete = {k.replace("<type>", t) for k in claim.keys for t in types}
+        assert concrete <= set(numbers), claim.claim
         for setting in claim.essay + claim.critic:
             key, value = setting.split("=", 1)
-            assert key in claim.keys, setting
+            assert key in concrete, setting
             load_scenario(path("freeze_lines"), overrides=[setting])  # a valid --set
+            if key.endswith(".prior"):  # an end of a type's prior: that type, or the others
+                assert float(value) in (0.0, 1.0), setting
+                continue
             dist = numbers[key]
             lo, hi = dist.bounds() if isinstance(dist, Distribution) else (dist, dist)
             if isinstance(dist, Distribution) and dist.name == "choice":

@@ -23,7 +23,7 @@ def test_breakdown_figure_adds_up_to_the_breakdowns(result):
         assert len(ax.patches) // n_years == len(legend_texts(ax))
     assert any("attacks" in t for t in legend_texts(top))
     causes = {t.split(" (")[0].split(":")[0] for t in legend_texts(bottom)}
-    assert causes <= {"commitment", "shift", "terms", "preemption", "incident"}
+    assert causes <= {"commitment", "shift", "terms", "preemption", "information", "incident"}
 
 
 def test_breakdown_single_panel(result):

@@ -11,6 +11,9 @@ from __future__ import annotations
 SAMPLERS = ("random", "lhs", "sobol")
 #: What a mechanism of an agreement can be (``mechanisms.<id>.kind``; see sim.model.mechanisms).
 MECHANISM_KINDS = ("guarantee", "restraint", "peacekeepers", "monitoring", "support")
+#: Designed samples for variance-based sensitivity indices (``sim run --design``): not a
+#: scenario key, since a scenario states beliefs and a design is how a study samples them.
+DESIGNS = ("saltelli",)
 #: How stage games are solved (``solver.method``): the batched closed form, or nashpy.
 SOLVER_METHODS = ("batched", "nashpy")
 #: Rules that pick one Nash equilibrium of a stage game; see :mod:`sim.games.rules`.
@@ -35,6 +38,7 @@ PERIODS_PER_YEAR = {"year": 1, "quarter": 4, "month": 12}
 __all__ = [
     "CAUSES",
     "EXECUTORS",
+    "DESIGNS",
     "NASH_RULES",
     "PERIODS_PER_YEAR",
     "REMOVED_RULES",

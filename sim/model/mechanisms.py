@@ -98,12 +98,12 @@ class Channels:
             v, on = mech.values, mech.active
             if mech.kind in ("guarantee", "restraint", "peacekeepers"):
                 cost = on * v["credibility"] * v["cost"]
+                payers: tuple[int, ...]
                 if mech.kind == "peacekeepers":
                     payers = (0, 1)
-                elif mech.kind == "guarantee":
-                    payers = (1 - mech.side,)  # type: ignore[operator]
                 else:
-                    payers = (mech.side,)  # type: ignore[assignment]
+                    assert mech.side is not None
+                    payers = (1 - mech.side,) if mech.kind == "guarantee" else (mech.side,)
                 for i in payers:
                     self.guard[i] = self.guard[i] + cost
             if mech.kind == "peacekeepers":
@@ -113,8 +113,8 @@ class Channels:
             if mech.kind == "monitoring":
                 keep = keep * (1.0 - on * v["reveal"])
             if mech.kind == "support":
+                assert mech.side is not None
                 i = mech.side
-                assert i is not None
                 self.capacity[i] = self.capacity[i] * (1.0 + on * v["capacity"])
                 self.ceiling[i] = self.ceiling[i] * (1.0 + on * v["ceiling"])
         self.reveal = 1.0 - keep

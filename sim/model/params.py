@@ -23,7 +23,7 @@ import numpy as np
 
 from sim.model.mechanisms import MechanismParams
 from sim.scenario import Scenario
-from sim.scenario.keys import number_names
+from sim.scenario.keys import key, number_names
 
 __all__ = ["ActorParams", "Params", "Quantity", "RegionParams", "Types", "EFFECTS"]
 
@@ -258,9 +258,9 @@ class _Reader:
         base = self.get(path if own or path in self.samples or default is None else default)
         changes = []
         for e, eid in enumerate(self.scn.event_ids):
-            for key in (path, default):
-                change = f"events.{eid}.changes.{key}"
-                if key is not None and change in self.samples:
+            for name in (path, default):
+                change = f"events.{eid}.changes.{name}"
+                if name is not None and change in self.samples:
                     changes.append((e, self.get(change)))
                     break
         return Quantity(base, tuple(changes))
@@ -335,8 +335,10 @@ class _Reader:
         for mid, mech in scn.mechanisms.items():
             values = {
                 name: self.quantity(f"mechanisms.{mid}.{name}").per_state(S)
+                if f"mechanisms.{mid}.{name}" in self.samples
+                else np.full((self.n, S), float(key(f"mechanisms.<id>.{name}").default))
                 for name in MECHANISM_NUMBERS
-            }
+            }  # a number the kind does not take: its default (no effect)
             active = np.full((self.n, S), 1.0 if mech.enabled else 0.0)
             for e, eid in enumerate(scn.event_ids):
                 if mid in scn.events[eid].ends:

@@ -32,7 +32,7 @@ from sim.montecarlo.options import (
     milestones,
 )
 from sim.montecarlo.runner import run
-from sim.montecarlo.sampling import STORY_BLOCK, sample_beliefs, story_uniforms
+from sim.montecarlo.sampling import STORY_BLOCK, draw_stories, sample_beliefs, story_uniforms
 from sim.montecarlo.summary import FIXED, Sums, Tables, finish
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
     "run_many",
     "sample_beliefs",
     "solve_draws",
+    "draw_stories",
     "story_uniforms",
     "using_executor",
 ]

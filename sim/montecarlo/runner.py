@@ -17,7 +17,10 @@ from typing import Any
 import pandas as pd
 
 from sim.io import Result
+from sim.io.labels import annotate
+from sim.montecarlo.arguments import checked_arguments
 from sim.montecarlo.assembly import RunAssembly
+from sim.montecarlo.budget import check_budget
 from sim.montecarlo.chunk import solve_draws
 from sim.montecarlo.executors import executor_kind, using_executor
 from sim.montecarlo.options import RunOptions, check_options, default_chunk
@@ -26,6 +29,7 @@ from sim.scenario import Scenario, load_scenario, parse_scenario_text, parse_set
 __all__ = ["chunk_tasks", "run", "run_options"]
 
 
+@checked_arguments
 def run(
     scenario: Scenario | str | os.PathLike,
     *,
@@ -33,7 +37,7 @@ def run(
     seed: int | None = None,
     sampler: str | None = None,
     workers: int | None = None,
-    overrides: Mapping[str, Any] | list[str] | None = None,
+    overrides: Mapping[str, Any] | list[str] | list[tuple[str, Any]] | None = None,
     chunk_size: int | None = None,
     method: str | None = None,
     selection: str | None = None,
@@ -41,6 +45,7 @@ def run(
     draws_sink: Callable[[pd.DataFrame], None] | None = None,
     executor: Any = None,
     scheduler: str | None = None,
+    label: str | None = None,
 ) -> Result:
     """Run a scenario's Monte Carlo and return a :class:`sim.io.Result`.
 
@@ -56,7 +61,7 @@ def run(
         ``LocalCluster`` of ``dask``; default: the usable CPUs, and no workers for
         ``local``). Results do not depend on it.
     overrides
-        Key path -> value (or ``KEY=VALUE`` strings), applied before validation.
+        Key path -> value, ``KEY=VALUE`` strings or (key, value) pairs, applied first.
     chunk_size
         Draws per chunk (memory per chunk grows with it). Results do not depend on it.
     method, selection
@@ -75,6 +80,8 @@ def run(
     scheduler
         A Dask scheduler's address for ``dask`` (default: ``SIM_DASK_SCHEDULER``, else a
         ``LocalCluster`` started for the run); see :mod:`sim.montecarlo.cluster`.
+    label
+        A name for the run, shown by ``sim show``, ``sim compare`` and the plots.
     """
     scn = _scenario(scenario, overrides)
     opts = run_options(
@@ -89,6 +96,7 @@ def run(
         executor=executor,
         scheduler=scheduler,
     )
+    check_budget(scn, opts, streamed=draws_sink is not None)  # before any chunk is built
     tasks = chunk_tasks(scn, opts)
     t0 = time.perf_counter()
     assembly = RunAssembly(scn, opts, len(tasks), draws_sink)
@@ -97,7 +105,9 @@ def run(
             assembly.add(i, part)
             if progress is not None:
                 progress(assembly.done, opts.draws)
-    return assembly.result(time.perf_counter() - t0, executor=ex.name, workers=ex.slots)
+    result = assembly.result(time.perf_counter() - t0, executor=ex.name, workers=ex.slots)
+    result.summary = annotate(result.summary, scn, label)
+    return result
 
 
 def run_options(
@@ -142,9 +152,9 @@ def _scenario(scenario: Scenario | str | os.PathLike, overrides: Any) -> Scenari
     if not overrides:
         return scenario
     items = (
-        [parse_set_option(o) for o in overrides]
-        if isinstance(overrides, list)
-        else list(overrides.items())
+        list(overrides.items())
+        if isinstance(overrides, Mapping)
+        else [parse_set_option(o) if isinstance(o, str) else tuple(o) for o in overrides]
     )
     if not scenario.source_text:
         raise ValueError("overrides need a scenario loaded from text; pass the path instead")

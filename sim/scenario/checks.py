@@ -15,6 +15,7 @@ import difflib
 import math
 from typing import Any
 
+import numpy as np
 from pydantic import TypeAdapter, ValidationError
 
 from sim.beliefs import Choice, Distribution
@@ -70,6 +71,18 @@ def _surely_positive(v: float | Distribution) -> bool:
     if isinstance(v, Distribution):
         return v.bounds()[1] > 0
     return v > 0
+
+
+def _largest(v: float | Distribution) -> float:
+    """The largest value ``v`` takes in practice (an unbounded distribution: its quantile
+    at 1 - 1e-9, beyond which no run of up to 1e8 draws is likely to reach)."""
+    if not isinstance(v, Distribution):
+        return float(v)
+    hi = v.bounds()[1]
+    if math.isfinite(hi):
+        return hi
+    with np.errstate(over="ignore", invalid="ignore"):
+        return float(np.asarray(v.ppf(np.array([1 - 1e-9])), dtype=float)[0])
 
 
 class _Checks:
@@ -309,7 +322,10 @@ class _Checks:
         for mid, mech in self.scn.mechanisms.items():
             path = ("mechanisms", mid)
             allowed = MECHANISM_KEYS[mech.kind]
-            for name in sorted(mech.model_fields_set - common - set(allowed)):
+            fields = type(mech).model_fields
+            # a key of another kind restated at its default (as a dump writes it) is harmless
+            given = {n for n in mech.model_fields_set if getattr(mech, n) != fields[n].default}
+            for name in sorted(given - common - set(allowed)):
                 self.add((*path, name), f"a {mech.kind} mechanism does not use {name}; it "
                          f"takes {', '.join(allowed)}")  # fmt: skip
             if "side" in allowed:
@@ -336,6 +352,13 @@ class _Checks:
                     ("regions",),
                     f"actor {aid} values no region for certain; give "
                     f"regions.<id>.value.{aid} > 0 for at least one region",
+                )
+            elif not math.isfinite(sum(_largest(v) for v in base.values())):
+                self.add(
+                    ("regions",),
+                    f"the values of actor {aid} (regions.<id>.value.{aid}) can sum to more "
+                    "than the largest number a computer holds (about 1.8e308), so they "
+                    "cannot be normalised; only their ratios matter: scale them all down",
                 )
 
     def solver(self) -> None:

@@ -41,6 +41,10 @@ from sim.names import (
 
 __all__ = [
     "CHANGEABLE",
+    "DESCRIPTION_CHARS",
+    "LABEL_CHARS",
+    "NOTE_CHARS",
+    "TITLE_CHARS",
     "ID_PATTERN",
     "NAME_PATTERN",
     "KEYS",
@@ -183,6 +187,13 @@ class Key:
     removed
         For a ``choice``: values that were allowed once, each with the message that says
         what to use instead.
+    max_chars
+        For text (and each item of a list of text): the most characters allowed. Titles
+        and labels reach plots and terminals, where very long text takes minutes to lay
+        out; every text has a cap (see :mod:`sim.text`).
+    one_line
+        For text: line breaks and tabs are refused (titles and labels); control
+        characters are refused in every text.
     """
 
     path: str
@@ -197,6 +208,8 @@ class Key:
     per_holder: bool = False
     label: str | None = None
     removed: Any = None
+    max_chars: int | None = None
+    one_line: bool = True
 
     @property
     def name(self) -> str:
@@ -225,8 +238,14 @@ def _number(path: str, meaning: str, rng: Range, unit: str = "", **kw: Any) -> K
     return Key(path, NUMBER, meaning, rng, unit, **kw)
 
 
-def _text(path: str, meaning: str) -> Key:
-    return Key(path, TEXT, meaning, default=None)
+#: Caps on text (characters): one-line titles and labels, and text that may span lines.
+TITLE_CHARS, LABEL_CHARS, NOTE_CHARS, DESCRIPTION_CHARS = 200, 100, 5_000, 20_000
+
+
+def _text(path: str, meaning: str, *, note: bool = False) -> Key:
+    if note:
+        return Key(path, TEXT, meaning, default=None, max_chars=NOTE_CHARS, one_line=False)
+    return Key(path, TEXT, meaning, default=None, max_chars=LABEL_CHARS)
 
 
 _UNIT = Range(0.0, 1.0)
@@ -235,10 +254,12 @@ _UNIT = Range(0.0, 1.0)
 # argument per line would make the table four times as long to read).
 KEYS: tuple[Key, ...] = (
     Key("name", NAME, "short name of the scenario, used in result folders", default=None,
-        default_text="the file name"),
-    Key("title", TEXT, "what the scenario is, in a few words"),
-    Key("description", TEXT, "what it states and why", default=""),
-    Key("sources", TEXT_LIST, "where its figures come from", default=[]),
+        default_text="the file name", max_chars=LABEL_CHARS),
+    Key("title", TEXT, "what the scenario is, in a few words", max_chars=TITLE_CHARS),
+    Key("description", TEXT, "what it states and why", default="",
+        max_chars=DESCRIPTION_CHARS, one_line=False),
+    Key("sources", TEXT_LIST, "where its figures come from", default=[],
+        max_chars=NOTE_CHARS, one_line=False),
     Key("period", CHOICE, "length of one period", default="year",
         choices=tuple(PERIODS_PER_YEAR)),
     Key("horizon", WHOLE, "number of periods solved", Range(1, 10_000), "periods"),
@@ -263,7 +284,7 @@ KEYS: tuple[Key, ...] = (
             "stake per period", default=0.0, changeable=True, label="{id} flow"),
     _number("actors.<id>.war_flow", "other flows after a new war", Range(),
             "stake per period", default=0.0, changeable=True, label="{id} war_flow"),
-    _text("actors.<id>.note", "a note for the reader"),
+    _text("actors.<id>.note", "a note for the reader", note=True),
     Key("actors.<id>.types.<type>", GROUP,
         "private information: what the actor may be, which the other side does not know (it "
         "knows the priors); at most one actor may have types", Range(0, MAX_TYPES), default={}),
@@ -275,7 +296,7 @@ KEYS: tuple[Key, ...] = (
     Key("actors.<id>.types.<type>.changes.<key path>", CHANGE,
         "what this type changes, as an event's changes: new values of keys marked 'event may "
         "change' (events apply on top)", default={}, label="{change} if {id} is {type}"),
-    _text("actors.<id>.types.<type>.note", "a note for the reader"),
+    _text("actors.<id>.types.<type>.note", "a note for the reader", note=True),
     Key("regions.<id>", GROUP, "the pieces of the stake, territorial or not", Range(1)),
     _text("regions.<id>.label", "name shown in tables and plots"),
     _number("regions.<id>.value.<actor>", "worth of the region to the actor", Range(0.0),
@@ -295,7 +316,7 @@ KEYS: tuple[Key, ...] = (
         Range(0, lo_open=True), "km²", default=None),
     Key("regions.<id>.population", REAL, "population, for the reader (not used)",
         Range(0), "people", default=None),
-    _text("regions.<id>.note", "a note for the reader"),
+    _text("regions.<id>.note", "a note for the reader", note=True),
     Key("terms.<region>", HOLDER, "the proposal: who holds the region (every region needs it)"),
     _number("terms.<region>.<actor>", "the actor's share of the region under the terms (an "
             "event may change it: a phased withdrawal, a region handed over at a date)",
@@ -329,7 +350,7 @@ KEYS: tuple[Key, ...] = (
     Key("events.<id>.changes.<key path>", CHANGE,
         "new value of a key marked 'event may change', from the period after the event; "
         "checked as that key", default={}, label="{change} after {id}"),
-    _text("events.<id>.note", "a note for the reader"),
+    _text("events.<id>.note", "a note for the reader", note=True),
     Key("mechanisms.<id>", GROUP, "parts of the agreement that change how it holds: a "
         "guarantee, a patron's restraint, peacekeepers or a demilitarised zone, monitoring, "
         "outside support (see sim.model.mechanisms)", Range(0, MAX_MECHANISMS), default={}),
@@ -366,7 +387,7 @@ KEYS: tuple[Key, ...] = (
     Key("mechanisms.<id>.enabled", BOOL, "false switches the mechanism off but keeps its numbers "
         "drawn, so runs with and without it use the same draws (`sim run --without ID`)",
         default=True),
-    _text("mechanisms.<id>.note", "a note for the reader: what it is, and its source"),
+    _text("mechanisms.<id>.note", "a note for the reader: what it is, and its source", note=True),
     Key("solver.method", CHOICE, "how stage games are solved (nashpy: slow reference)",
         default=SOLVER_METHODS[0], choices=SOLVER_METHODS),
     Key("solver.selection", CHOICE, "how a stage game is played: a Nash equilibrium picked by "

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, create_model
 
 from sim.beliefs import Distribution
 from sim.names import PERIODS_PER_YEAR
-from sim.scenario.keys import KEYS, REQUIRED, key, number_names
+from sim.scenario.keys import KEYS, MECHANISM_KEYS, REQUIRED, key, number_names
 from sim.scenario.numbers import NUMBER_SERIALISER, Identifier, Text, key_type
 
 __all__ = [
@@ -255,7 +255,8 @@ class Scenario(_Fields):  # type: ignore[misc, valid-type]
                     out[f"actors.{aid}.types.{tid}.changes.{target}"] = val
         for mid, mech in self.mechanisms.items():  # last again, for the same reason
             for name in _MECHANISM_NUMBERS:
-                out[f"mechanisms.{mid}.{name}"] = getattr(mech, name)
+                if name in MECHANISM_KEYS[mech.kind]:  # a kind's own numbers only
+                    out[f"mechanisms.{mid}.{name}"] = getattr(mech, name)
         return out
 
     @property

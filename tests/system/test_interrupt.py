@@ -7,7 +7,7 @@ folder exists), then:
 * Ctrl-C (SIGINT to the whole group, as a terminal sends it): exit code 130 within a
   few seconds, a message, no traceback, the ``--out`` folder absent or still holding the
   previous complete result, no temporary folder left, no worker process left;
-* SIGTERM: the same, with exit code 143;
+* SIGTERM: the same, with exit code 143; SIGHUP (a closed terminal): the same, with 129;
 * ``kill -9``: the temporary folder stays, is recognisable, is refused by
   ``load_result``, and the next run into the same parent removes it;
 * the same with ``--executor dask`` (a LocalCluster of two worker processes): Ctrl-C
@@ -251,6 +251,31 @@ def test_sigterm_cleans_up_like_ctrl_c(tmp_path):
         stdout, stderr = proc.communicate(timeout=30)
         assert proc.returncode == 143, (proc.returncode, stderr)
         assert "terminated" in stderr and "Traceback" not in stderr, stderr
+        assert _wait_group_gone(proc.pid) == []
+        _assert_previous_intact_or_absent(out, True)
+    finally:
+        _kill_group(proc.pid)
+        proc.wait()
+
+
+@pytest.mark.parametrize("workers,to_group", [(1, False), (2, True)])
+def test_sighup_is_handled_like_sigterm(tmp_path, workers, to_group):
+    """A closed terminal hangs up the run (its whole process group, workers too): exit 129,
+    a message, no BrokenPipe traceback, no temporary folder, the earlier result intact."""
+    out = tmp_path / "runs" / "out"
+    out.parent.mkdir()
+    _previous_result(out)
+    proc = _start(out, workers=workers)
+    try:
+        _wait_until_writing(proc, out)
+        if to_group:
+            os.killpg(proc.pid, signal.SIGHUP)
+        else:
+            os.kill(proc.pid, signal.SIGHUP)
+        stdout, stderr = proc.communicate(timeout=30)
+        assert proc.returncode == 129, (proc.returncode, stderr)
+        assert "hung up (SIGHUP" in stderr, stderr
+        assert "Traceback" not in stderr + stdout and "BrokenPipe" not in stderr, stderr
         assert _wait_group_gone(proc.pid) == []
         _assert_previous_intact_or_absent(out, True)
     finally:

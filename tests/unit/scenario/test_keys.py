@@ -52,12 +52,20 @@ FREEZE_LINES_NUMBERS = [
     "war.outcomes.ukraine.crimea.ukraine",
     "war.outcomes.ukraine.donbas_2014.ukraine",
     "events.support_fades.hazard",
-    "events.support_fades.changes.actors.ukraine.ceiling",
     "events.sanctions_lifted.hazard",
     "events.sanctions_lifted.changes.actors.russia.flow",
     "events.sanctions_lifted.changes.actors.russia.war_flow",
     "events.leadership_change.hazard",
     "events.leadership_change.changes.regions.independence.value.russia",
+    # types and mechanisms come last, so that a file without them keeps its columns
+    "actors.russia.types.maximalist.prior",
+    *(f"actors.russia.types.{t}.changes.{k}" for t in ("maximalist", "limited") for k in (
+        "regions.independence.value.russia", "actors.russia.war_cost"
+    )),
+    "mechanisms.western_buildup.capacity",
+    "mechanisms.western_buildup.ceiling",
+    "mechanisms.security_guarantee.cost",
+    "mechanisms.security_guarantee.credibility",
 ]  # fmt: skip
 
 

@@ -17,7 +17,7 @@ alternative, a numeric frame that a notebook displays as ``0.641234``, is one ar
 away.
 
 Runs are labelled by their ``--label``, else their folder name (or scenario name) with
-their changes (``limited_aims [regions.independence.value.russia=0.5]``), made unique
+their changes (``limited_aims [actors.russia.types.maximalist.prior=0]``), made unique
 (:func:`run_labels`). Folders that are not complete results are refused with
 :class:`sim.io.ResultError` before anything is compared.
 """

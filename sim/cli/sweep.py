@@ -78,7 +78,7 @@ def sweep(
     \b
     sim sweep scenarios/freeze_lines.yaml --vary actors.russia.rebuild_rate=0.03:0.1:5
     sim sweep scenarios/freeze_lines.yaml --vary events.support_fades.hazard=0,0.02,0.05 \\
-        --vary regions.independence.value.russia=0.5,4 --draws 2000
+        --vary actors.russia.types.maximalist.prior=0.2,0.8 --draws 2000
     """
     from sim import api
     from sim.analysis import write_sweep

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sim.io import Result
+from sim.io.labels import annotate
 from sim.montecarlo.chunk import ChunkResult
 from sim.montecarlo.options import RunOptions
 from sim.montecarlo.summary import Sums, finish
@@ -86,8 +87,11 @@ class RunAssembly:
             else:
                 self.frames.append(frame)
 
-    def result(self, wall_seconds: float, **options: object) -> Result:
-        """The run's Result, once every chunk is in; ``options`` update its RunOptions."""
+    def result(self, wall_seconds: float, label: str | None = None, **options: object) -> Result:
+        """The run's Result, once every chunk is in; ``options`` update its RunOptions.
+
+        Its summary records ``label`` and the scenario's changes (:func:`sim.io.labels.annotate`).
+        """
         if not self.complete or self.total is None:
             raise RuntimeError(f"{self.chunks_in} of {self.n_chunks} chunks are in")
         opts = dataclasses.replace(self.opts, **options) if options else self.opts
@@ -95,7 +99,7 @@ class RunAssembly:
         tables = finish(self.scn, opts, self.total, power_parts)
         return Result(
             scenario=self.scn,
-            summary=tables.summary,
+            summary=annotate(tables.summary, self.scn, label),
             survival=tables.survival,
             breakdown=tables.breakdown,
             power=tables.power,

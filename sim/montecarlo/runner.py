@@ -17,7 +17,6 @@ from typing import Any
 import pandas as pd
 
 from sim.io import Result
-from sim.io.labels import annotate
 from sim.montecarlo.arguments import checked_arguments
 from sim.montecarlo.assembly import RunAssembly
 from sim.montecarlo.budget import check_budget
@@ -105,9 +104,9 @@ def run(
             assembly.add(i, part)
             if progress is not None:
                 progress(assembly.done, opts.draws)
-    result = assembly.result(time.perf_counter() - t0, executor=ex.name, workers=ex.slots)
-    result.summary = annotate(result.summary, scn, label)
-    return result
+    return assembly.result(
+        time.perf_counter() - t0, label=label, executor=ex.name, workers=ex.slots
+    )
 
 
 def run_options(

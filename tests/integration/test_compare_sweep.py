@@ -173,7 +173,7 @@ def test_compare_cli(runs, tmp_path):
         "breakdown cause: incident (of breakdowns)",
         "draws",
         f"wrote {out}",
-        "(changed: horizon=20; regions.independence.value.russia=0.5)",
+        "(changed: horizon=20; actors.russia.types.maximalist.prior=0)",
     ):
         assert text in res.output, text
     assert "holds 10y" not in res.output  # beyond a five-year horizon

@@ -143,7 +143,7 @@ def figures_of(result) -> list[tuple[str, Figure]]:
         builders += (
             (
                 "beliefs",
-                (9, 4.2 * k),
+                (9, 4.2 * k + 1.8),  # and the legend below
                 lambda f: plot_beliefs(result, f.subplots(k, 1, sharex=True)),
             ),
         )

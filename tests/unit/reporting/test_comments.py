@@ -79,8 +79,8 @@ def test_key_comments_of_the_flagship():
     # "see comment above": the block above is read too
     fs = c["war.first_strike"]
     assert fs.text == "judgement (see comment above)"
-    assert fs.above.startswith("Bonus to the strength of the side that attacks first.")
-    assert "0.3 for a surprise offensive" in fs.above
+    assert fs.above.startswith("Bonus to the strength of the side that attacks first")
+    assert "0.3 stands for a surprise offensive" in fs.above
     # an event change, whose key holds dots
     change = c["events.leadership_change.changes.regions.independence.value.russia"]
     assert change.text == "judgement: limited aims value control of Kyiv little"

@@ -12,7 +12,10 @@ The Python API used from notebooks::
     table = sim.sweep(scn, vary={"actors.russia.rebuild_rate": "0.03:0.1:5"}, draws=2000)
     deals = sim.terms(scn, regions="land_bridge,nuclear_plant", draws=2000)  # every deal
     sim.compare([result, "results/other_run"])  # headline figures side by side
+    sim.paired(result, "results/without_dmz")   # the effect of a change on the same draws
     sim.report("results/my_run")         # a brief: results/my_run.html
+    sim.explain(result)                  # which beliefs make it hold: PRIM boxes in words
+    sim.sensitivity(result)              # global sensitivity indices with 95% intervals
 
 Names are imported lazily so that ``import sim`` (and the CLI) start fast. The functions
 live in :mod:`sim.api`, the facade over the subpackages, which follow the data:
@@ -30,7 +33,10 @@ __all__ = [
     "sweep",
     "terms",
     "compare",
+    "paired",
     "report",
+    "explain",
+    "sensitivity",
     "load_scenario",
     "load_result",
     "Result",
@@ -47,7 +53,10 @@ _LAZY = {
     "sweep": "sim.api",
     "terms": "sim.api",
     "compare": "sim.api",
+    "paired": "sim.api",
     "report": "sim.api",
+    "explain": "sim.api",
+    "sensitivity": "sim.api",
     "load_scenario": "sim.api",
     "load_result": "sim.api",
     "Scenario": "sim.scenario",

@@ -80,6 +80,8 @@ def write_terms(
             term_sets=len(table),
             command=command if command is not None else " ".join(sys.argv),
             rows=[{k: _plain(v) for k, v in row.items()} for row in table.to_dict("records")],
+            # every file of the folder, so that replacing it later deletes only what was written
+            files={p.name: p.stat().st_size for p in sorted(tmp.iterdir())},
         )
         with open(tmp / "terms.json", "w", encoding="utf-8") as fh:  # last: marks it complete
             json.dump(meta, fh, indent=1, default=_plain)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 
 import pandas as pd
 import pytest
@@ -206,10 +207,12 @@ def test_a_belief_about_a_share_keeps_every_draw(tmp_path):
     _assert_row_is_run(table.iloc[0], result)
 
 
-def test_the_command_writes_the_folder(tmp_path):
+def test_the_command_writes_the_folder(tmp_path, monkeypatch):
     out = tmp_path / "deals"
-    res = invoke(FREEZE, "--regions", REGIONS, "--draws", 12, "--seed", 3, "--set", "horizon=4",
-                 "--out", out)  # fmt: skip
+    args = [FREEZE, "--regions", REGIONS, "--draws", 12, "--seed", 3, "--set", "horizon=4",
+            "--out", out]  # fmt: skip
+    monkeypatch.setattr(sys, "argv", ["sim", "terms", *(str(a) for a in args)])  # as typed
+    res = invoke(*args)
     assert res.exit_code == 0, res.output
     assert "file's terms" in res.output and "frontier" in res.output
     assert sorted(p.name for p in out.iterdir()) == ["terms.csv", "terms.json", "terms.png"]

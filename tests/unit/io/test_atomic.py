@@ -16,6 +16,7 @@ from sim.errors import ResultError
 from sim.io import ResultWriter, atomic, load_result
 from sim.io.atomic import AtomicFolder
 
+OUR_TERMS = {"term_sets": 1, "rows": [], "command": "sim terms f", "files": {}}
 OUR_DISCOVERY = {"base_rate": 0.5, "boxes": [], "command": "sim explain r"}
 OUR_SWEEP = {"format_version": 1, "vary": ["k"], "rows": 1, "command": "sim sweep", "files": {}}
 OUR_MANIFEST = {"format_version": 1, "complete": True, "scenario_sha256": "0" * 64, "files": {}}
@@ -25,7 +26,11 @@ def _ours(folder, marker: str, files: dict | None = None) -> None:
     """A marker as sim writes it (listing ``files``) in ``folder``."""
     folder.mkdir(exist_ok=True)
     data = dict(
-        {"manifest.json": OUR_MANIFEST, "discovery.json": OUR_DISCOVERY}.get(marker, OUR_SWEEP)
+        {
+            "manifest.json": OUR_MANIFEST,
+            "discovery.json": OUR_DISCOVERY,
+            "terms.json": OUR_TERMS,
+        }.get(marker, OUR_SWEEP)
     )
     data["files"] = {name: {"bytes": 0, "sha256": ""} for name in files or {}}
     (folder / marker).write_text(json.dumps(data))

@@ -10,7 +10,7 @@ import click
 
 from sim.cli.common import after_writing, console, fail, write_atomic_text
 
-__all__ = ["compare", "default_out", "print_compare"]
+__all__ = ["compare", "default_out", "print_compare", "print_paired"]
 
 
 @click.command()
@@ -36,7 +36,12 @@ def compare(
     folders: tuple[Path, ...], out: Path | None, csv_out: Path | None, years: float | None
 ) -> None:
     """Compare saved result FOLDERS: overlay their survival curves, print their headline
-    figures, breakers and causes side by side."""
+    figures, breakers and causes side by side.
+
+    Runs that share their draws with the first (same seed, draws and sampler, e.g. a run
+    and the same with --without ID) also get the paired differences from the first, with
+    paired and unpaired 95% intervals, unconditional and if accepted.
+    """
     from sim import plots
     from sim.analysis import compare as compare_table
     from sim.analysis import load, run_labels
@@ -56,6 +61,7 @@ def compare(
         write_atomic_text(csv_out, numbers.to_csv())
     with after_writing(out):
         print_compare(compare_table(results, labels=labels))
+        print_paired(results, labels)
         click.echo(f"wrote {out}")
         if csv_out is not None:
             click.echo(f"wrote {csv_out}")
@@ -108,3 +114,44 @@ def print_compare(table: Any) -> None:
         con.print(
             f"{visible(label, 100)}: {visible(table.at['title', label])}{tail}", soft_wrap=True
         )
+
+
+def print_paired(results: list[Any], labels: list[str]) -> None:
+    """For each run after the first that shares its draws: the paired differences from the
+    first (:func:`sim.analysis.paired`), and a sentence where the unconditional and the
+    if-accepted differences disagree in sign (a selection effect at signing)."""
+    from rich.table import Table
+
+    from sim.analysis import PairingError, paired, selection_notes
+    from sim.text import visible
+
+    con = console(width=120)
+
+    def full(r: Any) -> Any:  # the comparison loads summaries only; pairing needs the draws
+        return r.path if getattr(r, "path", None) is not None else r
+
+    for label, result in zip(labels[1:], results[1:], strict=True):
+        try:
+            table = paired(full(results[0]), full(result))
+        except PairingError as exc:
+            con.print(
+                visible(f"{label} - {labels[0]}: not paired ({exc}); compare the intervals above")
+            )
+            continue
+        out = Table(title=visible(f"{label} minus {labels[0]}, on the same draws", 200))
+        for col in ("", "difference (paired 95% CI)", "unpaired 95% CI", "if accepted (95% CI)"):
+            out.add_column(col, justify="left" if not col else "right")
+        for name, row in table.iterrows():
+            cond = row.get("diff_if_accepted", float("nan"))
+            out.add_row(
+                str(name),
+                f"{row['diff']:+.1%} ({row['ci_low']:+.1%} to {row['ci_high']:+.1%})",
+                f"{row['unpaired_ci_low']:+.1%} to {row['unpaired_ci_high']:+.1%}",
+                "–"
+                if cond != cond
+                else f"{cond:+.1%} ({row['ci_low_if_accepted']:+.1%} to "
+                f"{row['ci_high_if_accepted']:+.1%})",
+            )
+        con.print(out)
+        for note in selection_notes(table, change=label):
+            con.print(visible(note), soft_wrap=True)

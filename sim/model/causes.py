@@ -70,16 +70,19 @@ class Frontier:
         self.order = order.reshape(-1, R)
 
     def effects(self, x: np.ndarray, cells: np.ndarray | None = None) -> np.ndarray:
-        """Cumulative sums (cells, R+1) of ``x`` (draws x states x regions) over the regions
-        given away first, in the frontier's order (column 0: nothing given yet), at the
-        flat cells ``cells`` (default: all)."""
+        """Cumulative sums (cells, ..., R+1) of ``x`` (draws x states x ... x regions) over
+        the regions given away first, in the frontier's order (column 0: nothing given
+        yet), at the flat cells ``cells`` (default: all)."""
         R = x.shape[-1]
-        x = x.reshape(-1, R)
+        x = x.reshape(-1, *x.shape[2:])
         order = self.order
         if cells is not None:
             x, order = x[cells], order[cells]
+        order = order.reshape(order.shape[0], *[1] * (x.ndim - 2), R)
         xs = np.take_along_axis(x, order, axis=-1)
-        return np.concatenate([np.zeros((xs.shape[0], 1)), np.cumsum(xs, axis=-1)], axis=-1)
+        out = np.zeros((*xs.shape[:-1], R + 1))
+        np.cumsum(xs, axis=-1, out=out[..., 1:])
+        return out
 
     def _at(self, cum: np.ndarray, vals: np.ndarray, theta: np.ndarray, cells: np.ndarray):
         R = vals.shape[-1]
@@ -246,13 +249,10 @@ def _fails_moving(
     rows = splits.rows(cells)
     table = _strength_table(frontiers, splits.m).rows(cells)
     # every whole number of regions given, at once (rows, R+1)
-    s = [
-        np.logaddexp(rows.log_k[i][:, None] + table[:, 3 * i], table[:, 3 * i + 1])
-        + table[:, 3 * i + 2]
-        for i in (0, 1)
-    ]
+    log_k = np.stack(rows.log_k, axis=1)[:, :, None]  # mine, the other's
+    s = np.logaddexp(log_k + table[:, 0:2], table[:, 2:4]) + table[:, 4:6]
     base = rows.base()
-    p_n, w_first, w_neutral = rows.wars(s[0], s[1], column=True)
+    p_n, w_first, w_neutral = rows.wars(s[:, 0], s[:, 1], column=True)
     wf = q.wf_other[:, None] + (w_first - base[0][:, None])
     wi = q.winc_other[:, None] + (w_neutral - base[1][:, None])
     floor = wf * (1.0 - q.d_o * (1.0 - q.lam))[:, None] - (q.d_o * q.lam)[:, None] * wi
@@ -277,15 +277,16 @@ def _fails_moving(
     if open_.size:
         sides = (cells[open_[open_ < n]], cells[open_[open_ >= n] - n])  # A's rows, B's
         eff = splits.m.eff
-        cum = tuple(
-            {
-                k: np.concatenate(
-                    [frontiers[me].effects(eff[me ^ who][k], sides[me]) for me in (0, 1)]
+        # cumulative effects along each row's frontier: mine, then the other's (rows, 6, R+1)
+        cum = np.concatenate(
+            [
+                frontiers[me].effects(
+                    np.stack([eff[me ^ who][k] for who in (0, 1) for k in EFFECTS], axis=-2),
+                    sides[me],
                 )
-                for k in EFFECTS
-            }
-            for who in (0, 1)
-        )  # (mine, the other's) cumulative effects along each row's frontier
+                for me in (0, 1)
+            ]
+        )
         vo, vm = (
             np.concatenate([getattr(frontiers[me], a)[sides[me]] for me in (0, 1)])
             for a in ("vo", "vm")
@@ -317,15 +318,19 @@ def _refine(rows: Rows, q: _Query, tabs, cum, base, j, gaps) -> np.ndarray:
     R = vo.shape[-1]
     r = np.arange(j.size)
 
+    # the frontier's values given and kept, and their slopes, as planes (rows, 4, R+1)
+    front = np.stack([cum_o, np.pad(vo, ((0, 0), (0, 1))), cum_m, np.pad(vm, ((0, 0), (0, 1)))], 1)
+
     def evaluate(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         s_me, s_other = rows.along(cum, theta)
         p_n, w_first, w_neutral = rows.wars(s_me, s_other)
         wf = q.wf_other + (w_first - base[0])
         wi = q.winc_other + (w_neutral - base[1])
         k = np.minimum(np.floor(theta).astype(np.int64), R - 1)
-        given = cum_o[r, k] + (theta - k) * vo[r, k]
-        kept = cum_m[r, R] - (cum_m[r, k] + (theta - k) * vm[r, k])
-        gap = given + q.f_other - q.floor(wf, wi)
+        at = front[r, :, k]
+        vals = at[:, 0::2] + (theta - k)[:, None] * at[:, 1::2]  # given, and kept's complement
+        gap = vals[:, 0] + q.f_other - q.floor(wf, wi)
+        kept = cum_m[r, R] - vals[:, 1]
         return gap, kept + q.f_me, q.winc_me + (rows.my_war(p_n) - base[2])
 
     a, b = (j - 1).astype(float), j.astype(float)

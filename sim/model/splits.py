@@ -65,9 +65,9 @@ class StrengthTable:
 
     For the frontiers of both sides (A's test first, then B's) and every flat cell
     (draws x states), columns 0..R (regions given away in the frontier's order),
-    :attr:`packed` (2 cells, 8, R+1) holds ``l1 = log(1 - g)``, ``l2 = log Kmax + log g``
-    and ``lb = log(1 + power bonus)`` of the testing side (planes 0-2) and of the other
-    (planes 3-5), then the frontier's cumulative values given (6) and kept (7), so that
+    :attr:`packed` (2 cells, 8, R+1) holds ``l1 = log(1 - g)`` (planes 0, 1: the testing
+    side's, the other's), ``l2 = log Kmax + log g`` (2, 3) and ``lb = log(1 + power bonus)``
+    (4, 5), then the frontier's cumulative values given (6) and kept (7), so that
     :func:`strength` at t is ``logaddexp(log K(t) + l1, l2) + lb`` and one gather fetches
     everything a row needs.
     """
@@ -82,7 +82,7 @@ class StrengthTable:
                 me: {k: cum[me][k][:, R:] - cum[me][k] for k in EFFECTS},  # me keeps the rest
                 other: cum[other],
             }
-            side = []
+            parts = []
             for i in (me, other):
                 e = held[i]
                 ceiling = m.ceiling[i].reshape(-1, 1)
@@ -92,9 +92,14 @@ class StrengthTable:
                 )
                 g = np.clip(rate + e["growth"], 0.0, 1.0)
                 with np.errstate(divide="ignore"):
-                    side += [np.log1p(-g), log_kmax + np.log(g)]
-                side.append(np.log(np.maximum(1.0 + e["power"], 1e-300)))
-            planes.append(np.stack([*side, frontier.cum_o, frontier.cum_m], axis=1))
+                    parts.append((np.log1p(-g), log_kmax + np.log(g)))
+                parts[-1] += (np.log(np.maximum(1.0 + e["power"], 1e-300)),)
+            planes.append(
+                np.stack(
+                    [p[j] for j in range(3) for p in parts] + [frontier.cum_o, frontier.cum_m],
+                    axis=1,
+                )
+            )
         self.cells = planes[0].shape[0]
         self.packed = np.concatenate(planes)
 
@@ -159,23 +164,34 @@ class Rows:
         p_n, w_first, w_neutral = self.wars(s[0], s[1])
         return w_first, w_neutral, self.my_war(p_n)
 
-    def along(self, cum: tuple[dict, dict], theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def along(self, cum: np.ndarray, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Strengths (mine, the other's) when ``me`` has given the other side the first
-        ``theta`` regions of its frontier (a fraction of region floor(theta));
-        ``cum[i][key]`` are the frontier's cumulative effect sums (rows, R+1), mine first."""
-        R = cum[0][EFFECTS[0]].shape[1] - 1
+        ``theta`` regions of its frontier (a fraction of region floor(theta)).
+
+        ``cum`` (rows, 2 x len(EFFECTS), R+1) are the frontier's cumulative sums of my
+        effects, then the other's (:data:`EFFECTS` order), over the regions given first.
+        """
+        R = cum.shape[-1] - 1
+        E = len(EFFECTS)
         k = np.minimum(np.floor(theta).astype(np.int64), R - 1)
-        frac = theta - k
+        frac = (theta - k)[:, None]
         rows = np.arange(theta.size)
-        held: tuple[dict, dict] = ({}, {})
-        for key in EFFECTS:
-            cm, co = cum[0][key], cum[1][key]
-            given_m = cm[rows, k] + frac * (cm[rows, k + 1] - cm[rows, k])
-            held[0][key] = cm[:, R] - given_m  # me keeps what it has not given
-            held[1][key] = co[rows, k] + frac * (co[rows, k + 1] - co[rows, k])
-        return tuple(  # type: ignore[return-value]
-            strength(self.log_k[i], self.ceiling[i], self.rate[i], held[i]) for i in (0, 1)
-        )
+        ck = cum[rows, :, k]
+        given = ck + frac * (cum[rows, :, k + 1] - ck)
+        held = given.reshape(-1, 2, E)
+        held[:, 0] = cum[:, :E, R] - held[:, 0]  # me keeps what it has not given
+        e = {key: held[:, :, i] for i, key in enumerate(EFFECTS)}
+        s = strength(self.pairs[0], self.pairs[1], self.pairs[2], e)
+        return s[:, 0], s[:, 1]
+
+    @property
+    def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(log K, ceiling, rate) as (rows, 2) arrays, mine then the other's."""
+        kept = self.__dict__.get("_pairs")
+        if kept is None:
+            kept = tuple(np.stack(x, axis=1) for x in (self.log_k, self.ceiling, self.rate))
+            self.__dict__["_pairs"] = kept
+        return kept
 
 
 class SplitWars:

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SCENARIO ?= scenarios/freeze_lines.yaml
 
-.PHONY: run test test-fast lint install install-test clean bench chromium
+.PHONY: run test test-fast lint install install-test notebook clean bench chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,11 +18,19 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
+$(VENV)/.installed-notebook: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[notebook]'
+	touch $(VENV)/.installed $@
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 run: install
 	$(BIN)/sim run $(SCENARIO)
+
+# notebook: install JupyterLab (the `notebook` extra) and open notebooks/sweeps.ipynb
+notebook: $(VENV)/.installed-notebook
+	$(BIN)/jupyter lab notebooks/sweeps.ipynb
 
 # lint: ruff (style, imports, docstrings), the import-layer contracts, mypy on games/ and model/
 lint: install-test

@@ -143,9 +143,15 @@ CLAIMS = (
     ),
     Claim(
         "Partners' support may fade",
-        ("events.support_fades.hazard", "events.support_fades.changes.actors.ukraine.ceiling"),
+        ("events.support_fades.hazard", "mechanisms.western_buildup.ceiling"),
         ("events.support_fades.hazard=0.05",),
         ("events.support_fades.hazard=0.0025",),
+    ),
+    Claim(
+        "The remedy: partners arm Ukraine for the long term",
+        ("mechanisms.western_buildup.ceiling",),
+        ("mechanisms.western_buildup.ceiling=0.8",),
+        ("mechanisms.western_buildup.ceiling=0.4",),
     ),
     Claim(
         "The conflict lasts as long as the regime does",

@@ -10,8 +10,12 @@ The Python API used from notebooks::
     result.save("results/my_run")
     again = sim.load_result("results/my_run")
     table = sim.sweep(scn, vary={"actors.russia.rebuild_rate": "0.03:0.1:5"}, draws=2000)
+    deals = sim.terms(scn, regions="land_bridge,nuclear_plant", draws=2000)  # every deal
     sim.compare([result, "results/other_run"])  # headline figures side by side
+    sim.paired(result, "results/without_dmz")   # the effect of a change on the same draws
     sim.report("results/my_run")         # a brief: results/my_run.html
+    sim.explain(result)                  # which beliefs make it hold: PRIM boxes in words
+    sim.sensitivity(result)              # global sensitivity indices with 95% intervals
 
 Names are imported lazily so that ``import sim`` (and the CLI) start fast. The functions
 live in :mod:`sim.api`, the facade over the subpackages, which follow the data:
@@ -27,8 +31,12 @@ from typing import Any
 __all__ = [
     "run",
     "sweep",
+    "terms",
     "compare",
+    "paired",
     "report",
+    "explain",
+    "sensitivity",
     "load_scenario",
     "load_result",
     "Result",
@@ -43,8 +51,12 @@ __version__ = "0.1.0"
 _LAZY = {
     "run": "sim.api",
     "sweep": "sim.api",
+    "terms": "sim.api",
     "compare": "sim.api",
+    "paired": "sim.api",
     "report": "sim.api",
+    "explain": "sim.api",
+    "sensitivity": "sim.api",
     "load_scenario": "sim.api",
     "load_result": "sim.api",
     "Scenario": "sim.scenario",

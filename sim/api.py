@@ -1,5 +1,6 @@
-"""The public Python API: ``sim.run``, ``sim.sweep``, ``sim.compare``, ``sim.report``,
-``sim.load_result``, ``sim.load_scenario``.
+"""The public Python API: ``sim.run``, ``sim.sweep``, ``sim.terms``, ``sim.compare``,
+``sim.paired``, ``sim.report``, ``sim.explain``, ``sim.sensitivity``, ``sim.load_result``,
+``sim.load_scenario``.
 
 A facade at the top layer, beside the command line: each function is a docstring and a
 call into the layer that does the work (:mod:`sim.montecarlo`, :mod:`sim.analysis`,
@@ -12,7 +13,8 @@ both wires them together: the Results that :func:`run` and :func:`load_result` r
 carry :func:`standard_figures` (``sim.plots.save_all``, imported only when a figure is
 drawn) as their figure function, and :meth:`sim.io.Result.save` draws with it. A Result
 made by the lower layers directly (``sim.montecarlo.run``, ``sim.io.load_result``) has
-no figure function and refuses ``plots=True`` with a message. This is a judgement; the
+no figure function and refuses ``plots=True`` with a message. The derived tables
+(``sensitivity.csv``) travel the same way, as :func:`standard_tables`. This is a judgement; the
 alternatives were a registry in :mod:`sim.io` that :mod:`sim.plots` fills in on import
 (hidden state that depends on import order) or a required ``figures=`` argument on
 every save (which would break ``sim.run(...).save(path)``).
@@ -37,13 +39,20 @@ if TYPE_CHECKING:
 
 __all__ = [
     "compare",
+    "paired",
+    "discovery_figure",
+    "explain",
     "load_result",
     "load_scenario",
     "report",
     "run",
+    "sensitivity",
     "standard_figures",
+    "standard_tables",
     "sweep",
     "sweep_figure",
+    "terms",
+    "terms_figure",
 ]
 
 
@@ -58,6 +67,33 @@ def standard_figures(result: Result, folder: str | os.PathLike, fmt: str = "png"
     return plots.save_all(result, folder, fmt=fmt)
 
 
+def standard_tables(result: Result) -> dict[str, pd.DataFrame]:
+    """The derived tables of a run, written into its folder: ``sensitivity.csv``.
+
+    The table function of the Results this module returns: the global sensitivity
+    indices of the beliefs for P(holds 5 years) (else the longest horizon),
+    :func:`sim.analysis.sensitivity_indices`.
+    """
+    from sim import analysis
+    from sim.io import draw_columns
+
+    outcome = analysis.default_outcome(draw_columns(result))
+    if outcome is None:
+        return {"sensitivity": analysis.empty_indices()}
+    return {"sensitivity": analysis.sensitivity_indices(result, outcome)}
+
+
+def discovery_figure(discovery: Any, path: str | os.PathLike, fmt: str | None = None) -> Path:
+    """Write the figure of a discovery to ``path``: :func:`sim.plots.save_discovery`.
+
+    The figure function the command line gives :func:`sim.analysis.write_discovery`;
+    matplotlib is imported only when it is called.
+    """
+    from sim import plots
+
+    return plots.save_discovery(discovery, path, fmt=fmt)
+
+
 def sweep_figure(table: pd.DataFrame, path: str | os.PathLike, fmt: str | None = None) -> Path:
     """Write the figure of a sweep table to ``path``: :func:`sim.plots.save_sweep`.
 
@@ -69,19 +105,33 @@ def sweep_figure(table: pd.DataFrame, path: str | os.PathLike, fmt: str | None =
     return plots.save_sweep(table, path, fmt=fmt)
 
 
+def terms_figure(table: pd.DataFrame, path: str | os.PathLike, fmt: str | None = None) -> Path:
+    """Write the figure of a terms table to ``path``: :func:`sim.plots.save_terms`.
+
+    The figure function the command line gives :func:`sim.analysis.terms.write_terms`;
+    matplotlib is imported only when it is called.
+    """
+    from sim import plots
+
+    return plots.save_terms(table, path, fmt=fmt)
+
+
 def run(
     scenario: Scenario | str | os.PathLike,
     *,
     draws: int | None = None,
     seed: int | None = None,
     sampler: str | None = None,
-    workers: int = 1,
-    overrides: Mapping[str, Any] | list[str] | None = None,
+    workers: int | None = None,
+    overrides: Mapping[str, Any] | list[str] | list[tuple[str, Any]] | None = None,
     chunk_size: int | None = None,
     method: str | None = None,
     selection: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     draws_sink: Callable[[pd.DataFrame], None] | None = None,
+    executor: Any = None,
+    scheduler: str | None = None,
+    label: str | None = None,
 ) -> Result:
     """Run a scenario's Monte Carlo and return its :class:`~sim.io.Result`.
 
@@ -93,24 +143,52 @@ def run(
         Override ``montecarlo.draws``, ``montecarlo.seed`` and ``montecarlo.sampler``.
         ``seed=0`` is a seed like any other.
     workers
-        Processes that solve chunks in parallel. Results do not depend on it.
+        Worker processes that solve chunks in parallel (``processes``, or the
+        ``LocalCluster`` of ``dask``; default: the usable CPUs). Results do not depend
+        on it.
     overrides
-        Key path -> value (or ``KEY=VALUE`` strings), applied before validation.
+        Key path -> value, ``KEY=VALUE`` strings or (key path, value) pairs, applied
+        before validation.
     chunk_size
         Draws per chunk (memory per chunk grows with it). Results do not depend on it.
     method, selection
         Override ``solver.method`` / ``solver.selection``.
     progress
-        Called with (draws done, draws total) after each chunk.
+        Called with (draws done, draws total) as chunks complete.
     draws_sink
-        If given, each chunk's draws table is handed to it (e.g. streamed to a file)
-        instead of being kept in memory; ``Result.draws`` is then empty.
+        If given, each chunk's draws table is handed to it in draw order (e.g. streamed
+        to a file) instead of being kept in memory; ``Result.draws`` is then empty.
+    executor
+        Where chunks are solved: ``"local"``, ``"processes"`` or ``"dask"``, an open
+        executor (:func:`sim.montecarlo.open_executor`), or a ``distributed.Client``
+        (e.g. on a ``dask_jobqueue.SLURMCluster``). Default: ``processes`` when
+        ``workers`` > 1, ``dask`` when ``scheduler`` is given, else ``local``. Results
+        do not depend on it.
+    scheduler
+        A Dask scheduler's address (``tcp://host:8786``; default: the variable
+        ``SIM_DASK_SCHEDULER``, else a ``LocalCluster`` started for the run).
+    label
+        A name for the run (one line, at most 80 characters): kept in its summary and
+        manifest, shown by ``sim show``, ``sim compare`` and the plots' titles and legends.
 
     Returns
     -------
     Result
-        Its ``save(path)`` writes the result folder with the four standard figures
-        (:func:`standard_figures`). See :func:`sim.montecarlo.run` for the details.
+        Its ``save(path)`` writes the result folder with the standard figures
+        (:func:`standard_figures`) and ``sensitivity.csv`` (:func:`standard_tables`). See
+        :func:`sim.montecarlo.run` for the details.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an argument of the wrong kind or out of range, naming it and what is allowed
+        (``draws=2.5``, ``seed=-1``, a dict as the scenario, a string as ``overrides``);
+        see :mod:`sim.montecarlo.arguments`.
+    ScenarioError
+        For a scenario or an override the format does not accept.
+    BudgetError
+        When the run would need more memory or time than allowed
+        (:mod:`sim.montecarlo.budget`).
     """
     from sim import montecarlo
 
@@ -126,8 +204,11 @@ def run(
         selection=selection,
         progress=progress,
         draws_sink=draws_sink,
+        executor=executor,
+        scheduler=scheduler,
+        label=label,
     )
-    result.figures = standard_figures
+    result.figures, result.tables = standard_figures, standard_tables
     return result
 
 
@@ -159,13 +240,14 @@ def load_result(folder: str | os.PathLike, *, verify: bool = True, draws: bool =
     from sim import io as results_io
 
     result = results_io.load_result(folder, verify=verify, draws=draws)
-    result.figures = standard_figures
+    result.figures, result.tables = standard_figures, standard_tables
     return result
 
 
 def load_scenario(
     path: str | Path,
     overrides: Mapping[str, Any] | list[tuple[str, Any]] | list[str] | None = None,
+    without: Sequence[str] = (),
 ) -> Scenario:
     """Load, check and return a scenario file: :func:`sim.scenario.load_scenario`.
 
@@ -176,6 +258,8 @@ def load_scenario(
     overrides
         Key path -> value, (key path, value) pairs, or ``KEY=VALUE`` strings as given to
         ``--set``.
+    without
+        Mechanism ids to switch off, as ``sim run --without ID``: same draws, mechanism off.
 
     Raises
     ------
@@ -184,7 +268,7 @@ def load_scenario(
     """
     from sim import scenario
 
-    return scenario.load_scenario(path, overrides)
+    return scenario.load_scenario(path, overrides, without=without)
 
 
 def sweep(
@@ -195,10 +279,12 @@ def sweep(
     seed: int | None = None,
     sampler: str | None = None,
     overrides: Mapping[str, Any] | Sequence[str] | None = None,
-    workers: int = 1,
+    workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    executor: Any = None,
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
-    """Run ``scenario`` at every point of a grid over one or two key paths.
+    """Run ``scenario`` at every point of a grid over any number of key paths.
 
     Every grid point runs with the same seed and draws (common random numbers); see
     :func:`sim.analysis.sweep` for the details.
@@ -216,15 +302,24 @@ def sweep(
     overrides
         Further key path -> value overrides applied at every point (the varied keys win).
     workers
-        Processes per run; results do not depend on it.
+        Worker processes for the whole sweep; results do not depend on it.
     progress
         Called with (grid points done, grid points total) after each point.
+    executor, scheduler
+        Where the chunks are solved, as for :func:`run`; every grid point's chunks go
+        to one executor as one stream of tasks.
 
     Returns
     -------
     DataFrame
         One row per grid point: the varied key paths, then the headline figures with
-        their 95% intervals.
+        their 95% intervals and the survival of an accepted ceasefire
+        (``p_holds_if_accepted_<k>``). At most 2,500 grid points.
+
+    Raises
+    ------
+    ScenarioError, TypeError, ValueError, BudgetError
+        Before anything runs: see :func:`sim.analysis.sweep`.
     """
     from sim import analysis
 
@@ -237,18 +332,107 @@ def sweep(
         overrides=overrides,
         workers=workers,
         progress=progress,
+        executor=executor,
+        scheduler=scheduler,
     )
 
 
-def compare(results_or_dirs: Any, *, labels: Sequence[str] | None = None) -> pd.DataFrame:
-    """Headline figures of several runs side by side: one row per run.
+def terms(
+    scenario: Scenario | str | os.PathLike,
+    regions: str | Sequence[str],
+    *,
+    shares: str | Sequence[float] | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+    sampler: str | None = None,
+    workers: int = 1,
+    overrides: Mapping[str, Any] | list[str] | None = None,
+    chunk_size: int | None = None,
+    method: str | None = None,
+    selection: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """Grade every assignment of the contested ``regions`` on the same draws.
+
+    Each named region goes whole to one side (or, with ``shares``, A gets each share of
+    the grid), the rest of the terms as in the file; every term set is solved on the
+    same Monte Carlo draws, and the file's own terms give exactly :func:`run`'s figures.
+    See :mod:`sim.analysis.terms` for the columns.
+
+    Parameters
+    ----------
+    scenario
+        A :class:`~sim.scenario.Scenario` or the path of a scenario file.
+    regions
+        ``"r1,r2"`` or a list of region ids.
+    shares
+        A's shares to try (``"0,0.5,1"``, ``"0:1:5"`` or a list); None: whole regions.
+    draws, seed, sampler, workers, overrides, chunk_size, method, selection
+        As for :func:`run`, the same for every term set.
+    progress
+        Called with (draws solved, draws x term sets).
+
+    Returns
+    -------
+    DataFrame
+        One row per term set; :func:`sim.analysis.terms.write_terms` writes it with
+        :func:`terms_figure`.
+    """
+    from sim import analysis
+
+    return analysis.terms(
+        scenario,
+        regions,
+        shares=shares,
+        draws=draws,
+        seed=seed,
+        sampler=sampler,
+        workers=workers,
+        overrides=overrides,
+        chunk_size=chunk_size,
+        method=method,
+        selection=selection,
+        progress=progress,
+    )
+
+
+def paired(a: Any, b: Any) -> pd.DataFrame:
+    """The effect of a change on the same draws: paired differences B - A of the headline
+    figures, unconditional and conditional on acceptance, with 95% intervals.
+
+    Parameters
+    ----------
+    a, b
+        :class:`~sim.io.Result` objects or result folders of runs that share their draws
+        (same seed, draws and sampler; e.g. a run and the same with ``--without ID``).
+
+    Returns
+    -------
+    DataFrame
+        See :func:`sim.analysis.paired`; :func:`sim.analysis.selection_notes` turns it
+        into sentences where the two kinds of figure disagree in sign.
+    """
+    from sim import analysis
+
+    return analysis.paired(a, b)
+
+
+def compare(
+    results_or_dirs: Any, *, labels: Sequence[str] | None = None, formatted: bool = True
+) -> pd.DataFrame:
+    """Several runs side by side: headline figures, breakers, causes, changes.
 
     Parameters
     ----------
     results_or_dirs
         :class:`~sim.io.Result` objects and/or result folders.
     labels
-        Row labels; by default the folder names (or scenario names), made unique.
+        Run labels; by default each run's ``--label``, else its folder name (or scenario
+        name) with its changes, made unique.
+    formatted
+        True (the default): a table for reading, one column per run and one row per
+        figure, each cell text such as ``64.1% (63.4–64.7%)`` (what ``sim compare``
+        prints). False: the numbers, one row per run, for computing.
 
     Returns
     -------
@@ -257,7 +441,7 @@ def compare(results_or_dirs: Any, *, labels: Sequence[str] | None = None) -> pd.
     """
     from sim import analysis
 
-    return analysis.compare(results_or_dirs, labels=labels)
+    return analysis.compare(results_or_dirs, labels=labels, formatted=formatted)
 
 
 def report(
@@ -301,3 +485,85 @@ def report(
     return reporting.write_report(
         results_or_dirs, out, figures=figures, discovery=discovery, labels=labels
     )
+
+
+def _as_result(result: Any) -> Any:
+    """A Result, or the Result saved in a folder (its draws read when needed)."""
+    if isinstance(result, (str, os.PathLike)):
+        return load_result(result, draws=False)
+    return result
+
+
+def sensitivity(result: Any, outcome: str | None = None) -> pd.DataFrame:
+    """Global sensitivity indices of a run's beliefs, with 95% bootstrap intervals.
+
+    Parameters
+    ----------
+    result
+        A :class:`~sim.io.Result` or a result folder.
+    outcome
+        ``holds_5y`` (default when the horizon reaches it), ``holds_1y``, ``holds_2y``,
+        ``holds_10y``, ``holds_end`` or ``accepted``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``key``, ``name``, ``method`` (``rbd_fast``; ``sobol`` for a run with
+        ``design="saltelli"``), ``measure`` (``S1``, ``ST``), ``index``, ``ci_low``,
+        ``ci_high``, ``rank``, ``outcome``, ``draws``: what ``sensitivity.csv`` holds for
+        the default outcome. See :mod:`sim.analysis.gsa`.
+    """
+    from sim import analysis
+    from sim.io import draw_columns
+
+    result = _as_result(result)
+    outcome = outcome or analysis.default_outcome(draw_columns(result)) or "holds_5y"
+    return analysis.sensitivity_indices(result, outcome)
+
+
+def explain(
+    result: Any,
+    outcome: str = "holds_5y",
+    target: str = "holds",
+    *,
+    out: str | os.PathLike | None = None,
+    plots: bool = True,
+    fmt: str = "png",
+) -> pd.DataFrame:
+    """Which combinations of beliefs make the ceasefire hold (or break): PRIM boxes in words.
+
+    Parameters
+    ----------
+    result
+        A :class:`~sim.io.Result` or a result folder.
+    outcome
+        ``holds_5y`` (default), ``holds_1y``, ``holds_2y``, ``holds_10y``, ``holds_end``
+        or ``accepted``.
+    target
+        ``holds`` (explain the outcome) or ``breaks`` (its complement); the complement's
+        first box is found too.
+    out
+        If given, write ``discovery.json``, ``findings.md`` and ``discovery.png`` there, as
+        ``sim explain --out`` does.
+    plots, fmt
+        Draw the figure when writing, in this format.
+
+    Returns
+    -------
+    DataFrame
+        One row per box (the target's, then the complement's): ``target``, ``rank``,
+        ``coverage``, ``density``, ``mass``, ``draws``, ``restricted``, ``finding`` (the
+        sentence), ``restrictions`` (key path -> [low, high]). ``attrs`` holds
+        ``outcome``, ``target``, ``base_rate`` and ``discovery``, the whole
+        :class:`sim.analysis.Discovery` (trajectories, sensitivity, ``markdown()``).
+    """
+    from sim import analysis
+
+    found = analysis.discover(_as_result(result), outcome, target)
+    if out is not None:
+        analysis.write_discovery(
+            found, out, plots=plots, fmt=fmt, figure=discovery_figure if plots else None
+        )
+    table = found.table()
+    table.attrs["discovery"] = found
+    return table

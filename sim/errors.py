@@ -7,3 +7,12 @@ class ModelError(ValueError):
 
 class ResultError(ValueError):
     """A folder is not a complete result, or a result cannot be written."""
+
+
+class ExecutorError(RuntimeError):
+    """Chunks cannot be solved where they were sent: a worker died, a scheduler cannot be
+    reached, an executor's package is missing, or its options contradict each other."""
+
+
+class BudgetError(ValueError):
+    """A run would need more memory or time than allowed; the message says what to lower."""

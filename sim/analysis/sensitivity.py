@@ -43,7 +43,7 @@ COLUMNS = (
     "n_high",
 )
 #: Key path prefixes of sampled assumptions, when a result has no scenario to ask.
-_PARAMETER_PREFIXES = ("actors.", "regions.", "terms.", "war.", "events.")
+_PARAMETER_PREFIXES = ("actors.", "regions.", "terms.", "war.", "events.", "mechanisms.")
 
 
 def target_column(columns: Sequence[str]) -> str | None:

@@ -1,4 +1,4 @@
-"""Sweeps: run one scenario over a grid of one or two assumptions.
+"""Sweeps: run one scenario over a grid of assumptions.
 
 ::
 
@@ -14,10 +14,14 @@ so the other assumptions take the same sampled values at every grid point and th
 differences between points are not Monte Carlo noise (curves come out smooth). Keep in
 mind that fixing a varied assumption removes it from the sampled ones.
 
-The table has one row per grid point (the first key varies slowest): the varied values,
-then the headline figures with their 95% intervals (:func:`sim.analysis.headline_figures`).
-:func:`write_sweep` writes ``sweep.csv``, ``sweep.json`` and ``sweep.png`` (lines with
-bands for one key, a heatmap of P(holds 5 years) for two) atomically, through the same
+Any number of keys may be varied, up to :data:`MAX_POINTS` grid points in all (checked
+from the sizes alone, before a single value list or grid is built). The table has one row
+per grid point (the first key varies slowest): the varied values, then the headline
+figures with their 95% intervals and the survival of an accepted ceasefire
+(:func:`sim.analysis.headline_figures`). :func:`write_sweep` writes ``sweep.csv``,
+``sweep.json`` and ``sweep.png`` (lines with bands for one key, a heatmap of P(holds 5
+years) for two; with more keys, one heatmap of the first two per combination of the
+others, see :func:`sim.plots.plot_sweep`) atomically, through the same
 atomic folder as a run's result (:mod:`sim.io.atomic`); the figure is drawn by a function
 the caller supplies (the command line passes :func:`sim.api.sweep_figure`, which draws
 with :func:`sim.plots.save_sweep`), since analysis never imports plotting.
@@ -40,9 +44,13 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.comparison import headline_figures
+from sim.errors import BudgetError
 from sim.io import ResultError
 from sim.io.atomic import AtomicFolder, explain
-from sim.montecarlo import run
+from sim.io.manifest import file_list
+from sim.montecarlo import RunOptions, default_chunk, run_many
+from sim.montecarlo.arguments import check_run_arguments
+from sim.montecarlo.budget import TIME_BUDGET_SECONDS, check_budget, human_seconds
 from sim.scenario import (
     Problem,
     Scenario,
@@ -53,7 +61,6 @@ from sim.scenario import (
 )
 
 __all__ = [
-    "MAX_KEYS",
     "MAX_POINTS",
     "USAGE",
     "SweepFigure",
@@ -63,7 +70,9 @@ __all__ = [
     "write_sweep",
 ]
 
-MAX_KEYS = 2
+#: Version of ``sweep.json``: 1 lists every file of the folder (``files``), so a later
+#: sweep into it knows that replacing it deletes nothing else.
+SWEEP_FORMAT = 1
 #: A larger grid is refused (a typo such as 0:1:1000 would otherwise run for hours).
 MAX_POINTS = 2500
 #: Draws the figure of a sweep table to a path in a format: ``figure(table, path, fmt)``.
@@ -100,6 +109,10 @@ def grid_values(key: str, spec: str | Sequence[Any] | np.ndarray) -> list[Any]:
     if isinstance(spec, np.ndarray):
         spec = spec.tolist()
     if isinstance(spec, (list, tuple)):
+        if len(spec) > MAX_POINTS:  # before anything else looks at each value
+            raise _problem(
+                key, f"{len(spec):,} values; a sweep has at most {MAX_POINTS:,} grid points"
+            )
         values = [v.item() if isinstance(v, np.generic) else v for v in spec]
         if not values:
             raise _problem(key, "no values to vary over", list(spec))
@@ -114,6 +127,10 @@ def grid_values(key: str, spec: str | Sequence[Any] | np.ndarray) -> list[Any]:
         return _range(key, spec, *m.groups())
     if ":" in spec and "(" not in spec and "," not in spec:
         raise _problem(key, "a range is START:STOP:NUM, e.g. 0.03:0.1:5", spec)
+    if spec.count(",") >= MAX_POINTS:
+        raise _problem(
+            key, f"{spec.count(',') + 1:,} values; a sweep has at most {MAX_POINTS:,} grid points"
+        )
     items = _split_top_level(spec)
     if any(not item.strip() for item in items):
         raise _problem(key, "empty value in the list; write v1,v2,v3", spec)
@@ -130,6 +147,8 @@ def _range(key: str, spec: str, start: str, stop: str, num: str) -> list[Any]:
         ) from None
     if n < 1:
         raise _problem(key, "NUM in START:STOP:NUM must be at least 1", spec)
+    if n > MAX_POINTS:
+        raise _problem(key, f"{n:,} values; a sweep has at most {MAX_POINTS:,} grid points", spec)
     try:
         a, b = float(start), float(stop)
     except ValueError:
@@ -166,11 +185,20 @@ def _split_top_level(spec: str) -> list[str]:
 
 
 def _distinct(key: str, values: list[Any]) -> list[Any]:
-    seen = []
+    """``values``, refusing one listed twice (the same type and value); linear time for
+    the hashable values (numbers, text), a scan for the rare others (mappings)."""
+    seen: set = set()
+    others: list = []
     for v in values:
-        if any(type(v) is type(s) and v == s for s in seen):
-            raise _problem(key, "a value is listed twice", v)
-        seen.append(v)
+        try:
+            marker = (type(v), v)
+            if marker in seen:
+                raise _problem(key, "a value is listed twice", v)
+            seen.add(marker)
+        except TypeError:  # unhashable: a mapping or a list
+            if any(type(v) is type(s) and v == s for s in others):
+                raise _problem(key, "a value is listed twice", v) from None
+            others.append(v)
     return values
 
 
@@ -189,19 +217,33 @@ def _as_vary(vary: Mapping[str, Any] | Sequence[str]) -> dict[str, list[Any]]:
     if isinstance(vary, str):
         vary = [vary]
     if isinstance(vary, Mapping):
-        pairs = [(k, grid_values(k, v)) for k, v in vary.items()]
+        pairs = [(_vary_key(k), grid_values(k, v)) for k, v in vary.items()]
+    elif isinstance(vary, (list, tuple)):
+        pairs = [parse_vary(_vary_key(v)) for v in vary]
     else:
-        pairs = [parse_vary(v) for v in vary]
-    if not pairs:
-        raise _problem("", f"nothing to vary; give one or two {USAGE}")
-    if len(pairs) > MAX_KEYS:
-        raise _problem(
-            ", ".join(k for k, _ in pairs), f"vary one or two key paths (got {len(pairs)})"
+        raise TypeError(
+            "vary must be a mapping {key path: values} or a list of 'KEY=SPEC' strings, "
+            f"got {type(vary).__name__}"
         )
+    total = math.prod(len(values) for _, values in pairs)
+    if total > MAX_POINTS:  # before the grid is built
+        raise _problem(
+            ", ".join(k for k, _ in pairs),
+            f"{total:,} grid points; at most {MAX_POINTS:,} (each is a full run)",
+            total,
+        )
+    if not pairs:
+        raise _problem("", f"nothing to vary; give {USAGE}")
     keys = [k for k, _ in pairs]
     if len(set(keys)) != len(keys):
         raise _problem(keys[0], "the same key path is varied twice")
     return dict(pairs)
+
+
+def _vary_key(k: Any) -> str:
+    if not isinstance(k, str):
+        raise TypeError(f"vary: a key path must be text, got {type(k).__name__} {k!r}")
+    return k
 
 
 def _point_scenario(
@@ -228,10 +270,15 @@ def sweep(
     seed: int | None = None,
     sampler: str | None = None,
     overrides: Mapping[str, Any] | Sequence[str] | None = None,
-    workers: int = 1,
+    workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    executor: Any = None,
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
-    """Run ``scenario`` at every point of a grid over one or two key paths.
+    """Run ``scenario`` at every point of a grid over any number of key paths.
+
+    Every grid point's chunks go to one executor (:func:`sim.montecarlo.run_many`); a
+    point's figures are those of :func:`sim.run` with the same options.
 
     Parameters
     ----------
@@ -245,8 +292,9 @@ def sweep(
         Default: the scenario's ``montecarlo`` section.
     overrides
         Further key path -> value overrides applied at every point (the varied keys win).
-    workers
-        Processes per run; results do not depend on it.
+    workers, executor, scheduler
+        Where the chunks are solved, as for :func:`sim.run` (``workers``: for the whole
+        sweep); results do not depend on them.
     progress
         Called with (grid points done, grid points total) after each point.
 
@@ -254,36 +302,37 @@ def sweep(
     -------
     DataFrame
         One row per grid point: the varied key paths, then ``p_accepted``,
-        ``p_holds_<k>`` (each with ``_ci_low``/``_ci_high``) and
-        ``median_duration_years``. ``attrs`` holds ``scenario``, ``title``, ``vary``
-        (the key paths), ``draws``, ``seed``, ``sampler`` and ``overrides``.
+        ``p_holds_<k>`` (each with ``_ci_low``/``_ci_high``),
+        ``p_holds_if_accepted_<k>`` and ``median_duration_years``. ``attrs`` holds
+        ``scenario``, ``title``, ``vary`` (the key paths), ``draws``, ``seed``,
+        ``sampler`` and ``overrides``.
 
     Raises
     ------
     ScenarioError
-        For a malformed ``vary``, or a key path or value the scenario does not accept,
-        before anything runs.
+        For a malformed ``vary``, more than :data:`MAX_POINTS` grid points, or a key path
+        or value the scenario does not accept, before anything runs.
+    TypeError, ValueError
+        For an argument of the wrong kind or out of range (``draws=2.5``), as
+        :func:`sim.run`.
+    BudgetError
+        When the grid points together would take longer than a run may.
     """
+    _check_arguments(scenario, draws, seed, sampler, overrides, workers, progress)
     grid = _as_vary(vary)
     base = _base_scenario(scenario)
     fixed = [(k, v) for k, v in [*base.overrides, *_as_items(overrides)] if k not in grid]
     keys = list(grid)
     points = list(itertools.product(*grid.values()))
-    if len(points) > MAX_POINTS:
-        raise _problem(
-            ", ".join(keys), f"{len(points)} grid points; at most {MAX_POINTS}", len(points)
-        )
     scenarios = _point_scenarios(base, fixed, keys, points)  # all checked before any runs
     mc = scenarios[0].montecarlo
     draws = int(mc.draws if draws is None else draws)
     seed = int(mc.seed if seed is None else seed)
     sampler = sampler or mc.sampler
-    rows = []
-    for i, (point, scn) in enumerate(zip(points, scenarios, strict=True)):
-        result = run(scn, draws=draws, seed=seed, sampler=sampler, workers=workers)
-        rows.append({**dict(zip(keys, point, strict=True)), **headline_figures(result.summary)})
-        if progress is not None:
-            progress(i + 1, len(points))
+    _check_sweep_budget(scenarios[0], draws, seed, sampler, workers, len(points))
+    run = dict(draws=draws, seed=seed, sampler=sampler, workers=workers, progress=progress)
+    figures = _headlines(scenarios, run, executor, scheduler)
+    rows = [{**dict(zip(keys, point, strict=True)), **figures[i]} for i, point in enumerate(points)]
     table = _table(rows, grid)
     table.attrs.update(
         scenario=base.name,
@@ -296,6 +345,52 @@ def sweep(
         overrides=[[k, v] for k, v in fixed],
     )
     return table
+
+
+def _headlines(
+    scenarios: list[Scenario], run: dict[str, Any], executor: Any, scheduler: str | None
+) -> dict[int, dict[str, Any]]:
+    """The headline figures of every grid point, by index, through one executor."""
+    return {
+        i: headline_figures(result.summary)
+        for i, result in run_many(scenarios, executor=executor, scheduler=scheduler, **run)
+    }
+
+
+def _check_arguments(scenario, draws, seed, sampler, overrides, workers, progress) -> None:
+    """The arguments of :func:`sweep` that :func:`sim.montecarlo.run` also takes."""
+    check_run_arguments(
+        scenario=scenario,
+        draws=draws,
+        seed=seed,
+        sampler=sampler,
+        workers=workers,
+        overrides=overrides,
+        chunk_size=None,
+        method=None,
+        selection=None,
+        progress=progress,
+    )
+
+
+def _check_sweep_budget(scn: Scenario, draws, seed, sampler, workers, points: int) -> None:
+    """Refuse a sweep whose grid points together would take longer than a run may."""
+    opts = RunOptions(
+        draws=draws,
+        seed=seed,
+        sampler=sampler,
+        chunk_size=default_chunk(scn),
+        workers=int(workers or 1),
+        method=scn.solver.method,
+        selection=scn.solver.selection,
+    )
+    one = check_budget(scn, opts, streamed=False)  # memory is that of one point
+    if one.seconds * points > TIME_BUDGET_SECONDS:
+        raise BudgetError(
+            f"this sweep would take about {human_seconds(one.seconds * points)} ({points:,} "
+            f"grid points of about {human_seconds(one.seconds)} each); the limit is "
+            f"{human_seconds(TIME_BUDGET_SECONDS)}: lower --draws or use fewer grid points"
+        )
 
 
 def _point_scenarios(
@@ -373,8 +468,12 @@ def write_sweep(
         table.to_csv(tmp / "sweep.csv", index=False)
         if plots and figure is not None:
             figure(table, tmp / f"sweep.{fmt}", fmt)
-        meta = {k: v for k, v in table.attrs.items()}
-        meta.update(rows=len(table), command=command if command is not None else " ".join(sys.argv))
+        meta = {"format_version": SWEEP_FORMAT, **table.attrs}
+        meta.update(
+            rows=len(table),
+            command=command if command is not None else " ".join(sys.argv),
+            files=file_list(tmp, exclude="sweep.json"),
+        )
         with open(tmp / "sweep.json", "w", encoding="utf-8") as fh:  # last: marks it complete
             json.dump(meta, fh, indent=2, default=str)
             fh.write("\n")

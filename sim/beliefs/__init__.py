@@ -10,7 +10,8 @@ Modules, in the order a belief meets them:
 * :mod:`~sim.beliefs.literals`: finite numbers, the number syntax, :class:`DistributionError`;
 * :mod:`~sim.beliefs.distributions`: the distribution classes and their ``ppf``;
 * :mod:`~sim.beliefs.grammar`: the shorthand parser, the mapping form and :func:`parse`;
-* :mod:`~sim.beliefs.samplers`: uniform points (random, LHS, Sobol') and the random streams.
+* :mod:`~sim.beliefs.samplers`: uniform points (random, LHS, Sobol', and the Saltelli design
+  for Sobol' indices) and the random streams.
 
 Importing this package does not import ``scipy.stats`` (see
 :mod:`sim.beliefs.distributions`).
@@ -34,12 +35,15 @@ from sim.beliefs.grammar import from_mapping, looks_like_distribution, parse, pa
 from sim.beliefs.literals import MAX_LIST_LENGTH, MAX_TEXT_LENGTH, DistributionError
 from sim.beliefs.samplers import (
     METHODS,
+    STREAM_BOOTSTRAP,
     STREAM_BREAKS,
     STREAM_EVENTS,
     STREAM_PARAMS,
+    STREAM_SALTELLI,
     STREAM_SOBOL,
     STREAM_TYPES,
     block_generator,
+    saltelli_layout,
     uniform_points,
 )
 
@@ -51,9 +55,11 @@ __all__ = [
     "MAX_TEXT_LENGTH",
     "METHODS",
     "MIN_TRUNCATION_MASS",
+    "STREAM_BOOTSTRAP",
     "STREAM_BREAKS",
     "STREAM_EVENTS",
     "STREAM_PARAMS",
+    "STREAM_SALTELLI",
     "STREAM_SOBOL",
     "STREAM_TYPES",
     "U_CLIP",
@@ -70,5 +76,6 @@ __all__ = [
     "looks_like_distribution",
     "parse",
     "parse_shorthand",
+    "saltelli_layout",
     "uniform_points",
 ]

@@ -37,10 +37,12 @@ is derived from the run's seed: ``default_rng(SeedSequence(seed, spawn_key=(stre
 block)))``.  Stream ids are a registry: :data:`STREAM_PARAMS` (0, the parameter
 samplers), :data:`STREAM_EVENTS` (1, event times), :data:`STREAM_BREAKS` (2, incidents
 and sampled break times), :data:`STREAM_SOBOL` (3, the Sobol' scramble, used with the
-one-element key ``(3,)``), :data:`STREAM_TYPES` (4, each draw's true type). A new user
-takes the next free id. Do not derive other
-streams with ``SeedSequence(seed).spawn(...)``: its children have the spawn keys
-``(0,)``, ``(1,)``, ... and would collide with this scheme.
+one-element key ``(3,)``), :data:`STREAM_TYPES` (4, each draw's true type),
+:data:`STREAM_SALTELLI` (5, the scramble of the Saltelli design, key ``(5,)``),
+:data:`STREAM_BOOTSTRAP` (6, the bootstrap of sensitivity indices, key ``(6,)``).  A new
+user takes the next free id.  Do not derive other streams with
+``SeedSequence(seed).spawn(...)``: its children have the spawn keys ``(0,)``, ``(1,)``,
+... and would collide with this scheme.
 
 ``scipy.stats.qmc`` is imported only when a Sobol' sequence is drawn (see
 :mod:`sim.beliefs.distributions` for why scipy is not imported at start-up).
@@ -54,16 +56,20 @@ from typing import Any
 import numpy as np
 
 from sim.beliefs.distributions import U_CLIP
-from sim.names import SAMPLERS
+from sim.names import DESIGNS, SAMPLERS
 
 __all__ = [
     "METHODS",
+    "STREAM_BOOTSTRAP",
     "STREAM_BREAKS",
     "STREAM_EVENTS",
     "STREAM_PARAMS",
+    "STREAM_SALTELLI",
     "STREAM_SOBOL",
     "STREAM_TYPES",
+    "DESIGNS",
     "block_generator",
+    "saltelli_layout",
     "uniform_points",
 ]
 
@@ -78,8 +84,13 @@ STREAM_SOBOL = 3
 STREAM_TYPES = 4
 """Stream id of each draw's true type, with private information (Monte Carlo layer)."""
 
+STREAM_SALTELLI = 5
+"""Stream id of the Saltelli design's scramble (spawn key ``(STREAM_SALTELLI,)``)."""
+STREAM_BOOTSTRAP = 6
+"""Stream id of the bootstrap of sensitivity indices (spawn key ``(STREAM_BOOTSTRAP,)``)."""
+
 METHODS = SAMPLERS
-"""Sampler names accepted by :func:`uniform_points`."""
+"""Sampler names accepted by :func:`uniform_points` (and the designs of :data:`DESIGNS`)."""
 
 _SOBOL_MAX_POINTS = 2**30  # scipy's qmc.Sobol default bits=30
 
@@ -124,18 +135,49 @@ def _lhs_block(seed: int, block: int, n_dims: int, m: int) -> np.ndarray:
 
 
 def _sobol_rows(seed: int, n_dims: int, start: int, stop: int) -> np.ndarray:
-    from scipy.stats import qmc
-
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(STREAM_SOBOL,)))
-    try:
-        engine = qmc.Sobol(n_dims, scramble=True, rng=rng)
-    except TypeError:  # scipy < 1.15 names the argument `seed`
-        engine = qmc.Sobol(n_dims, scramble=True, seed=rng)
+    engine = _sobol_engine(seed, n_dims, STREAM_SOBOL)
     if start > 0:  # scipy's fast_forward(0) on a fresh engine fails
         engine.fast_forward(start)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="The balance properties", category=UserWarning)
         return engine.random(stop - start)
+
+
+def _sobol_engine(seed: int, n_dims: int, stream: int):
+    from scipy.stats import qmc
+
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(stream,)))
+    try:
+        return qmc.Sobol(n_dims, scramble=True, rng=rng)
+    except TypeError:  # scipy < 1.15 names the argument `seed`
+        return qmc.Sobol(n_dims, scramble=True, seed=rng)
+
+
+def saltelli_layout(n_dims: int, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+    """Where rows ``[start, stop)`` of a Saltelli design sit: (group, position) per row.
+
+    Position 0 is A's row, ``1 + i`` is A's row with column ``i`` from B (``AB_i``), and
+    ``n_dims + 1`` is B's row; the layout of SALib's ``sobol.analyze`` without second-order
+    indices.
+    """
+    rows = np.arange(start, stop)
+    return rows // (n_dims + 2), rows % (n_dims + 2)
+
+
+def _saltelli_rows(seed: int, n_dims: int, start: int, stop: int) -> np.ndarray:
+    group, pos = saltelli_layout(n_dims, start, stop)
+    g0 = int(group[0])
+    engine = _sobol_engine(seed, 2 * n_dims, STREAM_SALTELLI)
+    if g0 > 0:
+        engine.fast_forward(g0)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The balance properties", category=UserWarning)
+        base = engine.random(int(group[-1]) - g0 + 1)
+    a, b = base[group - g0, :n_dims], base[group - g0, n_dims:]
+    out = np.where((pos == n_dims + 1)[:, None], b, a)
+    swap = np.flatnonzero((pos >= 1) & (pos <= n_dims))
+    out[swap, pos[swap] - 1] = b[swap, pos[swap] - 1]
+    return out
 
 
 def uniform_points(
@@ -151,7 +193,7 @@ def uniform_points(
 
     Parameters
     ----------
-    method : {"random", "lhs", "sobol"}
+    method : {"random", "lhs", "sobol", "saltelli"}
     n_dims : int
         Number of columns (uncertain parameters); 0 gives shape ``(stop - start, 0)``.
     start, stop : int
@@ -171,8 +213,9 @@ def uniform_points(
         Row ``i`` is the same whatever ``(start, stop)`` slicing is used; see the module
         docstring for the design of each method.
     """
-    if method not in METHODS:
-        raise ValueError(f"unknown sampling method {method!r}; allowed: {', '.join(METHODS)}")
+    if method not in METHODS + DESIGNS:
+        allowed = ", ".join(METHODS + DESIGNS)
+        raise ValueError(f"unknown sampling method {method!r}; allowed: {allowed}")
     n_dims = _check_int(n_dims, "n_dims")
     start = _check_int(start, "start")
     stop = _check_int(stop, "stop")
@@ -183,11 +226,15 @@ def uniform_points(
         raise ValueError(f"need 0 <= start <= stop <= total, got {start}, {stop}, {total}")
     if method == "sobol" and total > _SOBOL_MAX_POINTS:
         raise ValueError(f"sobol supports at most 2**30 draws, got total={total}")
+    if method == "saltelli" and total > _SOBOL_MAX_POINTS:
+        raise ValueError(f"saltelli supports at most 2**30 draws, got total={total}")
     n = stop - start
     if n == 0 or n_dims == 0:
         return np.empty((n, n_dims), dtype=np.float64)
     if method == "sobol":
         out = _sobol_rows(seed, n_dims, start, stop)
+    elif method == "saltelli":
+        out = _saltelli_rows(seed, n_dims, start, stop)
     else:
         out = np.empty((n, n_dims), dtype=np.float64)
         for b in range(start // block_size, (stop - 1) // block_size + 1):

@@ -5,15 +5,23 @@
 * :mod:`sim.cli.compare`: ``sim compare``;
 * :mod:`sim.cli.report`: ``sim report``;
 * :mod:`sim.cli.sweep`: ``sim sweep``;
-* :mod:`sim.cli.common` and :mod:`sim.cli.progress`: what the commands share.
+* :mod:`sim.cli.terms`: ``sim terms``;
+* :mod:`sim.cli.explain`: ``sim explain``;
+* :mod:`sim.cli.common`, :mod:`sim.cli.progress` and :mod:`sim.cli.execution` (the
+  ``--executor``, ``--workers`` and ``--scheduler`` options): what the commands share.
 
 This module holds the click group :func:`main` (the ``sim`` console script) and the error
 handling every command gets: every error a user can cause (a bad scenario, a bad option,
 an unwritable folder) is reported as a message and exit code 1, never a traceback.
-Ctrl-C stops a run with exit code 130 (SIGTERM with 143) and leaves no result folder that
-looks complete. A command parses its options, calls the library (:mod:`sim.api` and the
-subpackages, imported inside the command so that ``sim validate`` and ``sim schema``
-start fast) and reports.
+Ctrl-C stops a run with exit code 130 (SIGTERM with 143, SIGHUP, a closed terminal, with
+129) and leaves no result folder that looks complete. Once a result is written, nothing
+the terminal does (a closed pipe, a hang-up, an encoding that cannot show the table) turns
+the command into a failure (:func:`sim.cli.common.after_writing`), and a terminal that is
+not UTF-8 gets ``?`` for what it cannot show (:func:`sim.cli.common.safe_streams`).
+
+A command parses its options, calls the library (:mod:`sim.api` and the subpackages,
+imported inside the command so that ``sim validate`` and ``sim schema`` start fast) and
+reports.
 """
 
 from __future__ import annotations
@@ -25,20 +33,33 @@ import threading
 
 import click
 
-from sim.cli import compare, report, runs, scenarios, sweep
-from sim.cli.common import EXIT_USAGE, fail, report_scenario_error
+from sim.cli import compare, explain, report, runs, scenarios, sweep, terms
+from sim.cli.common import EXIT_USAGE, fail, report_scenario_error, safe_streams
 
 __all__ = ["EXIT_USAGE", "SimGroup", "main"]
 
 
 class _Interrupted(KeyboardInterrupt):
-    """SIGTERM, handled like Ctrl-C so the run cleans up before it stops."""
+    """SIGTERM or SIGHUP, handled like Ctrl-C so the run cleans up before it stops."""
 
-    signum = 15
+    def __init__(self, signum: int = 15) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
-def _on_sigterm(signum, frame):  # noqa: ARG001
-    raise _Interrupted()
+#: The process that installed the handlers: a worker forked from it inherits them.
+_MAIN_PID = [0]
+
+
+def _on_signal(signum, frame):  # noqa: ARG001
+    if os.getpid() != _MAIN_PID[0]:
+        return  # a worker process: the parent stops it (a terminal hangs up the whole group)
+    raise _Interrupted(signum)
+
+
+#: Signals that stop a command like Ctrl-C: SIGTERM (kill, a scheduler) and SIGHUP (the
+#: terminal closed), with the message each gets.
+_STOPS = {"SIGTERM": "terminated (SIGTERM)", "SIGHUP": "hung up (SIGHUP: the terminal closed)"}
 
 
 class SimGroup(click.Group):
@@ -57,6 +78,7 @@ class SimGroup(click.Group):
         # click exits with 2 on a usage error (a bad option value, a missing argument);
         # every bad input to `sim` exits with 1, with click's own message.
         kwargs["standalone_mode"] = False
+        safe_streams()
         try:
             rv = super().main(*args, **kwargs)
         except click.exceptions.Abort:
@@ -68,37 +90,51 @@ class SimGroup(click.Group):
         sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx):  # noqa: D102
-        prev_term = None
+        previous = {}
+        _MAIN_PID[0] = os.getpid()
         if threading.current_thread() is threading.main_thread():
-            try:
-                prev_term = signal.signal(signal.SIGTERM, _on_sigterm)
-            except (ValueError, OSError):
-                prev_term = None
+            for name in _STOPS:
+                sig = getattr(signal, name, None)
+                if sig is None:  # no SIGHUP on Windows
+                    continue
+                try:
+                    previous[sig] = signal.signal(sig, _on_signal)
+                except (ValueError, OSError):
+                    pass
         try:
             return self._invoke_reporting_errors(ctx)
         except KeyboardInterrupt as exc:  # also while the library is still being imported
-            how = (
-                "terminated (SIGTERM)" if isinstance(exc, _Interrupted) else "interrupted (Ctrl-C)"
+            signum = exc.signum if isinstance(exc, _Interrupted) else 2
+            how = next(
+                (v for k, v in _STOPS.items() if getattr(signal, k, None) == signum),
+                "interrupted (Ctrl-C)",
             )
-            click.echo(
-                f"{how}: stopped before the end; no result was written and an earlier result "
-                "in the same folder is unchanged; run the command again to get one",
-                err=True,
-            )
-            sys.exit(128 + (exc.signum if isinstance(exc, _Interrupted) else 2))
+            try:
+                click.echo(
+                    f"{how}: stopped before the end; no result was written and an earlier "
+                    "result in the same folder is unchanged; run the command again to get one",
+                    err=True,
+                )
+            except (OSError, ValueError):  # the terminal is gone (a hang-up)
+                pass
+            sys.exit(128 + signum)
         finally:
-            if prev_term is not None:
-                signal.signal(signal.SIGTERM, prev_term)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
     def _invoke_reporting_errors(self, ctx):
-        from sim.errors import ModelError, ResultError
+        from sim.errors import BudgetError, ExecutorError, ModelError, ResultError
 
         try:
             return super().invoke(ctx)
-        except (ModelError, ResultError) as exc:
+        except (BudgetError, ModelError, ResultError, ExecutorError) as exc:
             fail(str(exc))
         except MemoryError:
-            fail("out of memory; lower --draws or --chunk-size, or use fewer --workers")
+            fail(
+                "out of memory: use fewer --workers (each holds a chunk) or lower --draws; "
+                "lower --chunk-size only if you raised it (the default is sized for about "
+                "200 MB a chunk, and tiny chunks cost memory of their own)"
+            )
         except OSError as exc:
             from sim.io.atomic import explain
 
@@ -139,5 +175,7 @@ for _command in (
     compare.compare,
     report.report,
     sweep.sweep,
+    terms.terms,
+    explain.explain,
 ):
     main.add_command(_command)

@@ -2,29 +2,52 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from sim.cli.common import command_line
+from sim.cli.common import (
+    Count,
+    after_writing,
+    closed_pipe_ok,
+    command_line,
+    console,
+    fail,
+    label_option,
+)
+from sim.cli.execution import cli_executor, executor_options
 from sim.cli.progress import ProgressBar
-from sim.names import PERIODS_PER_YEAR, SAMPLERS
+from sim.names import DESIGNS, PERIODS_PER_YEAR, SAMPLERS
+from sim.text import visible
 
-__all__ = ["print_headline", "run", "show"]
+#: The limits of --draws and --seed: those of montecarlo.draws and montecarlo.seed in the
+#: key table (written out so that the command line starts without loading the format; a
+#: test checks that they agree).
+MAX_DRAWS, MAX_SEED = 100_000_000, 2**63 - 1
+
+__all__ = ["announce_estimate", "print_headline", "run", "show"]
 
 
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option(
-    "--draws", type=click.IntRange(min=1), help="Monte Carlo draws (default: montecarlo.draws)."
+    "--draws",
+    type=Count(1, MAX_DRAWS, "the limit of montecarlo.draws"),
+    help="Monte Carlo draws, e.g. 20000 or 2e4 (default: montecarlo.draws).",
 )
-@click.option("--seed", type=click.IntRange(min=0), help="Seed: one seed fixes every number.")
+@click.option(
+    "--seed", type=click.IntRange(min=0, max=MAX_SEED), help="Seed: one seed fixes every number."
+)
 @click.option(
     "--sampler",
     type=click.Choice(SAMPLERS),
     help="How uncertain numbers are sampled.",
+)
+@click.option(
+    "--design",
+    type=click.Choice(DESIGNS),
+    help="Sample a design for Sobol' first and total indices instead (replaces --sampler).",
 )
 @click.option(
     "--set",
@@ -32,6 +55,12 @@ __all__ = ["print_headline", "run", "show"]
     multiple=True,
     metavar="KEY=VALUE",
     help="Override a key path, e.g. --set war.first_strike=0.2.",
+)
+@click.option(
+    "--without",
+    multiple=True,
+    metavar="ID",
+    help="Switch a mechanism off (same draws); repeatable. Compare with the full run.",
 )
 @click.option(
     "--out", type=click.Path(path_type=Path), help="Result folder (default: results/<name>)."
@@ -45,13 +74,7 @@ __all__ = ["print_headline", "run", "show"]
     show_default=True,
     help="Plot file format.",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Worker processes (results do not depend on it).",
-)
+@executor_options
 @click.option(
     "--chunk-size",
     type=click.IntRange(min=1),
@@ -59,40 +82,119 @@ __all__ = ["print_headline", "run", "show"]
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
 @click.option(
+    "--label",
+    callback=label_option,
+    metavar="TEXT",
+    help="Name the run (shown by sim show, sim compare and the plots), e.g. 'no first strike'.",
+)
+@click.option(
     "--report", "brief", is_flag=True, help="Also write the brief, DIR.html (sim report)."
 )
 def run(
-    file, draws, seed, sampler, sets, out, no_plots, fmt, workers, chunk_size, quiet, brief
+    file,
+    draws,
+    seed,
+    sampler,
+    design,
+    sets,
+    without,
+    out,
+    no_plots,
+    fmt,
+    executor,
+    workers,
+    scheduler,
+    chunk_size,
+    quiet,
+    label,
+    brief,
 ) -> None:
-    """Run scenario FILE and write results/<name>/."""
+    """Run scenario FILE and write results/<name>/ (results/<name>_without_<ID> with
+    --without).
+
+    With --design saltelli the draws are a Saltelli design (groups of 2 + one draw per
+    sampled belief), and sensitivity.csv gains Sobol' first and total indices.
+
+    \b
+    sim run scenarios/freeze_lines.yaml --draws 50000 --workers 2
+    sim run scenarios/freeze_lines.yaml --executor dask --scheduler tcp://head:8786
+    """
     from sim import api
     from sim.io import ResultWriter
     from sim.scenario import load_scenario
 
-    scn = load_scenario(file, overrides=list(sets) or None)
-    out = out or Path("results") / scn.name
+    if design and sampler:
+        fail(f"--design {design} replaces --sampler; give one of them")
+    sampler = design or sampler
+    scn = load_scenario(file, overrides=list(sets) or None, without=without)
+    out = out or Path("results") / "_without_".join([scn.name, *without])
     writer = ResultWriter(out)  # refuses a bad --out before the run
+    if not quiet:
+        announce_estimate(scn, draws, chunk_size, workers)
     try:
-        with ProgressBar(quiet) as progress:
+        with (
+            cli_executor(executor, workers, scheduler, quiet) as ex,
+            ProgressBar(quiet) as progress,
+        ):
             result = api.run(
                 scn,
                 draws=draws,
                 seed=seed,
                 sampler=sampler,
-                workers=workers,
                 chunk_size=chunk_size,
                 progress=progress,
                 draws_sink=writer.write_draws,
+                executor=ex,
+                label=label,
             )
         path = writer.finish(result, plots=not no_plots, fmt=fmt, command=command_line())
     except BaseException:
         writer.abort()
         raise
     if not quiet:
-        print_headline(result)
-        click.echo(f"wrote {path} in {result.wall_seconds:.1f} s")
+        with after_writing(path):
+            print_headline(result)
+            if design:
+                click.echo(_design_note(scn, result.summary["draws"]))
+            click.echo(f"wrote {path} in {result.wall_seconds:.1f} s")
     if brief:
         click.echo(f"wrote {api.report(path)}")
+
+
+def announce_estimate(
+    scn: Any, draws: int | None, chunk_size: int | None, workers: int | None
+) -> None:
+    """Say on stderr what a long run will cost, before it starts (runs over 20 s).
+
+    The estimate is :func:`sim.montecarlo.budget.estimate`; a run over budget is refused
+    by the run itself, with advice.
+    """
+    from sim.montecarlo import RunOptions, default_chunk
+    from sim.montecarlo.budget import estimate
+
+    mc = scn.montecarlo
+    opts = RunOptions(
+        draws=draws or mc.draws,
+        seed=0,
+        sampler=mc.sampler,
+        chunk_size=chunk_size or default_chunk(scn),
+        workers=max(1, workers or 1),
+        method=scn.solver.method,
+        selection=scn.solver.selection,
+    )
+    est = estimate(scn, opts, streamed=True)
+    if est.seconds > 20:
+        click.echo(f"estimate: {est.text()}", err=True)
+
+
+def _design_note(scn: Any, draws: int) -> str:
+    """How many Saltelli groups a run holds, and how many draws no group uses."""
+    d = len(scn.uncertain())
+    groups, rest = divmod(draws, d + 2)
+    text = f"saltelli design: {groups:,} groups of {d + 2} draws ({d} sampled beliefs + 2)"
+    if rest:
+        text += f"; the last {rest} draws complete no group and the Sobol' indices leave them out"
+    return text
 
 
 @click.command()
@@ -101,29 +203,48 @@ def show(folder: Path) -> None:
     """Print the headline table of a saved result FOLDER."""
     from sim.io import load_result
 
-    print_headline(load_result(folder, draws=False))
+    result = load_result(folder, draws=False)
+    with closed_pipe_ok():
+        print_headline(result)
 
 
 def print_headline(result: Any) -> None:
-    """Print a run's headline table, and who breaks or rejects the ceasefire and why."""
-    from rich.console import Console
+    """Print a run's headline table, and who breaks or rejects the ceasefire and why.
+
+    The title, then the run's label and changes (``run: no first strike · changed:
+    war.first_strike=0``) when it has any, so a changed run is never mistaken for the
+    scenario as written. User text is printed as text (see :func:`console`).
+    """
+    from rich.text import Text
+
+    from sim.io.labels import subtitle
 
     s = result.summary
-    console = Console(file=sys.stdout, width=max(100, Console().width or 100))
-    console.print(f"[bold]{result.title}[/bold]")
-    console.print(
-        f"{s['draws']:,} draws · seed {s['seed']} · {s['sampler']} sampler · "
-        f"selection {s['solver']['selection']} · solver {s['solver']['method']}"
+    con = console()
+    con.print(Text(visible(result.title), style="bold"))
+    sub = subtitle(result, limit=400)
+    if sub:
+        con.print(visible(sub, None))
+    solver = s.get("solver") or {}
+    con.print(
+        visible(
+            f"{s['draws']:,} draws · seed {s['seed']} · {s['sampler']} sampler · "
+            f"selection {solver.get('selection')} · solver {solver.get('method')}",
+            None,
+        )
     )
-    console.print(_headline_table(s))
+    con.print(_headline_table(s))
     if s.get("types"):
         t = s["types"]
         who = (s.get("actor_labels") or {}).get(t["actor"], t["actor"])
-        console.print(
-            f"by the true type of {who} (unknown to the other side); holds = if accepted:"
+        con.print(
+            visible(
+                f"by the true type of {who} (unknown to the other side); holds = if accepted:",
+                None,
+            )
         )
-        console.print(_types_table(s))
-    _print_outcomes(console, s)
+        con.print(_types_table(s))
+    _print_outcomes(con, s)
 
 
 def _pct(v: float | None) -> str:
@@ -189,7 +310,7 @@ def _print_outcomes(console: Any, s: dict) -> None:
     labels = s.get("actor_labels") or {}
 
     def name(k: str) -> str:
-        return labels.get(k, k)
+        return visible(labels.get(k, k), 60)
 
     horizon_years = s["horizon_periods"] / PERIODS_PER_YEAR[s["period"]]
     if s["p_breaks_within_horizon"] > 0:

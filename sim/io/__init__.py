@@ -14,7 +14,7 @@ supplies (:data:`FigureFunction`, see :mod:`sim.io.result`).
 from sim.errors import ResultError
 from sim.io.checks import check_result
 from sim.io.loader import draw_columns, load_result, read_draws
-from sim.io.result import REQUIRED_FILES, FigureFunction, Result, require_figures
+from sim.io.result import REQUIRED_FILES, FigureFunction, Result, TableFunction, require_figures
 from sim.io.writer import ResultWriter
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "Result",
     "ResultError",
     "ResultWriter",
+    "TableFunction",
     "check_result",
     "draw_columns",
     "load_result",

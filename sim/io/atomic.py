@@ -2,9 +2,11 @@
 
 Every folder ``sim`` writes (a run's result, a sweep) goes through :class:`AtomicFolder`:
 
-1. **Refuse first.** An existing target is replaced only if it is empty or one of ours
-   (it holds one of :data:`MARKERS`): a folder of other files is never deleted
-   (:func:`check_replaceable`), and this is checked before any work is done.
+1. **Refuse first.** An existing target is replaced only if it is empty or one of ours:
+   it holds one of :data:`MARKERS` as ``sim`` writes it, and that marker lists every file
+   in the folder (:func:`is_result_folder`). A folder of other files, one whose
+   ``manifest.json`` is someone else's, or a result a user added a file to is never
+   deleted (:func:`check_replaceable`), and this is checked before any work is done.
 2. **Write beside it.** Everything goes into a hidden temporary folder in the same parent,
    ``.NAME.tmp-PID-xxxxxxxx`` (:func:`temp_folder`), so the final rename never crosses a
    file system. Temporary folders that a killed run left behind are removed by the next
@@ -31,7 +33,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import glob
+import json
 import os
+import re
 import shutil
 import signal
 import sys
@@ -48,8 +52,10 @@ __all__ = [
     "AtomicFolder",
     "check_replaceable",
     "clean_stale_temps",
+    "enclosing_result",
     "exchange",
     "explain",
+    "folder_kind",
     "fsync_dir",
     "fsync_tree",
     "is_result_folder",
@@ -59,10 +65,12 @@ __all__ = [
     "sigint_deferred",
     "swap_into_place",
     "temp_folder",
+    "unlisted_files",
 ]
 
-#: Files that mark a folder as one of ours (a run's or a sweep's), safe to replace.
-MARKERS = ("manifest.json", "sweep.json")
+#: Files that mark a folder as one of ours (a run's, a sweep's, a discovery's or a terms
+#: table's), safe to replace.
+MARKERS = ("manifest.json", "sweep.json", "discovery.json", "terms.json")
 #: Name parts of the hidden folders of an unfinished write and of a swap in progress.
 TEMP_MARK, OLD_MARK = ".tmp-", ".old-"
 
@@ -148,16 +156,123 @@ def is_temporary(name: str) -> bool:
 
 
 def is_result_folder(path: Path) -> bool:
-    """True if ``path`` holds one of :data:`MARKERS` (a run's or a sweep's folder)."""
-    return any((path / name).is_file() for name in MARKERS)
+    """True if ``path`` is a folder of ours that may be replaced: see :func:`folder_kind`.
+
+    Its marker (``manifest.json``, ``sweep.json``, ``discovery.json`` or ``terms.json``)
+    must be one ``sim`` wrote, and it must list every file in the folder, so replacing
+    the folder deletes nothing but what a run, a sweep, a discovery or a terms table wrote.
+    """
+    return folder_kind(path) is not None and not unlisted_files(path)
+
+
+#: Largest marker file read to recognise a folder (a manifest holds the scenario text,
+#: at most 1 MB, twice over).
+_MAX_MARKER_BYTES = 16_000_000
+#: The files of a sweep (a discovery) written before sweep.json (discovery.json) listed them.
+_OLD_SWEEP_FILES = frozenset({"sweep.json", "sweep.csv", "sweep.png", "sweep.svg", "sweep.pdf"})
+_OLD_DISCOVERY_FILES = frozenset(
+    {"discovery.json", "findings.md", "discovery.png", "discovery.svg", "discovery.pdf"}
+)
+#: The marker file of each kind of folder.
+_MARKER_OF = {
+    "run": "manifest.json",
+    "sweep": "sweep.json",
+    "discovery": "discovery.json",
+    "terms": "terms.json",
+}
+
+
+def _read_marker(path: Path) -> Any:
+    try:
+        if path.stat().st_size > _MAX_MARKER_BYTES:
+            return None
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError):
+        return None
+
+
+def folder_kind(path: Path) -> str | None:
+    """``"run"``, ``"sweep"``, ``"discovery"`` or ``"terms"`` if ``path`` holds a marker
+    that ``sim`` wrote, else None.
+
+    A ``manifest.json`` is a run's when it is a JSON object with ``format_version``,
+    ``complete: true``, the scenario's ``scenario_sha256`` and a ``files`` mapping; a
+    ``sweep.json`` is a sweep's when it has ``rows``, ``command`` and either
+    ``format_version`` with ``files`` (format 1) or, written before, ``vary``; a
+    ``discovery.json`` (``sim explain``) is one when it has ``base_rate``, ``boxes`` and
+    ``command``; a ``terms.json`` (``sim terms``) when it has ``term_sets``, ``rows``,
+    ``command`` and a ``files`` mapping. A folder
+    that merely holds a file of that name (a browser extension's ``manifest.json``, a
+    ``sweep.json`` beside a thesis) is not ours.
+    """
+    manifest = _read_marker(path / "manifest.json") if (path / "manifest.json").is_file() else None
+    if (
+        isinstance(manifest, dict)
+        and isinstance(manifest.get("format_version"), int)
+        and manifest.get("complete") is True
+        and isinstance(manifest.get("scenario_sha256"), str)
+        and isinstance(manifest.get("files"), dict)
+    ):
+        return "run"
+    found = _read_marker(path / "discovery.json") if (path / "discovery.json").is_file() else None
+    if isinstance(found, dict) and all(k in found for k in ("base_rate", "boxes", "command")):
+        return "discovery" if isinstance(found.get("files", {}), dict) else None
+    terms = _read_marker(path / "terms.json") if (path / "terms.json").is_file() else None
+    if isinstance(terms, dict) and all(k in terms for k in ("term_sets", "rows", "command")):
+        return "terms" if isinstance(terms.get("files"), dict) else None
+    sweep = _read_marker(path / "sweep.json") if (path / "sweep.json").is_file() else None
+    if not isinstance(sweep, dict) or "rows" not in sweep or "command" not in sweep:
+        return None
+    if isinstance(sweep.get("format_version"), int) and isinstance(sweep.get("files"), dict):
+        return "sweep"
+    return "sweep" if "files" not in sweep and "vary" in sweep else None
+
+
+def enclosing_result(path: str | os.PathLike) -> Path | None:
+    """The folder of ours (a run's, a sweep's or a discovery's: :func:`folder_kind`) that ``path``
+    would be written into, directly or deeper, or None.
+
+    ``sim compare --out`` and ``--csv`` refuse such a path: a file written there would
+    overwrite the result's own files, or leave a file its manifest does not list.
+    """
+    here = Path(os.path.abspath(os.fspath(path)))
+    for folder in [here, *here.parents] if here.is_dir() else here.parents:
+        if folder.is_dir() and folder_kind(folder) is not None:
+            return folder
+    return None
+
+
+def unlisted_files(path: Path) -> list[str]:
+    """The entries of a folder of ours that its marker does not list (sorted).
+
+    A run's ``manifest.json`` lists every file it wrote; so does a sweep's ``sweep.json``
+    (an older sweep's files are the known sweep files). Anything else, such as a user's
+    ``NOTES.md`` or a subfolder, would be lost if the folder were replaced.
+    """
+    kind = folder_kind(path)
+    if kind is None:
+        return []
+    marker = _MARKER_OF[kind]
+    data = _read_marker(path / marker)
+    listed = set(data.get("files") or {}) | {marker} if isinstance(data, dict) else {marker}
+    if kind == "sweep" and isinstance(data, dict) and "files" not in data:
+        listed = set(_OLD_SWEEP_FILES)
+    if kind == "discovery" and isinstance(data, dict) and "files" not in data:
+        listed = set(_OLD_DISCOVERY_FILES)
+    try:
+        names = sorted(os.listdir(path))
+    except OSError:
+        return []
+    return [n for n in names if n not in listed or not (path / n).is_file()]
 
 
 def check_replaceable(target: Path) -> None:
     """Refuse (before any work) a ``target`` that must not be replaced.
 
-    Only a missing target, an empty folder or an earlier folder of ours (a run or a
-    sweep, see :func:`is_result_folder`) may be replaced; anything else raises
-    :class:`ResultError` saying what to do.
+    Only a missing target, an empty folder or an earlier folder of ours that lists every
+    file in it (see :func:`is_result_folder`) may be replaced; anything else raises
+    :class:`ResultError` saying why and what to do.
     """
     if not os.path.lexists(target):
         return
@@ -170,11 +285,30 @@ def check_replaceable(target: Path) -> None:
         empty = next(os.scandir(target), None) is None
     except OSError as exc:
         raise ResultError(f"{target}: cannot read the folder ({explain(exc)})") from None
-    if not empty and not is_result_folder(target):
+    if empty:
+        return
+    if folder_kind(target) is None:
+        markers = [m for m in MARKERS if (target / m).exists()]
+        why = (
+            f"its {markers[0]} was not written by sim"
+            if markers
+            else "it holds no manifest.json, sweep.json, discovery.json or terms.json "
+            "written by sim"
+        )
         raise ResultError(
-            f"{target}: exists and holds files that are not a sim result (no manifest.json "
-            "or sweep.json); to protect them nothing is replaced: choose another --out, or "
-            "move that folder away first"
+            f"{target}: exists and is not a sim result ({why}); to protect its files nothing "
+            "is replaced: choose another --out, or move that folder away first"
+        )
+    extra = unlisted_files(target)
+    if extra:
+        shown = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
+        raise ResultError(
+            f"{target}: a sim result, but it also holds {shown}, which the run did not write; "
+            "replacing the folder would delete "
+            + ("it" if len(extra) == 1 else "them")
+            + ", so nothing is replaced: move "
+            + ("it" if len(extra) == 1 else "them")
+            + " out of the folder, or choose another --out"
         )
 
 
@@ -395,11 +529,22 @@ def clean_stale_temps(parent: Path, name: str) -> None:
         remove(p)
 
 
+#: Largest process id any system gives (pid_t is a 32-bit signed integer).
+_MAX_PID = 2**31 - 1
+_TEMP_TAIL = re.compile(r"([0-9]{1,10})-[0-9a-f]{8}")
+
+
 def _parse_pid(name: str, marker: str) -> int | None:
-    try:
-        return int(name.rsplit(marker, 1)[1].split("-")[0])
-    except (IndexError, ValueError):
+    """The process id in a name we gave (``.NAME.tmp-PID-xxxxxxxx``), else None.
+
+    A name that only looks like ours (``.tmp-99999999999999999999-x``: no process can have
+    that id) is not ours and is left alone.
+    """
+    m = _TEMP_TAIL.fullmatch(name.rsplit(marker, 1)[-1]) if marker in name else None
+    if m is None:
         return None
+    pid = int(m.group(1))
+    return pid if 0 < pid <= _MAX_PID else None
 
 
 def _alive(pid: int) -> bool:
@@ -407,7 +552,7 @@ def _alive(pid: int) -> bool:
         return True
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):
         return False
     except PermissionError:
         return True

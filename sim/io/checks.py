@@ -18,7 +18,13 @@ from sim.errors import ResultError
 if TYPE_CHECKING:
     from sim.io.result import Result
 
-__all__ = ["NULLABLE_COLUMNS", "PROBABILITY_COLUMNS", "check_draws", "check_result"]
+__all__ = [
+    "NULLABLE_COLUMNS",
+    "PROBABILITY_COLUMNS",
+    "check_draws",
+    "check_result",
+    "probability_problems",
+]
 
 #: Draws-table columns that hold probabilities or shares in [0, 1]. ``nash_share_a`` is
 #: missing (null) where no split gives both sides their war value (an empty bargaining
@@ -92,6 +98,20 @@ def check_result(result: Result) -> None:
     (``survival_if_accepted`` may be empty for the same reason), and the draws table if
     it is held in memory.
     """
+    problems = probability_problems(result)
+    if problems:
+        raise ResultError(
+            "the run produced invalid probabilities ("
+            + "; ".join(problems[:5])
+            + f"); {_INVALID_ADVICE}"
+        )
+    if result.draws is not None and len(result.draws.columns):
+        check_draws(result.draws)
+
+
+def probability_problems(result: Result) -> list[str]:
+    """Each probability of the summary, survival and breakdown tables that is not finite
+    in [0, 1], as ``survival.csv column survival is 1.5, outside [0, 1]``."""
     problems = _summary_problems(result.summary or {})
     for table, name, nullable in (
         (result.survival, "survival.csv", ("survival_if_accepted",)),
@@ -102,17 +122,13 @@ def check_result(result: Result) -> None:
         for col in table.columns:
             if col in ("period", "years"):
                 continue
-            bad = _bad_probability(table[col].to_numpy(dtype=float), col in nullable)
+            try:
+                bad = _bad_probability(table[col].to_numpy(dtype=float), col in nullable)
+            except (TypeError, ValueError):
+                bad = "not a number"
             if bad:
                 problems.append(f"{name} column {col} is {bad}")
-    if problems:
-        raise ResultError(
-            "the run produced invalid probabilities ("
-            + "; ".join(problems[:5])
-            + f"); {_INVALID_ADVICE}"
-        )
-    if result.draws is not None and len(result.draws.columns):
-        check_draws(result.draws)
+    return problems
 
 
 def _summary_problems(s: dict) -> list[str]:

@@ -3,7 +3,9 @@
 :func:`load_result` reads back exactly what :meth:`sim.io.Result.save` wrote. It checks
 the manifest and every file's sha256 through one handle on the folder, so a folder that
 is not a complete result is refused with a clear message, and a result being replaced by
-another run meanwhile is never read as a mix of the two. Hidden temporary folders of an
+another run meanwhile is never read as a mix of the two. What the files hold is then
+checked against the structure and ranges of a result (:mod:`sim.io.validation`): a
+summary edited by hand is refused, even with its sha256 recomputed. Hidden temporary folders of an
 unfinished run (:mod:`sim.io.atomic`) are never read.
 
 :func:`read_draws` and :func:`draw_columns` give the draws table of a result whether it
@@ -26,6 +28,7 @@ from sim.errors import ResultError
 from sim.io.atomic import is_temporary
 from sim.io.manifest import sha256_stream
 from sim.io.result import OPTIONAL_FILES, REQUIRED_FILES, Result
+from sim.io.validation import result_problems, summary_problems
 
 __all__ = ["draw_columns", "load_result", "read_draws"]
 
@@ -84,6 +87,15 @@ def load_result(folder: str | os.PathLike, *, verify: bool = True, draws: bool =
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _refuse_invalid(folder: Path, problems: list[str]) -> None:
+    if problems:
+        shown = "; ".join(problems[:3]) + ("; ..." if len(problems) > 3 else "")
+        raise ResultError(
+            f"{folder}: not a valid result ({shown}); its files were changed after the run "
+            f"or written by another program: {_AGAIN}"
+        )
+
+
 def _replaced(folder: Path, dfd: int) -> bool:
     try:
         return os.stat(folder).st_ino != os.fstat(dfd).st_ino
@@ -115,18 +127,22 @@ def _load_from(folder: Path, dfd: int, verify: bool, draws: bool) -> Result:
         for fh in handles.values():
             fh.close()
     survival, breakdown, power, table, beliefs = tables
-    return Result(
-        scenario=_scenario_of(manifest, summary),
+    wall = manifest.get("wall_seconds")
+    result = Result(
+        scenario=None,
         summary=summary,
         survival=survival,
         breakdown=breakdown,
         power=power,
         draws=table,
         beliefs=beliefs,
-        wall_seconds=float(manifest.get("wall_seconds") or 0.0),
+        wall_seconds=float(wall) if isinstance(wall, (int, float)) and wall >= 0 else 0.0,
         manifest=manifest,
         path=folder,
     )
+    _refuse_invalid(folder, result_problems(result))
+    result.scenario = _scenario_of(manifest, summary)
+    return result
 
 
 def _read_manifest(folder: Path, open_) -> dict:
@@ -180,6 +196,7 @@ def _read_tables(folder: Path, handles: dict[str, io.BufferedReader], draws: boo
     """The summary, and the survival, breakdown, power and draws tables."""
     try:
         summary = json.loads(handles["summary.json"].read().decode("utf-8"))
+        _refuse_invalid(folder, summary_problems(summary))
         import pyarrow.parquet as pq
 
         rows = pq.ParquetFile(handles["draws.parquet"]).metadata.num_rows
@@ -216,15 +233,18 @@ def _scenario_of(manifest: dict, summary: Any) -> Any:
         return None
     from sim.scenario import ScenarioError, parse_scenario_text
 
+    if not isinstance(text, str):
+        return None
     try:
         overrides = [tuple(kv) for kv in manifest.get("overrides") or []]
+        file = manifest.get("scenario_file")
         return parse_scenario_text(
             text,
-            manifest.get("scenario_file") or "<saved>",
+            file if isinstance(file, str) and file else "<saved>",
             overrides or None,
             default_name=summary.get("scenario"),
         )
-    except ScenarioError:
+    except (ScenarioError, TypeError, ValueError):  # overrides that are not pairs
         return None
 
 

@@ -1,8 +1,9 @@
 """``manifest.json``: what produced a result folder, and the sha256 of every file in it.
 
 The manifest is written last, so its presence marks a complete folder; it records the
-scenario text and its sha256, the ``--set`` overrides and the resolved scenario, the run
-options (seed, sampler, draws, chunk size, workers, solver method and selection), the
+run's ``--label``, the scenario text and its sha256, the ``--set`` overrides and the
+resolved scenario, the run options (seed, sampler, draws, chunk size, workers, executor,
+solver method and selection), the
 package versions, the command, the start time, the wall time, the git commit, and the
 size and sha256 of every other file. :func:`sim.io.load_result` checks those sha256s.
 """
@@ -20,7 +21,14 @@ from typing import IO, TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sim.io.result import Result
 
-__all__ = ["FORMAT_VERSION", "build_manifest", "sha256_file", "sha256_stream", "write_json"]
+__all__ = [
+    "FORMAT_VERSION",
+    "build_manifest",
+    "file_list",
+    "sha256_file",
+    "sha256_stream",
+    "write_json",
+]
 
 #: Version of the result folder's layout, recorded in every manifest.
 FORMAT_VERSION = 1
@@ -35,6 +43,7 @@ VERSIONED_PACKAGES = (
     "pydantic",
     "matplotlib",
     "pyyaml",
+    "salib",
 )
 
 
@@ -48,15 +57,12 @@ def build_manifest(
     scn = result.scenario
     text = scn.source_text if scn is not None else ""
     opts = result.options
-    files = {
-        p.name: {"bytes": p.stat().st_size, "sha256": sha256_file(p)}
-        for p in sorted(folder.iterdir())
-        if p.is_file() and p.name != "manifest.json"
-    }
+    files = file_list(folder, exclude="manifest.json")
     return {
         "format_version": FORMAT_VERSION,
         "complete": True,
         "scenario_name": result.name,
+        "label": (result.summary or {}).get("label"),
         "scenario_file": scn.source_path if scn is not None else None,
         "scenario_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
         "scenario_text": text,
@@ -67,6 +73,7 @@ def build_manifest(
         "draws": getattr(opts, "draws", None),
         "chunk_size": getattr(opts, "chunk_size", None),
         "workers": getattr(opts, "workers", None),
+        "executor": getattr(opts, "executor", None),
         "solver_method": getattr(opts, "method", None),
         "selection": getattr(opts, "selection", None),
         "versions": _versions(),
@@ -75,6 +82,19 @@ def build_manifest(
         "wall_seconds": round(result.wall_seconds, 3),
         "git_commit": _git_commit(),
         "files": files,
+    }
+
+
+def file_list(folder: Path, exclude: str) -> dict[str, dict[str, Any]]:
+    """Every file of ``folder`` but ``exclude``: name -> ``{"bytes": ..., "sha256": ...}``.
+
+    What a marker (``manifest.json``, ``sweep.json``) lists, so that the folder is known
+    to hold nothing else (:func:`sim.io.atomic.is_result_folder`).
+    """
+    return {
+        p.name: {"bytes": p.stat().st_size, "sha256": sha256_file(p)}
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.name != exclude
     }
 
 

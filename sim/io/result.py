@@ -7,6 +7,8 @@ A result folder (``results/<name>/``) holds::
     breakdown.csv    expected probability of a breakdown per period, by breaker and cause
     power.csv        A's win probability per event state and period (quantiles over draws)
     draws.parquet    one row per draw: every sampled parameter (by key path) and outcome
+    sensitivity.csv  global sensitivity indices of the beliefs with 95% intervals (when the
+                     Result has a table function: sim.run and sim.load_result attach one)
     manifest.json    scenario text and sha256, seed, sampler, draws, versions, command,
                      start time, wall seconds, git commit, and every file's sha256
     *.png            figures (unless --no-plots)
@@ -23,6 +25,10 @@ keeps writing the figures without the caller naming the plotting module; the
 alternative (a required ``figures=`` argument) would break that call. A Result without a
 figure function, saved with ``plots=True``, fails with a message, never silently without
 its figures.
+
+Derived tables travel the same way: :attr:`Result.tables` computes tables from the run
+(``sensitivity.csv``: :func:`sim.api.standard_tables`, which calls the analysis layer), and
+the writer writes each as ``<name>.csv`` before the figures, which may read them.
 """
 
 from __future__ import annotations
@@ -37,7 +43,14 @@ import pandas as pd
 
 from sim.errors import ResultError
 
-__all__ = ["OPTIONAL_FILES", "REQUIRED_FILES", "FigureFunction", "Result", "require_figures"]
+__all__ = [
+    "OPTIONAL_FILES",
+    "REQUIRED_FILES",
+    "FigureFunction",
+    "Result",
+    "TableFunction",
+    "require_figures",
+]
 
 #: The files every result folder holds (besides ``manifest.json`` and the figures).
 REQUIRED_FILES = ("summary.json", "survival.csv", "breakdown.csv", "power.csv", "draws.parquet")
@@ -47,6 +60,9 @@ OPTIONAL_FILES = ("beliefs.csv",)
 #: Draws a run's figures into a folder in a format (``"png"``, ``"svg"``, ``"pdf"``) and
 #: returns their paths: ``figures(result, folder, fmt)``, e.g. ``sim.plots.save_all``.
 FigureFunction = Callable[["Result", Path, str], list[Path]]
+#: Computes tables derived from a run, written as ``<name>.csv`` into its folder:
+#: ``tables(result) -> {name: DataFrame}``, e.g. :func:`sim.api.standard_tables`.
+TableFunction = Callable[["Result"], dict[str, pd.DataFrame]]
 
 
 @dataclass
@@ -54,8 +70,8 @@ class Result:
     """One run: headline summary and tables (pandas), plus what produced it.
 
     ``figures`` is the function that draws the run's figures when it is saved with
-    ``plots=True`` (see the module docstring); it is not part of the result's data and
-    takes no part in comparisons.
+    ``plots=True``, and ``tables`` the one that computes its derived tables (see the module
+    docstring); they are not part of the result's data and take no part in comparisons.
     """
 
     scenario: Any
@@ -70,6 +86,7 @@ class Result:
     path: Path | None = None
     figures: FigureFunction | None = field(default=None, repr=False, compare=False)
     beliefs: pd.DataFrame | None = None  # with private information: beliefs.csv
+    tables: TableFunction | None = field(default=None, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -80,6 +97,20 @@ class Result:
     def title(self) -> str:
         """The scenario's title, else its name."""
         return self.summary.get("title") or self.name
+
+    @property
+    def label(self) -> str | None:
+        """The name the user gave the run (``--label``), or None."""
+        label = self.summary.get("label")
+        return label if isinstance(label, str) and label else None
+
+    @property
+    def changes(self) -> list[str]:
+        """How the run differs from its scenario file, e.g. ``["war.first_strike=0"]``
+        (see :mod:`sim.io.labels`)."""
+        from sim.io.labels import result_changes
+
+        return result_changes(self)
 
     def headline(self) -> pd.DataFrame:
         """The headline table: accepted and holds 1/2/5/10 years, with 95% intervals."""

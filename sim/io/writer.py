@@ -12,7 +12,8 @@
 
 The folder is an :class:`sim.io.atomic.AtomicFolder`: complete or not at all, an earlier
 result replaced only when the new one is complete, a folder of other files never
-replaced. Nothing with a NaN or out-of-range probability is written
+replaced. Derived tables (``sensitivity.csv``) come from the Result's table function,
+before the figures. Nothing with a NaN or out-of-range probability is written
 (:mod:`sim.io.checks`), and ``manifest.json`` is written last.
 """
 
@@ -194,8 +195,11 @@ class ResultWriter:
         result.power.to_csv(self.tmp / "power.csv", index=False)
         if result.beliefs is not None:
             result.beliefs.to_csv(self.tmp / "beliefs.csv", index=False)
+        result.path = self.tmp  # tables and figures may read draws.parquet from here
+        if result.tables is not None:
+            for name, table in result.tables(result).items():
+                table.to_csv(self.tmp / f"{name}.csv", index=False)
         if draw is not None:
-            result.path = self.tmp  # the figures may read draws.parquet from here
             draw(result, self.tmp, fmt)
         manifest = build_manifest(result, self.tmp, self.started, command)
         write_json(self.tmp / "manifest.json", manifest)

@@ -219,7 +219,7 @@ def play_bayes(
     rows = [c[0] for c in cands]  # sigma of each candidate
     sigma = np.choose(pick[None], rows)  # at most 2 * 2**3 = 16 candidates
     q = np.choose(pick, [c[1] for c in cands])
-    neither = ~valid.any(axis=0)
+    neither = np.asarray(~valid.any(axis=0))
     if neither.any():
         qm, sm, _ = _mixed(g, shape, neither)
         q = np.where(neither, qm, q)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.backward import INFORMATION, TypeOutput, acceptance
+from sim.model.backward import INFORMATION, TypeOutput, acceptance, ceasefire_gain
 from sim.model.causes import tol
 
 if TYPE_CHECKING:
@@ -50,6 +50,9 @@ class _Singles:
         self.accepted = np.stack([a.accepted for a in accs], axis=1)
         self.rejected_by = np.stack([a.rejected_by for a in accs], axis=1)
         self.reject_cause = np.stack([a.reject_cause for a in accs], axis=1)
+        # (n, m, 2) each type's complete-information gain over war at t = 0, before acceptance
+        every = np.ones(self.accepted.shape[0], dtype=bool)
+        self.gain = np.stack([ceasefire_gain(f, every) for f in firsts], axis=1)  # type: ignore[arg-type]
 
 
 def _first_period(pv: MaskSolver, singles: _Singles, a0: np.ndarray, out: dict) -> None:
@@ -78,6 +81,8 @@ def _first_period(pv: MaskSolver, singles: _Singles, a0: np.ndarray, out: dict) 
             fallback = np.where(single >= 0, single, singles.cause[rows, j, 0])
             cause = np.where(u_alone & ~i_rejects, INFORMATION, fallback)
             out["reject_cause"][rows, j] = np.where(out["accepted"][rows, j], -1, cause)
+            out["gain"][rows, j, inf] = VI - WI
+            out["gain"][rows, j, U] = VU[k] - WU[k]
 
 
 def follow_masks(pv: MaskSolver, types, T: int) -> TypeOutput:
@@ -90,6 +95,7 @@ def follow_masks(pv: MaskSolver, types, T: int) -> TypeOutput:
         "accepted": s.accepted.copy(),
         "rejected_by": s.rejected_by.copy(),
         "reject_cause": s.reject_cause.copy(),
+        "gain": s.gain.copy(),
     }
     _first_period(pv, s, a0, out)
     shape = (n, m, T)
@@ -99,7 +105,11 @@ def follow_masks(pv: MaskSolver, types, T: int) -> TypeOutput:
     for j in range(m):
         ruled_out[prior[:, j] <= 0, j] = 0.0
     mask = a0.copy()
+    several = np.zeros(shape, dtype=bool)  # the mask at t has several types (and j)
     for t in range(T):
+        several[:, :, t] = np.stack(
+            [(mask >> j & 1).astype(bool) & (mask != 1 << j) for j in range(m)], axis=1
+        )
         for j in range(m):  # a one-type mask: that type's complete-information play
             rows = np.flatnonzero(mask == 1 << j)
             p_I[rows, j, t], p_U[rows, j, t] = s.p_I[rows, j, t], s.p_U[rows, j, t]
@@ -114,6 +124,8 @@ def follow_masks(pv: MaskSolver, types, T: int) -> TypeOutput:
             gone = (mask >> j & 1).astype(bool) & ~(nxt >> j & 1).astype(bool)
             ruled_out[gone & np.isinf(ruled_out[:, j]), j] = t + 1
         mask = nxt
+    if any(bw.m.reveal.any() for bw in pv.bws):
+        _reveal(pv, s, (p_I, p_U, p_both, p_inc, cause), several)
     hazard = p_I + p_U + p_both + p_inc
     surv = np.empty((n, m, T + 1))
     surv[:, :, 0] = out["accepted"]
@@ -124,7 +136,7 @@ def follow_masks(pv: MaskSolver, types, T: int) -> TypeOutput:
         ids=types.ids, informed=pv.I, prior=prior, accepted=out["accepted"],
         rejected_by=out["rejected_by"], reject_cause=out["reject_cause"], survival=surv,
         p_a_only=p_a, p_b_only=p_b, p_both=p_both, p_incident=p_inc, cause=cause,
-        ruled_out=ruled_out,
+        ruled_out=ruled_out, gain=np.where(out["accepted"][:, :, None], out["gain"], 0.0),
     )  # fmt: skip
 
 
@@ -148,3 +160,39 @@ def _multi(pv: MaskSolver, s: _Singles, a: int, rows: np.ndarray, t: int, arrays
         cause[rows, j, t] = np.where(informed_attack, INFORMATION, s.cause[rows, j, t])
     nxt = r.holders[rows, t]
     return np.where(nxt == 0, a, nxt)
+
+
+def _reveal(pv: MaskSolver, s: _Singles, arrays, several: np.ndarray) -> None:
+    """Mix, in place, each type's play on its mask path with its complete-information play
+    after monitoring has revealed it.
+
+    For true type j, A_t is the chance that the ceasefire holds at t with j not yet
+    revealed (U's belief follows the mask path) and R_t that it holds with j revealed
+    (U knows j: the complete-information game of j, whatever the period of revelation,
+    since that game depends only on the period and the event state). With r_t the chance
+    of revelation in period t: A_{t+1} = A_t (1 - h^mask_t) (1 - r_t) and
+    R_{t+1} = R_t (1 - h^j_t) + A_t (1 - h^mask_t) r_t. Each breakdown probability is the
+    mixture by A_t and R_t; the cause is the one of the larger part. The masks recorded
+    (``ruled_out``) are those of the path on which the type is not revealed.
+    """
+    p_I, p_U, p_both, p_inc, cause = arrays
+    n, m, T = p_I.shape
+    st = pv.bws[0].path_state
+    r = np.stack([np.take_along_axis(bw.m.reveal, st[:, :T], axis=1) for bw in pv.bws], axis=1)
+    r = np.where(several, r, 0.0)
+    single = (s.p_I, s.p_U, s.p_both, s.p_inc)
+    A, R = np.ones((n, m)), np.zeros((n, m))
+    for t in range(T):
+        tot = A + R
+        wa = np.where(tot > 0, A / np.where(tot > 0, tot, 1.0), 1.0)
+        pool = [x[:, :, t].copy() for x in (p_I, p_U, p_both, p_inc)]
+        known = [x[:, :, t] for x in single]
+        h_pool, h_known = sum(pool), sum(known)
+        for x, a, b in zip((p_I, p_U, p_both, p_inc), pool, known, strict=True):
+            x[:, :, t] = wa * a + (1 - wa) * b
+        nonincident = (1 - wa) * (h_known - known[3]) > wa * (h_pool - pool[3])
+        cause[:, :, t] = np.where(nonincident, s.cause[:, :, t], cause[:, :, t])
+        A, R = (
+            A * (1 - h_pool) * (1 - r[:, :, t]),
+            R * (1 - h_known) + A * (1 - h_pool) * r[:, :, t],
+        )

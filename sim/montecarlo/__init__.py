@@ -7,10 +7,23 @@ draws give identical results whatever ``workers`` and ``chunk_size``. Modules:
 :mod:`~sim.montecarlo.options` (what a run was asked for), :mod:`~sim.montecarlo.sampling`,
 :mod:`~sim.montecarlo.chunk` (one chunk: sample, solve, tell each draw's story),
 :mod:`~sim.montecarlo.summary` (the headline tables), :mod:`~sim.montecarlo.runner`
-(:func:`run`).
+(:func:`run`), :mod:`~sim.montecarlo.batch` (:func:`run_many`: many runs in one stream of
+chunks), :mod:`~sim.montecarlo.executors` (where chunks are solved: here, local worker
+processes, or a Dask cluster, :mod:`~sim.montecarlo.cluster`) and
+:mod:`~sim.montecarlo.assembly` (chunk results put together in any order).
 """
 
+from sim.montecarlo.assembly import RunAssembly
+from sim.montecarlo.batch import run_many
 from sim.montecarlo.chunk import POWER_DRAWS, ChunkResult, solve_draws
+from sim.montecarlo.executors import (
+    EXECUTORS,
+    Executor,
+    LocalExecutor,
+    ProcessExecutor,
+    open_executor,
+    using_executor,
+)
 from sim.montecarlo.options import (
     DEFAULT_CHUNK,
     RunOptions,
@@ -19,15 +32,20 @@ from sim.montecarlo.options import (
     milestones,
 )
 from sim.montecarlo.runner import run
-from sim.montecarlo.sampling import STORY_BLOCK, sample_beliefs, story_uniforms
+from sim.montecarlo.sampling import STORY_BLOCK, draw_stories, sample_beliefs, story_uniforms
 from sim.montecarlo.summary import FIXED, Sums, Tables, finish
 
 __all__ = [
     "DEFAULT_CHUNK",
+    "EXECUTORS",
     "FIXED",
     "POWER_DRAWS",
     "STORY_BLOCK",
     "ChunkResult",
+    "Executor",
+    "LocalExecutor",
+    "ProcessExecutor",
+    "RunAssembly",
     "RunOptions",
     "Sums",
     "Tables",
@@ -35,8 +53,12 @@ __all__ = [
     "default_chunk",
     "finish",
     "milestones",
+    "open_executor",
     "run",
+    "run_many",
     "sample_beliefs",
     "solve_draws",
+    "draw_stories",
     "story_uniforms",
+    "using_executor",
 ]

@@ -17,8 +17,8 @@ import pandas as pd
 from sim import beliefs
 from sim.model import ChunkOutput, Params, solve_chunk
 from sim.montecarlo.options import RunOptions, milestones
-from sim.montecarlo.sampling import sample_beliefs, story_uniforms
-from sim.montecarlo.summary import Sums, chunk_sums
+from sim.montecarlo.sampling import draw_stories, sample_beliefs
+from sim.montecarlo.summary import Sums, chunk_sums, power_periods
 from sim.names import CAUSES
 from sim.scenario import Scenario
 
@@ -46,7 +46,7 @@ def solve_draws(task: tuple[Scenario, RunOptions, int, int]) -> ChunkResult:
     samples = sample_beliefs(scn, opts, start, stop)
     # per draw: event times, when it breaks, who breaks it; its true type, with types, from
     # a stream of its own (so that a file with types keeps the event times of one without)
-    story_u = story_uniforms(opts.seed, beliefs.STREAM_EVENTS, start, stop, k + 2)
+    story_u = draw_stories(scn, opts, start, stop, k + 2)
     # Parameters at the edge of sense (flows of 1e306 over 1 - δ = 1e-6) overflow to inf;
     # the model's finiteness checks turn that into a ModelError naming the cause, so the
     # floating-point warnings on the way there are noise, not news.
@@ -61,11 +61,13 @@ def solve_draws(task: tuple[Scenario, RunOptions, int, int]) -> ChunkResult:
         )
     told = out
     if out.types is not None:
-        type_u = story_uniforms(opts.seed, beliefs.STREAM_TYPES, start, stop, 1)[:, 0]
+        type_u = draw_stories(scn, opts, start, stop, 1, beliefs.STREAM_TYPES)[:, 0]
         told = _true_type(out, type_u)
     story = _stories(scn, told, story_u[:, k], story_u[:, k + 1])
     draws = _draws_table(scn, start, samples, out, told, story)
-    power = None if out.power is None else out.power[: min(n, POWER_DRAWS - start)]
+    power = None
+    if out.power is not None:  # only the periods power.csv reports: bounded whatever T
+        power = out.power[: min(n, POWER_DRAWS - start)][:, :, power_periods(scn.horizon)]
     return ChunkResult(start, draws, chunk_sums(out), power)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.names import REMOVED_RULES, SAMPLERS, SELECTION_RULES, SOLVER_METHODS
+from sim.names import DESIGNS, REMOVED_RULES, SAMPLERS, SELECTION_RULES, SOLVER_METHODS
 from sim.scenario import Scenario
 
 __all__ = ["DEFAULT_CHUNK", "RunOptions", "check_options", "default_chunk", "milestones"]
@@ -16,7 +16,8 @@ DEFAULT_CHUNK = 8192
 class RunOptions:
     """The settings of one run (the scenario's own, or as overridden by the caller).
 
-    ``chunk_size`` and ``workers`` change how a run is computed, never its numbers.
+    ``chunk_size``, ``workers`` and ``executor`` (where the chunks were solved, and by how
+    many workers at once) change how a run is computed, never its numbers.
     """
 
     draws: int
@@ -26,6 +27,7 @@ class RunOptions:
     workers: int
     method: str
     selection: str
+    executor: str = "local"
 
 
 def milestones(scn: Scenario) -> dict[str, int]:
@@ -52,8 +54,9 @@ def check_options(opts: RunOptions) -> None:
         raise ValueError(f"draws must be >= 1 (got {opts.draws})")
     if opts.seed < 0:
         raise ValueError(f"seed must be >= 0 (got {opts.seed})")
-    if opts.sampler not in SAMPLERS:
-        raise ValueError(f"sampler must be one of {', '.join(SAMPLERS)} (got {opts.sampler!r})")
+    if opts.sampler not in SAMPLERS + DESIGNS:
+        allowed = ", ".join(SAMPLERS + DESIGNS)
+        raise ValueError(f"sampler must be one of {allowed} (got {opts.sampler!r})")
     if opts.chunk_size < 1:
         raise ValueError(f"chunk size must be >= 1 (got {opts.chunk_size})")
     if opts.method not in SOLVER_METHODS:

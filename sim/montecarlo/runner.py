@@ -1,42 +1,50 @@
-"""A run: the draws split into chunks, solved (here or in worker processes), summed.
+"""A run: the draws split into chunks, solved by an executor, put together exactly.
 
 Memory stays bounded: a chunk's working set is about 200 MB at the default chunk size
 (:func:`sim.montecarlo.options.default_chunk`); the draws table is streamed to disk chunk
-by chunk when a sink is given.
+by chunk when a sink is given. Where the chunks are solved (here, local worker processes,
+a Dask cluster) is the executor's business (:mod:`sim.montecarlo.executors`); results come
+back in any order and :class:`sim.montecarlo.assembly.RunAssembly` puts them in place.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from sim.io import Result
-from sim.montecarlo.chunk import ChunkResult, solve_draws
+from sim.montecarlo.arguments import checked_arguments
+from sim.montecarlo.assembly import RunAssembly
+from sim.montecarlo.budget import check_budget
+from sim.montecarlo.chunk import solve_draws
+from sim.montecarlo.executors import executor_kind, using_executor
 from sim.montecarlo.options import RunOptions, check_options, default_chunk
-from sim.montecarlo.summary import Sums, finish
 from sim.scenario import Scenario, load_scenario, parse_scenario_text, parse_set_option
 
-__all__ = ["run"]
+__all__ = ["chunk_tasks", "run", "run_options"]
 
 
+@checked_arguments
 def run(
     scenario: Scenario | str | os.PathLike,
     *,
     draws: int | None = None,
     seed: int | None = None,
     sampler: str | None = None,
-    workers: int = 1,
-    overrides: Mapping[str, Any] | list[str] | None = None,
+    workers: int | None = None,
+    overrides: Mapping[str, Any] | list[str] | list[tuple[str, Any]] | None = None,
     chunk_size: int | None = None,
     method: str | None = None,
     selection: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     draws_sink: Callable[[pd.DataFrame], None] | None = None,
+    executor: Any = None,
+    scheduler: str | None = None,
+    label: str | None = None,
 ) -> Result:
     """Run a scenario's Monte Carlo and return a :class:`sim.io.Result`.
 
@@ -48,62 +56,92 @@ def run(
         Override ``montecarlo.draws``, ``montecarlo.seed`` and ``montecarlo.sampler``.
         ``seed=0`` is a seed like any other.
     workers
-        Processes that solve chunks in parallel. Results do not depend on it.
+        Worker processes that solve chunks in parallel (``processes``, or the
+        ``LocalCluster`` of ``dask``; default: the usable CPUs, and no workers for
+        ``local``). Results do not depend on it.
     overrides
-        Key path -> value (or ``KEY=VALUE`` strings), applied before validation.
+        Key path -> value, ``KEY=VALUE`` strings or (key, value) pairs, applied first.
     chunk_size
         Draws per chunk (memory per chunk grows with it). Results do not depend on it.
     method, selection
         Override ``solver.method`` / ``solver.selection``.
     progress
-        Called with (draws done, draws total) after each chunk.
+        Called with (draws done, draws total) as chunks complete (in any order).
     draws_sink
-        If given, each chunk's draws table is handed to it (e.g. streamed to a file)
-        instead of being kept in memory; ``Result.draws`` is then empty.
+        If given, each chunk's draws table is handed to it in draw order (e.g. streamed
+        to a file) instead of being kept in memory; ``Result.draws`` is then empty.
+    executor
+        Where chunks are solved: ``local`` (here), ``processes`` (local worker
+        processes) or ``dask`` (a Dask cluster), an open
+        :class:`~sim.montecarlo.executors.Executor` (left open), or a
+        ``distributed.Client``. Default: ``processes`` when ``workers`` > 1, ``dask``
+        when ``scheduler`` is given, else ``local``. Results do not depend on it.
+    scheduler
+        A Dask scheduler's address for ``dask`` (default: ``SIM_DASK_SCHEDULER``, else a
+        ``LocalCluster`` started for the run); see :mod:`sim.montecarlo.cluster`.
+    label
+        A name for the run, shown by ``sim show``, ``sim compare`` and the plots.
     """
     scn = _scenario(scenario, overrides)
+    opts = run_options(
+        scn,
+        draws=draws,
+        seed=seed,
+        sampler=sampler,
+        chunk_size=chunk_size,
+        method=method,
+        selection=selection,
+        workers=workers,
+        executor=executor,
+        scheduler=scheduler,
+    )
+    check_budget(scn, opts, streamed=draws_sink is not None)  # before any chunk is built
+    tasks = chunk_tasks(scn, opts)
+    t0 = time.perf_counter()
+    assembly = RunAssembly(scn, opts, len(tasks), draws_sink)
+    with using_executor(executor, workers=workers, scheduler=scheduler) as ex:
+        for i, part in ex.imap_unordered(solve_draws, tasks):
+            assembly.add(i, part)
+            if progress is not None:
+                progress(assembly.done, opts.draws)
+    return assembly.result(
+        time.perf_counter() - t0, label=label, executor=ex.name, workers=ex.slots
+    )
+
+
+def run_options(
+    scn: Scenario,
+    *,
+    draws: int | None = None,
+    seed: int | None = None,
+    sampler: str | None = None,
+    chunk_size: int | None = None,
+    method: str | None = None,
+    selection: str | None = None,
+    workers: int | None = None,
+    executor: Any = None,
+    scheduler: str | None = None,
+) -> RunOptions:
+    """The checked :class:`RunOptions` of a run of ``scn`` (None: the scenario's own)."""
     mc = scn.montecarlo
     opts = RunOptions(
         draws=int(mc.draws if draws is None else draws),
         seed=int(mc.seed if seed is None else seed),
         sampler=sampler or mc.sampler,
         chunk_size=int(chunk_size or default_chunk(scn)),
-        workers=max(1, int(workers)),
+        workers=max(1, int(workers or 1)),
         method=method or scn.solver.method,
         selection=selection or scn.solver.selection,
+        executor=executor_kind(executor, workers, scheduler),
     )
     check_options(opts)
+    return opts
+
+
+def chunk_tasks(scn: Scenario, opts: RunOptions) -> list[tuple]:
+    """The tasks of a run for :func:`sim.montecarlo.solve_draws`, one per chunk."""
     step = opts.chunk_size
-    tasks = [(scn, opts, s, min(s + step, opts.draws)) for s in range(0, opts.draws, step)]
-    t0 = time.perf_counter()
-    total: Sums | None = None
-    power_parts: list[np.ndarray] = []
-    frames: list[pd.DataFrame] = []
-    done = 0
-    for part in _solve(tasks, opts.workers):
-        total = part.sums if total is None else total + part.sums
-        if part.power is not None:
-            power_parts.append(part.power)
-        if draws_sink is not None:
-            draws_sink(part.draws)
-        else:
-            frames.append(part.draws)
-        done += len(part.draws)
-        if progress is not None:
-            progress(done, opts.draws)
-    assert total is not None  # draws >= 1: at least one chunk
-    tables = finish(scn, opts, total, power_parts)
-    return Result(
-        scenario=scn,
-        summary=tables.summary,
-        survival=tables.survival,
-        breakdown=tables.breakdown,
-        power=tables.power,
-        beliefs=tables.beliefs,
-        draws=pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
-        options=opts,
-        wall_seconds=time.perf_counter() - t0,
-    )
+    return [(scn, opts, s, min(s + step, opts.draws)) for s in range(0, opts.draws, step)]
 
 
 def _scenario(scenario: Scenario | str | os.PathLike, overrides: Any) -> Scenario:
@@ -113,9 +151,9 @@ def _scenario(scenario: Scenario | str | os.PathLike, overrides: Any) -> Scenari
     if not overrides:
         return scenario
     items = (
-        [parse_set_option(o) for o in overrides]
-        if isinstance(overrides, list)
-        else list(overrides.items())
+        list(overrides.items())
+        if isinstance(overrides, Mapping)
+        else [parse_set_option(o) if isinstance(o, str) else tuple(o) for o in overrides]
     )
     if not scenario.source_text:
         raise ValueError("overrides need a scenario loaded from text; pass the path instead")
@@ -127,34 +165,3 @@ def _scenario(scenario: Scenario | str | os.PathLike, overrides: Any) -> Scenari
         merged,
         default_name=scenario.name,
     )
-
-
-def _solve(tasks: list[tuple], workers: int) -> Iterable[ChunkResult]:
-    """Chunk results in task order, solved here or by a pool of worker processes."""
-    if workers == 1 or len(tasks) == 1:
-        for task in tasks:
-            yield solve_draws(task)
-        return
-    import multiprocessing as mp
-
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    with ctx.Pool(min(workers, len(tasks)), initializer=_worker_init) as pool:
-        try:
-            yield from pool.imap(solve_draws, tasks)
-        except BaseException:
-            pool.terminate()
-            raise
-
-
-def _worker_init() -> None:
-    """Worker processes ignore Ctrl-C: the parent alone handles it.
-
-    The parent terminates the pool, so a Ctrl-C in a terminal, which reaches every
-    process of the group, stops a run with one message instead of a traceback per
-    worker. SIGTERM (which the pool's terminate sends) gets its default action back,
-    whatever handler the parent had.
-    """
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)

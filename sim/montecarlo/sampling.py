@@ -5,6 +5,13 @@ whose rows depend only on (seed, draw index), never on how draws are chunked; ea
 draw's own random stream (event times, and the two uniforms that pick its story: when it
 breaks and who breaks it) comes from fixed blocks of :data:`STORY_BLOCK` draws seeded by
 ``SeedSequence(seed, spawn_key=...)`` (:func:`sim.beliefs.block_generator`).
+
+In a Saltelli design (``sim run --design saltelli``) the rows of a group that hold A's
+beliefs in all columns but one (A's own row and each ``AB_i``) share one stream, and B's
+row has another (:func:`draw_stories`): the event times are then an input like the
+beliefs, held fixed where A's columns are, so a belief's total index counts its
+interactions with the events but not the events' own share (with a stream per row, every
+belief's total index would hold the whole share of the events).
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from sim import beliefs
 from sim.montecarlo.options import RunOptions
 from sim.scenario import Scenario
 
-__all__ = ["STORY_BLOCK", "sample_beliefs", "story_uniforms"]
+__all__ = ["STORY_BLOCK", "draw_stories", "sample_beliefs", "story_uniforms"]
 
 STORY_BLOCK = 16384
 
@@ -50,3 +57,26 @@ def story_uniforms(seed: int, stream: int, start: int, stop: int, width: int) ->
         s, e = max(start, lo), min(stop, lo + STORY_BLOCK)
         out[s - start : e - start] = u[s - lo : e - lo]
     return out
+
+
+def draw_stories(
+    scn: Scenario,
+    opts: RunOptions,
+    start: int,
+    stop: int,
+    width: int,
+    stream: int = beliefs.STREAM_EVENTS,
+) -> np.ndarray:
+    """The event-and-story uniforms of draws [start, stop): :func:`story_uniforms`.
+
+    Row ``i`` of ``stream`` (``STREAM_EVENTS``, or ``STREAM_TYPES`` for the true types)
+    for draw ``i``; in a Saltelli design, row
+    ``2 g`` for the rows of group ``g`` built on A's row and ``2 g + 1`` for its B row
+    (see the module docstring).
+    """
+    if opts.sampler != "saltelli":
+        return story_uniforms(opts.seed, stream, start, stop, width)
+    group, pos = beliefs.saltelli_layout(len(scn.uncertain()), start, stop)
+    rows = 2 * group + (pos == len(scn.uncertain()) + 1)
+    lo, hi = int(rows.min()), int(rows.max()) + 1
+    return story_uniforms(opts.seed, stream, lo, hi, width)[rows - lo]

@@ -21,7 +21,16 @@ from sim.montecarlo.options import RunOptions, milestones
 from sim.names import CAUSES
 from sim.scenario import Scenario
 
-__all__ = ["FIXED", "POWER_POINTS", "Sums", "Tables", "chunk_sums", "finish", "power_table"]
+__all__ = [
+    "FIXED",
+    "POWER_POINTS",
+    "Sums",
+    "Tables",
+    "chunk_sums",
+    "finish",
+    "power_periods",
+    "power_table",
+]
 
 FIXED = 2**40  # fixed-point scale for exact, order-independent sums
 POWER_POINTS = 400
@@ -241,16 +250,26 @@ def _summary(scn, opts, sums, curves, by_actor, by_cause) -> dict[str, Any]:
     }
 
 
+def power_periods(horizon: int) -> np.ndarray:
+    """The periods ``power.csv`` reports: all of them up to :data:`POWER_POINTS`, else that
+    many evenly spread (and the last). Chunks keep only these, so the power paths of the
+    first draws stay small whatever the horizon (1000 draws x 32 states x 401 points)."""
+    T = horizon
+    return np.unique(np.linspace(0, T, min(T + 1, POWER_POINTS + 1)).astype(int))
+
+
 def power_table(scn: Scenario, parts: list[np.ndarray]) -> pd.DataFrame:
-    """A's neutral win probability per state and period: quantiles over the first draws."""
+    """A's neutral win probability per state and period: quantiles over the first draws.
+
+    ``parts`` hold the paths at :func:`power_periods` only.
+    """
     if not parts:
         return pd.DataFrame(
             columns=["state", "period", "years", "median", "q05", "q25", "q75", "q95", "draws"]
         )
-    p = np.concatenate(parts, axis=0)  # (m, S, T+1)
-    T = scn.horizon
-    ts = np.unique(np.linspace(0, T, min(T + 1, POWER_POINTS + 1)).astype(int))
-    q = np.quantile(p[:, :, ts], [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)  # (5, S, len(ts))
+    p = np.concatenate(parts, axis=0)  # (m, S, len(ts))
+    ts = power_periods(scn.horizon)
+    q = np.quantile(p, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)  # (5, S, len(ts))
     rows = []
     for s, label in enumerate(event_state_labels(scn)):
         rows.append(

@@ -18,8 +18,10 @@ from sim.plots.style import (
     actor_label,
     colour,
     event_label,
+    heading,
     message,
     style_axes,
+    wrap,
 )
 
 __all__ = ["panels", "plot_beliefs"]
@@ -76,7 +78,21 @@ def plot_beliefs(result, axes) -> None:
         last = ax is axes[len(shown) - 1]
         side = actor_label(result, other)
         xlabel = "years since the ceasefire began" if last else ""
-        style_axes(ax, xlabel, f"P({informed} is {label})\nin {side}'s eyes")
-        title = f"Is {informed} {label}? What {side} believes while it holds"
-        ax.set_title(title, fontsize=TITLE_SIZE, wrap=True)
-    axes[0].legend(fontsize=LEGEND_SIZE, loc="best")
+        style_axes(ax, xlabel, wrap(f"P({informed}: {label}) in {side}'s eyes", 34))
+        question = f"Is {informed} of type “{label}”? What {side} believes while it holds"
+        if ax is axes[0]:  # the run's title (and changes) once, above the first panel
+            title = heading(result, question, ax=ax, share=0.8)
+        else:
+            title = wrap(question, 70)
+        ax.set_title(title, fontsize=TITLE_SIZE)
+    # one legend for every panel, below them, its long labels wrapped (event labels may
+    # be long, and a state joins several)
+    handles, labels = axes[0].get_legend_handles_labels()
+    axes[0].figure.legend(
+        handles,
+        [wrap(t, 60) for t in labels],
+        loc="outside lower center",
+        ncol=2 if len(labels) > 3 else 1,
+        fontsize=LEGEND_SIZE,
+        frameon=False,
+    )

@@ -26,11 +26,13 @@ from sim.plots.style import (
     actor_label,
     axes_or_new,
     colour,
+    heading,
     legend_right,
     message,
     pct,
     percent_decimals,
     style_axes,
+    wrap,
 )
 
 __all__ = ["plot_breakdown"]
@@ -109,7 +111,7 @@ def _breakdown_panel(result, ax, by: str, title: bool) -> None:
             width=0.85 * width,
             bottom=bottom,
             color=colours.get(c, colour(i)),
-            label=f"{labels.get(c, c)}: {pct(totals[c] / totals.sum())}",
+            label=wrap(f"{labels.get(c, c)}: {pct(totals[c] / totals.sum())}", 46),
             edgecolor="white",
             lw=0.4,
         )
@@ -121,22 +123,22 @@ def _breakdown_panel(result, ax, by: str, title: bool) -> None:
     ax.set_xlim(0, x[-1] + width if len(x) else 1)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if title:
-        ax.set_title(_title(result), fontsize=TITLE_SIZE)
+        ax.set_title(_title(result, ax), fontsize=TITLE_SIZE)
     style_axes(
         ax, "years since the ceasefire began", f"P(breaks in that {unit})\nshare of all draws"
     )
     _notes(ax, panel, shown, absent)
 
 
-def _title(result) -> str:
+def _title(result, ax) -> str:
     s = result.summary
     accepted = s.get("p_accepted", {}).get("estimate")
     broken = s.get("p_breaks_within_horizon")
-    head = f"{result.title}\nWhen ceasefires break"
+    line = "When ceasefires break"
     if accepted is not None and broken is not None:
         horizon = f"{float(result.survival['years'].max()):g} years"
-        head += f" (accepted in {pct(accepted)} of draws, broken within {horizon} in {pct(broken)})"
-    return head
+        line += f" (accepted in {pct(accepted)} of draws, broken within {horizon} in {pct(broken)})"
+    return heading(result, line, ax=ax)
 
 
 def _notes(ax, panel: str, shown: list[str], absent: list[str]) -> None:
@@ -159,7 +161,7 @@ def _notes(ax, panel: str, shown: list[str], absent: list[str]) -> None:
         ax.text(
             1.01,
             0.02,
-            "none from: " + ", ".join(absent),
+            wrap("none from: " + ", ".join(absent), 46),
             transform=ax.transAxes,
             ha="left",
             va="bottom",

@@ -21,8 +21,10 @@ from sim.plots.style import (
     axes_or_new,
     colour,
     event_label,
+    heading,
     message,
     style_axes,
+    wrap,
 )
 
 __all__ = ["inert_events", "plot_power", "power_groups"]
@@ -89,16 +91,19 @@ def plot_power(result, ax=None):
     ax = axes_or_new(ax, (9, 5.8))
     p = result.power
     actors = result.summary.get("actors") or ["A", "B"]
-    a_name = actor_label(result, actors[0])
-    title = f"{result.title}\nBalance of power: {a_name}'s chance of winning a war started then"
+    a_name = actor_label(result, actors[0], limit=30)
+    lines = [f"Balance of power: {a_name}'s chance of winning a war started then"]
     ylabel = f"P({a_name} wins a war started then)"
     if p is None or len(p) == 0:
         message(ax, "no balance-of-power data in this result")
-        style_axes(ax, "years since the ceasefire began", ylabel, title)
+        style_axes(ax, "years since the ceasefire began", ylabel, heading(result, *lines, ax=ax))
         return ax
     n_power = int(p["draws"].iloc[0]) if "draws" in p.columns else None
     if n_power is not None and n_power < int(result.summary.get("draws") or 0):
-        title += f"\n(bands over the first {n_power:,} of {int(result.summary['draws']):,} draws)"
+        lines.append(
+            f"(bands over the first {n_power:,} of {int(result.summary['draws']):,} draws)"
+        )
+    title = heading(result, *lines, ax=ax)
     groups = power_groups(p)
     _curves(ax, result, p, groups)
     ax.axhline(0.5, color="black", lw=0.9, ls=":", zorder=1)
@@ -113,7 +118,7 @@ def plot_power(result, ax=None):
         ax.text(
             0.01,
             0.02,
-            "no effect on power: " + "; ".join(event_label(result, e) for e in inert),
+            wrap("no effect on power: " + "; ".join(event_label(result, e) for e in inert), 100),
             transform=ax.transAxes,
             ha="left",
             va="bottom",
@@ -122,12 +127,13 @@ def plot_power(result, ax=None):
         )
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     style_axes(ax, "years since the ceasefire began", ylabel, title)
+    long = max(map(len, labels), default=0) > 42
     ax.legend(
         handles,
-        labels,
+        [wrap(label, 70 if long else 42) for label in labels],
         loc="upper center",
         bbox_to_anchor=(0.5, -0.13),
-        ncol=2,
+        ncol=1 if long else 2,
         frameon=False,
         fontsize=LEGEND_SIZE,
     )

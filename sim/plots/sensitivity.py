@@ -19,31 +19,40 @@ from sim.plots.style import (
     TICK_SIZE,
     axes_or_new,
     draws_count,
+    heading,
     message,
     pct,
+    plain,
     style_axes,
     target_label,
+    wrap,
 )
 
-__all__ = ["plot_sensitivity", "sensitivity_table"]
+__all__ = ["plot_sensitivity", "range_text", "sensitivity_table"]
 
 
-def plot_sensitivity(result, ax=None, *, top: int = 12):
+def plot_sensitivity(result, ax=None, *, top: int = 12, keys=None, title: str | None = None):
     """A tornado: P(holds 5 years) in the lowest vs highest quarter of each assumption.
 
     Bars start at the baseline (all draws) and end at the mean over the draws whose
     sampled value lies in the lowest (blue) or highest (vermillion) quarter of its range;
     whiskers are 95% intervals of those means. Largest swing at the top; the ``top``
-    largest are drawn. Returns the Axes.
+    largest are drawn. With ``keys`` (key paths), those assumptions in that order
+    instead, and ``title`` replaces the title (the panel beside the indices in
+    :func:`sim.plots.plot_sensitivity_panels`). Returns the Axes.
     """
     table = sensitivity_table(result)
     target, base = table.attrs["target"], table.attrs["baseline"]
+    if keys is not None:
+        table = table.set_index("key").reindex(list(keys)).dropna(subset=["low"]).reset_index()
     shown = table.head(top)
     n = len(shown)
     ax = axes_or_new(ax, (10, 1.9 + 0.42 * max(n, 3)))
     tlabel = target_label(target)
-    title = f"{result.title}\nWhich assumptions move {tlabel} most?\n({draws_count(result)}"
-    title += f"; the {n} largest swings of {len(table)} shown)" if len(table) > n else ")"
+    if title is None:
+        counts = f"({draws_count(result)}"
+        counts += f"; the {n} largest swings of {len(table)} shown)" if len(table) > n else ")"
+        title = heading(result, f"Which assumptions move {tlabel} most?", counts, ax=ax, share=0.6)
     if n == 0:
         reason = (
             "no draws table to analyse"
@@ -58,7 +67,10 @@ def plot_sensitivity(result, ax=None, *, top: int = 12):
     _bars(ax, shown, y, lo, hi, base)
     ax.set_yticks(y)
     ax.set_yticklabels(
-        [f"{r.name}  ({_range_text(result, r.key, r.min, r.max)})" for r in shown.itertuples()],
+        [
+            wrap(f"{plain(r.name, 70)}  ({range_text(result, r.key, r.min, r.max)})", 56)
+            for r in shown.itertuples()
+        ],
         fontsize=TICK_SIZE,
     )
     ax.invert_yaxis()
@@ -126,7 +138,7 @@ def _legend(ax) -> None:
     )
 
 
-def _range_text(result, key: str, lo: float, hi: float) -> str:
+def range_text(result, key: str, lo: float, hi: float) -> str:
     """The range an assumption was drawn from: its distribution's bounds, else the sample's."""
     scn = getattr(result, "scenario", None)
     dist = scn.uncertain().get(key) if scn is not None else None

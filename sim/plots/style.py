@@ -3,12 +3,24 @@
 Colours come from the Okabe-Ito palette, which stays distinguishable with the common
 forms of colour blindness; heatmaps use ``cividis``. Percentages are written with no
 decimals unless the value is below 1%.
+
+User text (titles, labels, run names) goes through :func:`plain` before it is drawn: a
+``$`` is drawn as a dollar sign, not read as mathtext (``Cost a $^$ b`` would otherwise
+stop the run), control characters are shown as escapes (SVG cannot hold them), and the
+length is capped. Long titles and legend entries are wrapped (:func:`heading`,
+:func:`wrap`) so that they stay inside the figure whatever the labels; a test draws
+every figure with 80-character labels and checks it.
 """
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
+
+from sim.io.labels import subtitle
+from sim.text import visible
 
 __all__ = [
     "BREAKER_COLOURS",
@@ -28,14 +40,17 @@ __all__ = [
     "colour",
     "draws_count",
     "event_label",
+    "heading",
     "legend_below",
     "legend_right",
     "message",
     "pct",
     "pct_range",
     "percent_decimals",
+    "plain",
     "style_axes",
     "target_label",
+    "wrap",
 ]
 
 # Okabe & Ito (2008), colour-blind safe
@@ -142,20 +157,55 @@ def draws_count(result) -> str:
     return f"{n:,} draws" if isinstance(n, (int, np.integer)) else "draws"
 
 
-def actor_label(result, actor: str) -> str:
-    """An actor's display name from the result's scenario, else its id."""
+def plain(text: object, limit: int | None = 200) -> str:
+    """User text safe to draw: ``$`` escaped (no mathtext), controls shown as escapes,
+    at most ``limit`` characters (cut with ``…``)."""
+    return visible(text, limit).replace("$", r"\$")
+
+
+def wrap(text: str, width: int) -> str:
+    """``text`` (already :func:`plain`) broken into lines of at most ``width`` characters."""
+    return "\n".join(
+        textwrap.fill(line, width, break_long_words=True, break_on_hyphens=False) or line
+        for line in text.split("\n")
+    )
+
+
+def heading(result, *lines: str, ax=None, share: float = 1.0) -> str:
+    """A figure's title: the run's title, its label and changes (``run: ... · changed:
+    war.first_strike=0``) when it has any, then ``lines`` (the figure's own, already
+    plain); each wrapped to ``share`` of the width of ``ax``'s figure (less than all of
+    it when wide tick labels push the Axes, over which the title is centred, aside)."""
+    width = int(_title_chars(ax) * share)
+    parts = [wrap(plain(result.title), width)]
+    sub = subtitle(result)
+    if sub:
+        parts.append(wrap(plain(sub, 300), width))
+    parts += [wrap(line, width) for line in lines]
+    return "\n".join(parts)
+
+
+def _title_chars(ax) -> int:
+    """About how many characters of the title size fit across ``ax``'s figure."""
+    inches = ax.figure.get_figwidth() if ax is not None else 9.0
+    return max(30, int(inches * 72 / (TITLE_SIZE * 0.6)))
+
+
+def actor_label(result, actor: str, limit: int = 40) -> str:
+    """An actor's display name from the result's scenario (else its id), drawable."""
     scn = getattr(result, "scenario", None)
     if scn is not None and actor in getattr(scn, "actors", {}):
-        return scn.display_name(actor)
-    return actor
+        return plain(scn.display_name(actor), limit)
+    labels = (getattr(result, "summary", None) or {}).get("actor_labels") or {}
+    return plain(labels.get(actor, actor), limit)
 
 
-def event_label(result, event: str) -> str:
-    """An event's label from the result's scenario, else its id with spaces."""
+def event_label(result, event: str, limit: int = 100) -> str:
+    """An event's label from the result's scenario, else its id with spaces; drawable."""
     scn = getattr(result, "scenario", None)
     if scn is not None and event in getattr(scn, "events", {}):
-        return scn.events[event].label or event
-    return event.replace("_", " ")
+        return plain(scn.events[event].label or event, limit)
+    return plain(event.replace("_", " "), limit)
 
 
 def message(ax, text: str) -> None:

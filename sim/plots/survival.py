@@ -19,6 +19,7 @@ from sim.plots.style import (
     OKABE_ITO,
     axes_or_new,
     draws_count,
+    heading,
     legend_below,
     pct,
     pct_range,
@@ -60,7 +61,7 @@ def plot_survival(result, ax=None, *, spread: bool = True):
         ax,
         "years since the ceasefire began",
         "probability the ceasefire holds",
-        f"{result.title}\nWill the ceasefire hold? ({sub})",
+        heading(result, f"Will the ceasefire hold? ({sub})", ax=ax),
     )
     legend_below(ax, ncol=2)
     return ax

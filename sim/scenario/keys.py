@@ -30,14 +30,27 @@ import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from sim.names import PERIODS_PER_YEAR, REMOVED_RULES, SAMPLERS, SELECTION_RULES, SOLVER_METHODS
+from sim.names import (
+    MECHANISM_KINDS,
+    PERIODS_PER_YEAR,
+    REMOVED_RULES,
+    SAMPLERS,
+    SELECTION_RULES,
+    SOLVER_METHODS,
+)
 
 __all__ = [
     "CHANGEABLE",
+    "DESCRIPTION_CHARS",
+    "LABEL_CHARS",
+    "NOTE_CHARS",
+    "TITLE_CHARS",
     "ID_PATTERN",
     "NAME_PATTERN",
     "KEYS",
     "MAX_EVENTS",
+    "MAX_MECHANISMS",
+    "MECHANISM_KEYS",
     "MAX_TYPES",
     "REQUIRED",
     "Key",
@@ -54,6 +67,17 @@ NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 """A scenario's ``name``: letters, digits, ``_``, ``.`` and ``-``."""
 MAX_EVENTS = 5
 """Most events a scenario may have (each doubles the number of stage games)."""
+MAX_MECHANISMS = 8
+"""Most mechanisms a scenario may have."""
+MECHANISM_KEYS = {
+    "guarantee": ("side", "cost", "credibility"),
+    "restraint": ("side", "cost", "credibility"),
+    "peacekeepers": ("cost", "credibility", "first_strike_cut", "incident_cut"),
+    "monitoring": ("incident_cut", "reveal"),
+    "support": ("side", "capacity", "ceiling"),
+}
+"""The keys each kind of mechanism takes (besides label, kind, enabled and note); ``side``
+is required where listed."""
 MAX_TYPES = 3
 """Most types an actor may have (the uninformed side's beliefs are the 2**types - 1 sets of
 types it has not ruled out)."""
@@ -62,8 +86,8 @@ types it has not ruled out)."""
 # a range; REAL: a plain finite number in a range (never a distribution); CHOICE: one of
 # ``choices``; TEXT: text; NAME: text of letters, digits, '_', '.', '-'; TEXT_LIST: a list of
 # text; HOLDER: an actor id or each actor's share; GROUP: a mapping of ids to entries;
-# CHANGE: an event's change of another key.
-NUMBER, WHOLE, REAL, CHOICE, TEXT, NAME, TEXT_LIST, HOLDER, GROUP, CHANGE = (
+# CHANGE: an event's change of another key; BOOL: true or false.
+NUMBER, WHOLE, REAL, CHOICE, TEXT, NAME, TEXT_LIST, HOLDER, GROUP, CHANGE, BOOL = (
     "number",
     "whole",
     "real",
@@ -74,6 +98,7 @@ NUMBER, WHOLE, REAL, CHOICE, TEXT, NAME, TEXT_LIST, HOLDER, GROUP, CHANGE = (
     "holder",
     "group",
     "change",
+    "yes/no",
 )
 
 
@@ -162,6 +187,13 @@ class Key:
     removed
         For a ``choice``: values that were allowed once, each with the message that says
         what to use instead.
+    max_chars
+        For text (and each item of a list of text): the most characters allowed. Titles
+        and labels reach plots and terminals, where very long text takes minutes to lay
+        out; every text has a cap (see :mod:`sim.text`).
+    one_line
+        For text: line breaks and tabs are refused (titles and labels); control
+        characters are refused in every text.
     """
 
     path: str
@@ -176,6 +208,8 @@ class Key:
     per_holder: bool = False
     label: str | None = None
     removed: Any = None
+    max_chars: int | None = None
+    one_line: bool = True
 
     @property
     def name(self) -> str:
@@ -204,8 +238,14 @@ def _number(path: str, meaning: str, rng: Range, unit: str = "", **kw: Any) -> K
     return Key(path, NUMBER, meaning, rng, unit, **kw)
 
 
-def _text(path: str, meaning: str) -> Key:
-    return Key(path, TEXT, meaning, default=None)
+#: Caps on text (characters): one-line titles and labels, and text that may span lines.
+TITLE_CHARS, LABEL_CHARS, NOTE_CHARS, DESCRIPTION_CHARS = 200, 100, 5_000, 20_000
+
+
+def _text(path: str, meaning: str, *, note: bool = False) -> Key:
+    if note:
+        return Key(path, TEXT, meaning, default=None, max_chars=NOTE_CHARS, one_line=False)
+    return Key(path, TEXT, meaning, default=None, max_chars=LABEL_CHARS)
 
 
 _UNIT = Range(0.0, 1.0)
@@ -214,10 +254,12 @@ _UNIT = Range(0.0, 1.0)
 # argument per line would make the table four times as long to read).
 KEYS: tuple[Key, ...] = (
     Key("name", NAME, "short name of the scenario, used in result folders", default=None,
-        default_text="the file name"),
-    Key("title", TEXT, "what the scenario is, in a few words"),
-    Key("description", TEXT, "what it states and why", default=""),
-    Key("sources", TEXT_LIST, "where its figures come from", default=[]),
+        default_text="the file name", max_chars=LABEL_CHARS),
+    Key("title", TEXT, "what the scenario is, in a few words", max_chars=TITLE_CHARS),
+    Key("description", TEXT, "what it states and why", default="",
+        max_chars=DESCRIPTION_CHARS, one_line=False),
+    Key("sources", TEXT_LIST, "where its figures come from", default=[],
+        max_chars=NOTE_CHARS, one_line=False),
     Key("period", CHOICE, "length of one period", default="year",
         choices=tuple(PERIODS_PER_YEAR)),
     Key("horizon", WHOLE, "number of periods solved", Range(1, 10_000), "periods"),
@@ -229,9 +271,10 @@ KEYS: tuple[Key, ...] = (
             label="{id} discount"),
     _number("actors.<id>.war_cost", "lump-sum cost of a new war", Range(0.0),
             "periods of the whole stake", changeable=True, label="{id} war_cost"),
-    _number("actors.<id>.capacity", "military capacity when the ceasefire starts",
-            Range(0.0, lo_open=True), "force, in any unit common to both actors",
-            label="{id} capacity"),
+    _number("actors.<id>.capacity", "military capacity when the ceasefire starts (an event's "
+            "change is a jump: the capacity path of the states after it starts from the new "
+            "value)", Range(0.0, lo_open=True), "force, in any unit common to both actors",
+            changeable=True, label="{id} capacity"),
     _number("actors.<id>.ceiling", "capacity the actor rebuilds toward",
             Range(0.0, lo_open=True), "force, as capacity", default=None, default_text="capacity",
             changeable=True, label="{id} ceiling"),
@@ -241,7 +284,7 @@ KEYS: tuple[Key, ...] = (
             "stake per period", default=0.0, changeable=True, label="{id} flow"),
     _number("actors.<id>.war_flow", "other flows after a new war", Range(),
             "stake per period", default=0.0, changeable=True, label="{id} war_flow"),
-    _text("actors.<id>.note", "a note for the reader"),
+    _text("actors.<id>.note", "a note for the reader", note=True),
     Key("actors.<id>.types.<type>", GROUP,
         "private information: what the actor may be, which the other side does not know (it "
         "knows the priors); at most one actor may have types", Range(0, MAX_TYPES), default={}),
@@ -253,7 +296,7 @@ KEYS: tuple[Key, ...] = (
     Key("actors.<id>.types.<type>.changes.<key path>", CHANGE,
         "what this type changes, as an event's changes: new values of keys marked 'event may "
         "change' (events apply on top)", default={}, label="{change} if {id} is {type}"),
-    _text("actors.<id>.types.<type>.note", "a note for the reader"),
+    _text("actors.<id>.types.<type>.note", "a note for the reader", note=True),
     Key("regions.<id>", GROUP, "the pieces of the stake, territorial or not", Range(1)),
     _text("regions.<id>.label", "name shown in tables and plots"),
     _number("regions.<id>.value.<actor>", "worth of the region to the actor", Range(0.0),
@@ -273,10 +316,11 @@ KEYS: tuple[Key, ...] = (
         Range(0, lo_open=True), "km²", default=None),
     Key("regions.<id>.population", REAL, "population, for the reader (not used)",
         Range(0), "people", default=None),
-    _text("regions.<id>.note", "a note for the reader"),
+    _text("regions.<id>.note", "a note for the reader", note=True),
     Key("terms.<region>", HOLDER, "the proposal: who holds the region (every region needs it)"),
-    _number("terms.<region>.<actor>", "the actor's share of the region under the terms",
-            _UNIT, "share", default_text="the rest, when the other's is given",
+    _number("terms.<region>.<actor>", "the actor's share of the region under the terms (an "
+            "event may change it: a phased withdrawal, a region handed over at a date)",
+            _UNIT, "share", default_text="the rest, when the other's is given", changeable=True,
             label="terms: {region} share to {actor}"),
     _number("war.decisiveness", "Tullock contest exponent γ: how much an edge in force decides",
             Range(0.0, lo_open=True), default=1.0, changeable=True, label="war decisiveness"),
@@ -295,11 +339,55 @@ KEYS: tuple[Key, ...] = (
         Range(0, MAX_EVENTS), default={}),
     _text("events.<id>.label", "name shown in tables and plots"),
     _number("events.<id>.hazard", "chance that the event happens, each period until it does",
-            _UNIT, "per period", label="{id} hazard"),
+            _UNIT, "per period", default=None, default_text="0; give a hazard, a date or both",
+            label="{id} hazard"),
+    _number("events.<id>.at_years", "the date at which the event happens if its hazard has not "
+            "brought it earlier (rounded to the nearest period, at least the first); a date "
+            "beyond the horizon is never reached", Range(0.0, lo_open=True),
+            "years after signing", default=None, label="{id} date"),
+    Key("events.<id>.ends", TEXT_LIST, "mechanisms the event ends (from the period after it)",
+        default=[]),
     Key("events.<id>.changes.<key path>", CHANGE,
         "new value of a key marked 'event may change', from the period after the event; "
         "checked as that key", default={}, label="{change} after {id}"),
-    _text("events.<id>.note", "a note for the reader"),
+    _text("events.<id>.note", "a note for the reader", note=True),
+    Key("mechanisms.<id>", GROUP, "parts of the agreement that change how it holds: a "
+        "guarantee, a patron's restraint, peacekeepers or a demilitarised zone, monitoring, "
+        "outside support (see sim.model.mechanisms)", Range(0, MAX_MECHANISMS), default={}),
+    _text("mechanisms.<id>.label", "name shown in tables and plots"),
+    Key("mechanisms.<id>.kind", CHOICE, "what the mechanism is; each kind takes only its own "
+        "keys: guarantee and restraint side, cost, credibility; peacekeepers cost, "
+        "credibility, first_strike_cut, incident_cut; monitoring incident_cut, reveal; "
+        "support side, capacity, ceiling", choices=MECHANISM_KINDS),
+    _text("mechanisms.<id>.side", "the actor it is about: the side a guarantee protects, the "
+          "client a patron restrains, the side support goes to (peacekeepers and monitoring "
+          "act on both)"),
+    _number("mechanisms.<id>.cost", "lump-sum cost to a side that attacks a side that holds: "
+            "guarantee, on the side attacking the protected one; restraint, on the client; "
+            "peacekeepers, on either (a tripwire)", Range(0.0), "periods of the whole stake",
+            default=0.0, changeable=True, label="{id} cost"),
+    _number("mechanisms.<id>.credibility", "chance that the cost is imposed (the attacker "
+            "expects credibility x cost)", _UNIT, "probability", default=1.0, changeable=True,
+            label="{id} credibility"),
+    _number("mechanisms.<id>.first_strike_cut", "share of the first-strike bonus removed "
+            "(peacekeepers, a demilitarised zone)", _UNIT, "share", default=0.0,
+            changeable=True, label="{id} first_strike_cut"),
+    _number("mechanisms.<id>.incident_cut", "share of the incident hazard removed "
+            "(peacekeepers, monitoring)", _UNIT, "share", default=0.0, changeable=True,
+            label="{id} incident_cut"),
+    _number("mechanisms.<id>.reveal", "monitoring with private information: chance per period "
+            "that the uninformed side learns the informed side's true type", _UNIT,
+            "per period", default=0.0, changeable=True, label="{id} reveal"),
+    _number("mechanisms.<id>.capacity", "support: fraction added to the side's capacity",
+            Range(-1.0, lo_open=True), "fraction", default=0.0, changeable=True,
+            label="{id} capacity"),
+    _number("mechanisms.<id>.ceiling", "support: fraction added to the side's ceiling",
+            Range(-1.0, lo_open=True), "fraction", default=0.0, changeable=True,
+            label="{id} ceiling"),
+    Key("mechanisms.<id>.enabled", BOOL, "false switches the mechanism off but keeps its numbers "
+        "drawn, so runs with and without it use the same draws (`sim run --without ID`)",
+        default=True),
+    _text("mechanisms.<id>.note", "a note for the reader: what it is, and its source", note=True),
     Key("solver.method", CHOICE, "how stage games are solved (nashpy: slow reference)",
         default=SOLVER_METHODS[0], choices=SOLVER_METHODS),
     Key("solver.selection", CHOICE, "how a stage game is played: a Nash equilibrium picked by "
@@ -351,20 +439,26 @@ CHANGEABLE = _changeable_text()
 """The key paths an event may change, as error messages state them."""
 
 
-def changeable_keys(actors: Sequence[str], regions: Sequence[str]) -> dict[str, Key]:
+def changeable_keys(
+    actors: Sequence[str], regions: Sequence[str], mechanisms: Sequence[str] = ()
+) -> dict[str, Key]:
     """Every key path an event of a scenario with these ids may change -> its :class:`Key`.
 
     Grouped like the file: each actor's keys, then each region's (value per actor, then
-    each effect, for any holder and per holder), then the war's.
+    each effect, for any holder and per holder), the terms' shares, the war's, then each
+    mechanism's.
     """
-    owners = {"actors": actors, "regions": regions, "war": [""]}
+    owners = {
+        "actors": actors, "regions": regions, "terms": regions, "war": [""],
+        "mechanisms": mechanisms,
+    }  # fmt: skip
     out: dict[str, Key] = {}
     changeable = [k for k in KEYS if k.changeable]
     for group, members in itertools.groupby(changeable, key=lambda k: k.path.split(".")[0]):
         keys = list(members)
         for owner in owners[group]:
             for k in keys:
-                path = k.path.replace("<id>", owner)
+                path = k.path.replace("<id>", owner).replace("<region>", owner)
                 for p in (
                     [path.replace("<actor>", a) for a in actors] if "<actor>" in path else [path]
                 ):

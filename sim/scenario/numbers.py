@@ -19,6 +19,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BeforeValidator,
     Field,
     PlainSerializer,
@@ -36,6 +37,7 @@ from sim.beliefs import (
 )
 from sim.beliefs import parse as parse_number
 from sim.scenario.keys import (
+    BOOL,
     CHOICE,
     ID_PATTERN,
     NAME,
@@ -48,6 +50,7 @@ from sim.scenario.keys import (
     Range,
     key,
 )
+from sim.text import text_problem
 
 __all__ = [
     "NUMBER_SERIALISER",
@@ -224,6 +227,19 @@ def per_holder(num_type: Any) -> Any:
     ]
 
 
+def _text_check(max_chars: int | None, one_line: bool) -> Any:
+    """A validator refusing control characters (and line breaks in one-line text) and text
+    longer than ``max_chars`` (see :func:`sim.text.text_problem`)."""
+
+    def check(value: str) -> str:
+        problem = text_problem(value, max_chars=max_chars, one_line=one_line)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    return check
+
+
 def _bounds(rng: Range) -> dict[str, float]:
     """pydantic's ``ge``/``gt``/``le``/``lt`` of a range."""
     out = {}
@@ -266,11 +282,18 @@ def value_type(path: str) -> Any:
 
         return Annotated[Literal[k.choices], BeforeValidator(refuse_removed)]
     if k.kind == TEXT:
-        return Annotated[str, Field(strict=True, min_length=1)] if k.required else Text
+        checked = AfterValidator(_text_check(k.max_chars, k.one_line))
+        if k.required:
+            return Annotated[str, Field(strict=True, min_length=1), checked]
+        return Annotated[Text, checked]
     if k.kind == NAME:
-        return Annotated[str, Field(pattern=NAME_PATTERN, strict=True)]
+        return Annotated[
+            str, Field(pattern=NAME_PATTERN, strict=True, max_length=k.max_chars or None)
+        ]
     if k.kind == TEXT_LIST:
-        return list[Text]
+        return list[Annotated[Text, AfterValidator(_text_check(k.max_chars, k.one_line))]]
+    if k.kind == BOOL:
+        return Annotated[bool, Field(strict=True)]
     raise ValueError(f"{path} is a {k.kind}, not a leaf key with a type of its own")
 
 

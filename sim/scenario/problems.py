@@ -14,6 +14,10 @@ from typing import Any
 __all__ = ["KeyLines", "Problem", "ScenarioError", "dedupe", "one_line", "problem_at", "short"]
 
 
+#: Longest key path a problem shows whole (a longer one is cut, with its length).
+MAX_PATH_CHARS = 120
+
+
 def one_line(text: str) -> str:
     """``text`` with every run of white space (newlines included) made one space."""
     return " ".join(str(text).split())
@@ -46,6 +50,8 @@ class Problem:
         path = (
             self.path if self.path.isprintable() else repr(self.path)
         )  # e.g. a key with a newline
+        if len(path) > MAX_PATH_CHARS:  # a key pasted by mistake: say how long, not all of it
+            path = f"{path[: MAX_PATH_CHARS - 20]}... ({len(self.path):,} characters)"
         key = f" {path}:" if self.path else ""
         got = f" (got {short(self.value)})" if self.has_value else ""
         return f"{where}:{key} {one_line(self.message)}{got}"

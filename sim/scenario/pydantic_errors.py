@@ -108,6 +108,10 @@ def _message(err: dict, loc: tuple[str, ...], key_error: bool) -> str:
         return f"must be text{empty_hint}; quote it if YAML reads it as something else"
     if kind == "string_too_short":
         return "must not be empty"
+    if kind == "string_too_long":
+        n = ctx.get("max_length")
+        got = f"is {len(value):,} characters long" if isinstance(value, str) else "is too long"
+        return f"{got}; at most {n:,} characters are allowed"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"must be a mapping (key: value lines){empty_hint}"
     if kind == "list_type":

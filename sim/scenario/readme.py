@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from sim.scenario.keys import (
+    BOOL,
     CHANGE,
     CHOICE,
     GROUP,
@@ -51,6 +52,17 @@ def _count_text(rng: Range) -> str:
     return f"at most {_fmt(rng.hi)}" if rng.hi is not None else f"at least {_fmt(rng.lo or 0)}"
 
 
+def _chars(k: Key, each: bool = False) -> str:
+    if k.max_chars is None:
+        return ""
+    return f", at most {k.max_chars:,} characters" + (" each" if each else "")
+
+
+def _text_kind(k: Key, noun: str, each: bool = False) -> str:
+    """``one line of text, at most 200 characters`` or ``text, at most 5,000 characters``."""
+    return ("one line of " if k.one_line else "") + noun + _chars(k, each)
+
+
 def type_text(k: Key) -> str:
     """What a key accepts, as the format table states it (e.g. ``number in (0, 1)``)."""
     rng = k.range or Range()
@@ -61,12 +73,13 @@ def type_text(k: Key) -> str:
         WHOLE: f"whole number {bounded}",
         REAL: f"plain number {bounded}",
         CHOICE: "one of " + ", ".join(f"`{c}`" for c in k.choices),
-        TEXT: "text",
-        NAME: "letters, digits, `_`, `.`, `-`",
-        TEXT_LIST: "list of text",
+        TEXT: _text_kind(k, "text"),
+        NAME: "letters, digits, `_`, `.`, `-`" + _chars(k),
+        TEXT_LIST: "list of " + _text_kind(k, "text", each=True),
         HOLDER: "an actor id, or each actor's share: `{<actor>: share}`",
         GROUP: f"mapping of ids, {_count_text(rng)}",
         CHANGE: "as the key it changes",
+        BOOL: "`true` or `false`",
     }
     return texts[k.kind]
 

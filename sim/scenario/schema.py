@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, create_model
 
 from sim.beliefs import Distribution
 from sim.names import PERIODS_PER_YEAR
-from sim.scenario.keys import KEYS, REQUIRED, key, number_names
+from sim.scenario.keys import KEYS, MECHANISM_KEYS, REQUIRED, key, number_names
 from sim.scenario.numbers import NUMBER_SERIALISER, Identifier, Text, key_type
 
 __all__ = [
@@ -117,6 +117,11 @@ Event = _model(
     # Targets and values are checked against the scenario in sim.scenario.checks.
     changes=(dict[Text, Annotated[Any, NUMBER_SERIALISER]], {}),
 )
+Mechanism = _model(
+    "Mechanism",
+    "A part of the agreement: a guarantee, restraint, peacekeepers, monitoring or support.",
+    "mechanisms.<id>",
+)
 Solver = _model("Solver", "How the stage games are solved.", "solver")
 MonteCarlo = _model("MonteCarlo", "How the uncertain numbers are drawn.", "montecarlo")
 
@@ -132,6 +137,7 @@ _Fields = _model(
     terms=(dict[Identifier, _holder("terms.<region>.<actor>")], ...),
     war=(War, War()),
     events=(dict[Identifier, Event], {}),
+    mechanisms=(dict[Identifier, Mechanism], {}),
     solver=(Solver, Solver()),
     montecarlo=(MonteCarlo, MonteCarlo()),
 )
@@ -139,6 +145,7 @@ _Fields = _model(
 _ACTOR_NUMBERS = number_names("actors.<id>")
 _EFFECT_NUMBERS = number_names("regions.<id>.effects")
 _WAR_NUMBERS = number_names("war")
+_MECHANISM_NUMBERS = number_names("mechanisms.<id>")
 _UNNAMED = key("regions.<id>.value.<actor>").default  # a value or effect not given: 0
 
 
@@ -233,7 +240,9 @@ class Scenario(_Fields):  # type: ignore[misc, valid-type]
             for rid, holder in outcome.items():
                 out.update(_shares(f"war.outcomes.{winner}.{rid}", holder))
         for eid, event in self.events.items():
-            out[f"events.{eid}.hazard"] = event.hazard
+            out[f"events.{eid}.hazard"] = 0.0 if event.hazard is None else event.hazard
+            if event.at_years is not None:
+                out[f"events.{eid}.at_years"] = event.at_years
             for target, val in event.changes.items():
                 out[f"events.{eid}.changes.{target}"] = val
         if self.solver.qre_precision is not None:
@@ -244,7 +253,16 @@ class Scenario(_Fields):  # type: ignore[misc, valid-type]
                     out[f"actors.{aid}.types.{tid}.prior"] = typ.prior
                 for target, val in typ.changes.items():
                     out[f"actors.{aid}.types.{tid}.changes.{target}"] = val
+        for mid, mech in self.mechanisms.items():  # last again, for the same reason
+            for name in _MECHANISM_NUMBERS:
+                if name in MECHANISM_KEYS[mech.kind]:  # a kind's own numbers only
+                    out[f"mechanisms.{mid}.{name}"] = getattr(mech, name)
         return out
+
+    @property
+    def mechanism_ids(self) -> tuple[str, ...]:
+        """The mechanism ids, in file order."""
+        return tuple(self.mechanisms)
 
     @property
     def informed(self) -> str | None:

@@ -19,7 +19,15 @@ import yaml
 
 from sim.scenario.problems import KeyLines, Problem, ScenarioError, one_line
 
-__all__ = ["MAX_DEPTH", "MAX_NUMBER_CHARS", "compose", "construct", "is_refusal", "load_yaml"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_NUMBER_CHARS",
+    "compose",
+    "construct",
+    "is_refusal",
+    "load_yaml",
+    "yaml11_number",
+]
 
 MAX_DEPTH = 32
 """Deepest nesting of YAML mappings and lists accepted (a scenario needs about 6)."""
@@ -167,6 +175,51 @@ def _split_scalar(
     return one_line(text[start:end]), end
 
 
+#: Numbers that YAML 1.1 (PyYAML) and YAML 1.2 read alike: decimal integers without a
+#: leading zero, decimal floats, and the special floats (refused later as not finite).
+_SAME_IN_YAML_1_2 = re.compile(
+    r"[-+]?(0|[1-9][0-9]*)"
+    r"|[-+]?(\.[0-9]+|[0-9]+\.[0-9]*)([eE][-+]?[0-9]+)?"
+    r"|[-+]?[0-9]+[eE][-+]?[0-9]+"
+    r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
+)
+
+
+def yaml11_number(node: yaml.ScalarNode) -> str | None:
+    """Why a number of YAML 1.1 is refused, or None when YAML 1.2 reads it the same.
+
+    PyYAML reads YAML 1.1, where ``1:30`` is 90 (base 60), ``010`` is 8 (octal), ``1_0`` is
+    10 and ``0b101`` is 5; YAML 1.2 (and most other tools) read the first three as text or
+    as 10. A scenario must mean the same whatever reads it, so these forms (and hex) are
+    refused with what to write instead. The judgement: refusing rather than reading them
+    by YAML 1.2 rules, because a file written for YAML 1.1 would then change meaning
+    silently.
+    """
+    text = node.value
+    if node.style not in (None, "") or _SAME_IN_YAML_1_2.fullmatch(text):
+        return None
+    try:
+        value = yaml.constructor.SafeConstructor().construct_object(node)
+        read = f"{value:g}" if isinstance(value, float) else str(value)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+        read = "a number"
+    digits = text.lstrip("+-")
+    if ":" in text:
+        form = "as a number in base 60 (like a time)"
+    elif digits.startswith(("0b", "0x", "0o")):
+        form = "in base 2" if digits.startswith("0b") else "in base 16"
+    elif "_" in text:
+        form = "ignoring the _"
+    elif digits.startswith("0"):
+        form = "in base 8 (a leading zero means octal), where YAML 1.2 reads a decimal"
+    else:
+        form = "in a form YAML 1.2 does not share"
+    return (
+        f"YAML 1.1 reads {text} as {read}, {form}; write the number you mean in plain "
+        "decimal (e.g. 90, 0.25, 1e-3), or quote it if it is text"
+    )
+
+
 _KEY_KINDS = {
     _TAG_PREFIX + "int": "a number",
     _TAG_PREFIX + "float": "a number",
@@ -205,6 +258,8 @@ class _Walk:
                     f"a number written with {len(node.value)} characters is too long "
                     f"(at most {MAX_NUMBER_CHARS})",
                 )
+            elif node.tag in _NUMBER_TAGS and (why := yaml11_number(node)) is not None:
+                self.add(line, path, why, node.value, True)
             elif node.tag == _TAG_PREFIX + "timestamp":
                 try:
                     yaml.constructor.SafeConstructor().construct_yaml_timestamp(node)
@@ -369,5 +424,5 @@ def load_yaml(text: str, file: str) -> tuple[Any, KeyLines]:
 def is_refusal(problem: Problem) -> bool:
     """True for a problem that refuses YAML outright (a tag, an anchor, an alias, nesting)."""
     return problem.message.startswith(
-        ("YAML tag", "YAML anchors", "YAML aliases", "mappings and lists are nested")
+        ("YAML tag", "YAML anchors", "YAML aliases", "mappings and lists are nested", "YAML 1.1")
     )

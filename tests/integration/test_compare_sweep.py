@@ -38,8 +38,13 @@ HEADLINE = [
     "p_holds_5y",
     "p_holds_5y_ci_low",
     "p_holds_5y_ci_high",
+    "p_holds_if_accepted_1y",
+    "p_holds_if_accepted_2y",
+    "p_holds_if_accepted_5y",
     "median_duration_years",
 ]
+#: What sim.compare adds after the headline figures: who breaks or rejects it and why.
+OUTCOMES_START = "p_breaks_within_horizon"
 
 
 def invoke(*args: str):
@@ -50,6 +55,9 @@ def invoke(*args: str):
 def _close_figures():
     yield
     plt.close("all")
+
+
+VARIANT = "limited_aims [horizon=20, actors.russia.types.maximalist.prior=0]"
 
 
 @pytest.fixture(scope="module")
@@ -81,21 +89,50 @@ def runs(tmp_path_factory):
 
 
 def test_compare_table(runs):
-    table = compare(list(runs))
-    assert list(table.index) == ["as_written", "limited_aims"]
-    assert list(table.columns) == ["title", "draws", "seed", *HEADLINE]
+    table = compare(list(runs), formatted=False)
+    assert list(table.index) == ["as_written [horizon=20]", VARIANT]
+    columns = list(table.columns)
+    head = columns[: columns.index(OUTCOMES_START)]
+    assert head == ["title", "label", "changes", "draws", "seed", *HEADLINE]
+    assert {"broken_by.russia", "cause.terms", "rejected_by.both", "rejection_cause.terms"} <= set(
+        columns
+    )
     assert (table["draws"] == 150).all() and (table["seed"] == 7).all()
     for name, folder in zip(table.index, runs, strict=False):
         summary = json.loads((folder / "summary.json").read_text())
         assert table.loc[name, "p_holds_5y"] == summary["p_holds"]["5y"]["estimate"]
         assert table.loc[name, "p_accepted_ci_low"] == summary["p_accepted"]["ci_low"]
     # the variant differs (its occupier is of the limited-aims type in every draw)
-    assert table.loc["as_written", "p_accepted"] != table.loc["limited_aims", "p_accepted"]
+    assert table.loc[VARIANT, "p_accepted"] != table["p_accepted"].iloc[0]
+    assert table.loc[VARIANT, "changes"] == "horizon=20; actors.russia.types.maximalist.prior=0"
+    for name, folder in zip(table.index, runs, strict=False):
+        summary = json.loads((folder / "summary.json").read_text())
+        assert table.loc[name, "p_holds_if_accepted_5y"] == summary["p_holds_if_accepted"]["5y"]
+        assert table.loc[name, "broken_by.russia"] == summary["breakdown_by_actor"]["russia"]
+
+
+def test_compare_is_formatted_for_reading_by_default(runs):
+    table = compare(list(runs))
+    assert list(table.columns) == ["as_written [horizon=20]", VARIANT]
+    numbers = compare(list(runs), formatted=False)
+    first = table.columns[0]
+    accepted = numbers["p_accepted"].iloc[0]
+    assert table.loc["accepted", first].startswith(f"{accepted:.1%} (")
+    for row in (
+        "holds 5y if accepted",
+        "breaks within the horizon",
+        "broken by Russia (of breakdowns)",
+        "rejected by Russia (of draws)",
+        "draws",
+        "changes",
+    ):
+        assert row in table.index, row
+    assert table.loc["draws", first] == "150"
 
 
 def test_compare_takes_results_and_folders(runs):
     r = sim.load_result(runs[0], draws=False)
-    table = sim.compare([r, runs[1]], labels=["a", "b"])
+    table = sim.compare([r, runs[1]], labels=["a", "b"], formatted=False)
     assert list(table.index) == ["a", "b"]
     assert table.loc["a", "p_holds_5y"] == r.summary["p_holds"]["5y"]["estimate"]
     with pytest.raises(ValueError, match="labels"):
@@ -126,22 +163,64 @@ def test_compare_cli(runs, tmp_path):
     (tmp_path / "cmp").mkdir()
     res = invoke("compare", *runs, "--out", out, "--csv", csv)
     assert res.exit_code == 0, res.output
-    for text in ("as_written", "limited_aims", "accepted", "holds 5y", "draws", f"wrote {out}"):
-        assert text in res.output
+    for text in (
+        "as_written",
+        "limited_aims",
+        "accepted",
+        "holds 5y",
+        "holds 5y if accepted",
+        "broken by Russia (of breakdowns)",
+        "breakdown cause: incident (of breakdowns)",
+        "draws",
+        f"wrote {out}",
+        "(changed: horizon=20; actors.russia.types.maximalist.prior=0)",
+    ):
+        assert text in res.output, text
     assert "holds 10y" not in res.output  # beyond a five-year horizon
     assert out.read_text().lstrip().startswith("<?xml")
     table = pd.read_csv(csv, index_col="run")
-    assert list(table.index) == ["as_written", "limited_aims"] and "p_holds_5y_ci_high" in table
+    assert list(table.index) == ["as_written [horizon=20]", VARIANT]
+    assert "p_holds_5y_ci_high" in table and "p_holds_if_accepted_5y" in table
     assert sorted(p.name for p in out.parent.iterdir()) == ["compare.svg"]  # written atomically
 
 
-def test_compare_cli_default_out_and_bad_suffix(runs, tmp_path, monkeypatch):
+def test_compare_cli_writes_beside_the_runs_never_into_the_current_folder(
+    runs, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     res = invoke("compare", *runs)
     assert res.exit_code == 0, res.output
-    assert (tmp_path / "compare.png").is_file()
+    expected = runs[0].parent / "compare_as_written_limited_aims.png"
+    assert expected.is_file() and f"wrote {expected}" in res.output
+    assert list(tmp_path.iterdir()) == []
+    expected.unlink()
     res = invoke("compare", *runs, "--out", "table.txt")
     assert res.exit_code == 1 and ".png, .svg or .pdf" in res.output
+
+
+@pytest.mark.parametrize("option", ["--out", "--csv"])
+def test_compare_refuses_to_write_inside_a_result_folder(runs, option):
+    before = {p.name: p.read_bytes() for p in runs[0].iterdir()}
+    target = runs[0] / ("survival.png" if option == "--out" else "survival.csv")
+    args = (
+        [option, target]
+        if option == "--out"
+        else [option, target, "--out", runs[0].parent / "c.png"]
+    )
+    res = invoke("compare", *runs, *args)
+    assert res.exit_code == 1, res.output
+    assert f"{option} {target}: inside the result folder {runs[0]}" in res.output
+    assert {p.name: p.read_bytes() for p in runs[0].iterdir()} == before
+    res = invoke("compare", *runs, "--out", runs[0] / "sub" / "c.png")
+    assert res.exit_code == 1 and "inside the result folder" in res.output
+
+
+def test_compare_years_limits_the_x_axis(runs):
+    ax = plots.plot_compare(list(runs), years=2)
+    assert ax.get_xlim() == (0.0, 2.0)
+    assert "holding, first 2 years (bands" in ax.get_title()
+    res = invoke("compare", *runs, "--years", "0", "--out", runs[0].parent / "c.png")
+    assert res.exit_code == 1 and "--years" in res.output
 
 
 def test_compare_figure(runs):
@@ -151,8 +230,8 @@ def test_compare_figure(runs):
     title = sim.load_result(runs[0], draws=False).title
     assert title in ax.get_title()
     assert len(ax.lines) == 2 and len(ax.collections) == 2  # a curve and a band per run
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert [t.split(":")[0] for t in legend] == ["as_written", "limited_aims"]
+    legend = [t.get_text().replace("\n", " ") for t in ax.get_legend().get_texts()]
+    assert [t.split(":")[0] for t in legend] == ["as_written [horizon=20]", VARIANT]
     assert all("at 5 years" in t for t in legend)
 
 
@@ -214,18 +293,12 @@ def test_sweep_two_keys_first_varies_slowest():
 
 def test_sweep_refuses_bad_keys_and_values_before_running(monkeypatch):
     calls = []
-    monkeypatch.setattr("sim.analysis.sweeps.run", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr("sim.analysis.sweeps.run_many", lambda *a, **k: calls.append(1) or iter(()))
     with pytest.raises(ScenarioError, match="rebuild_rate") as info:
         sweep(FREEZE, vary={"actors.russia.rebuild_rate": [0.05, 1.5]}, draws=10)
     assert info.value.problems[0].file == "--vary"
     with pytest.raises(ScenarioError, match="unknown key"):
         sweep(FREEZE, vary={"actors.russia.rebuildrate": [0.05]}, draws=10)
-    with pytest.raises(ScenarioError, match="one or two"):
-        sweep(
-            FREEZE,
-            vary={"war.first_strike": "0.1", "war.decisiveness": "1", "horizon": "8"},
-            draws=10,
-        )
     with pytest.raises(ScenarioError, match="at most"):
         sweep(
             FREEZE, vary={"war.first_strike": "0:0.3:100", "war.decisiveness": "1:3:100"}, draws=10
@@ -347,7 +420,10 @@ def test_sweep_cli_replaces_an_earlier_sweep(tmp_path):
         (["--vary", "actors.russia.rebuild_rate"], "--vary takes KEY=START:STOP:NUM"),
         (["--vary", "actors.russia.rebuildrate=0.03,0.1"], "unknown key"),
         (["--vary", "actors.russia.rebuild_rate=-1,0.5"], "must be in [0, 1]"),
-        (["--vary", "a=1,2", "--vary", "b=1,2", "--vary", "c=1,2"], "one or two key paths"),
+        (
+            ["--vary", "war.first_strike=0:0.3:60", "--vary", "war.decisiveness=1:3:60"],
+            "3,600 grid",
+        ),
         ([], "give --vary"),
     ],
 )
@@ -358,3 +434,52 @@ def test_sweep_cli_errors(tmp_path, args, message):
     assert message in res.output
     assert "Traceback" not in res.output
     assert not out.exists()
+
+
+def test_sweep_cli_takes_any_number_of_keys(tmp_path):
+    """A table for every key; the figure shows the first two, one heatmap per value of the
+    third; the table carries the survival of an accepted ceasefire."""
+    out = tmp_path / "sw"
+    res = invoke(
+        "sweep",
+        FREEZE,
+        "--vary",
+        "war.first_strike=0,0.2",
+        "--vary",
+        "war.decisiveness=1,3",
+        "--vary",
+        "war.incident_hazard=0,0.005,0.01",
+        "--draws",
+        20,
+        "--set",
+        "horizon=8",
+        "--out",
+        out,
+    )
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(out / "sweep.csv")
+    assert list(table.columns[:3]) == [
+        "war.first_strike",
+        "war.decisiveness",
+        "war.incident_hazard",
+    ]
+    assert len(table) == 12 and "p_holds_if_accepted_2y" in table
+    assert "2y if accepted" in res.output
+    api = sim.sweep(
+        FREEZE,
+        vary={
+            "war.first_strike": "0,0.2",
+            "war.decisiveness": "1,3",
+            "war.incident_hazard": "0,0.005,0.01",
+        },
+        draws=20,
+        overrides={"horizon": 8},
+    )
+    axes = plots.plot_sweep(api, plt.figure(figsize=(18, 6), layout="constrained"))
+    assert len(axes) == 3 and all(len(ax.images) == 1 for ax in axes)
+    assert [ax.get_title() for ax in axes] == [
+        "war incident_hazard = 0",
+        "war incident_hazard = 0.005",
+        "war incident_hazard = 0.01",
+    ]
+    assert (out / "sweep.png").stat().st_size > 10_000

@@ -39,7 +39,7 @@ UKRAINE = ("freeze_lines", "pre_invasion_lines", "annexation_lines", "liberate_s
 #: Beliefs liberate_south may set differently from the flagship (the state after the offensive).
 LIBERATE_SOUTH_DIFFERS = {
     "actors.ukraine.capacity",
-    "actors.ukraine.ceiling",
+    "mechanisms.western_buildup.ceiling",
     "events.support_fades.hazard",
 }
 #: Keys whose values are text, not numbers: no comment needed.
@@ -137,6 +137,9 @@ def test_ukraine_scenarios_share_the_flagships_beliefs():
             f"{name}: beliefs differ from freeze_lines at {sorted(differ ^ allowed)}"
         )
         assert scn.solver == base.solver and scn.war.outcomes == base.war.outcomes
+        assert {m: x.kind for m, x in scn.mechanisms.items()} == {
+            m: x.kind for m, x in base.mechanisms.items()
+        }
 
 
 def test_terms_say_what_the_titles_say():

@@ -7,9 +7,12 @@ folder exists), then:
 * Ctrl-C (SIGINT to the whole group, as a terminal sends it): exit code 130 within a
   few seconds, a message, no traceback, the ``--out`` folder absent or still holding the
   previous complete result, no temporary folder left, no worker process left;
-* SIGTERM: the same, with exit code 143;
+* SIGTERM: the same, with exit code 143; SIGHUP (a closed terminal): the same, with 129;
 * ``kill -9``: the temporary folder stays, is recognisable, is refused by
   ``load_result``, and the next run into the same parent removes it;
+* the same with ``--executor dask`` (a LocalCluster of two worker processes): Ctrl-C
+  cancels the futures and stops the cluster's workers within seconds, without a
+  traceback from them;
 * two runs into the same ``--out`` at once: one complete, self-consistent result (the
   manifest's sha256s match, summary, manifest and draws table agree), and a reader
   polling the folder meanwhile never reads a mix.
@@ -42,7 +45,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _start(out: Path, *, draws: int = BIG, seed: int = 2, workers: int = 1) -> subprocess.Popen:
+def _start(
+    out: Path, *, draws: int = BIG, seed: int = 2, workers: int = 1, extra: tuple[str, ...] = ()
+) -> subprocess.Popen:
     cmd = [
         str(SIM),
         "run",
@@ -57,6 +62,7 @@ def _start(out: Path, *, draws: int = BIG, seed: int = 2, workers: int = 1) -> s
         str(out),
         "--workers",
         str(workers),
+        *extra,
     ]
     # A job started in the background by a non-interactive shell inherits SIGINT as
     # ignored (and Python then installs no Ctrl-C handler); reset it so the test does not
@@ -197,6 +203,43 @@ def test_ctrl_c_stops_promptly_and_leaves_no_partial_result(tmp_path, workers, p
         proc.wait()
 
 
+def _wait_until_workers(proc: subprocess.Popen, n: int) -> None:
+    """Wait until ``n`` worker processes run beside the parent, then a few seconds more
+    (the LocalCluster ignores Ctrl-C while it starts, and the run has to reach its chunks)."""
+    t_end = time.monotonic() + STARTUP
+    while len(_group(proc.pid)) < 1 + n:
+        if proc.poll() is not None or time.monotonic() > t_end:
+            proc.kill()
+            pytest.fail(f"the workers did not start: {proc.communicate()}")
+        time.sleep(0.1)
+    time.sleep(4.0)
+
+
+@pytest.mark.parametrize("to_group", [True, False])
+def test_ctrl_c_stops_a_dask_run_and_its_local_cluster(tmp_path, to_group):
+    pytest.importorskip("distributed")
+    out = tmp_path / "runs" / "out"
+    out.parent.mkdir()
+    _previous_result(out)
+    proc = _start(out, workers=2, extra=("--executor", "dask"))
+    try:
+        _wait_until_writing(proc, out)
+        _wait_until_workers(proc, 2)
+        t0 = time.monotonic()
+        (os.killpg if to_group else os.kill)(proc.pid, signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=30)
+        elapsed = time.monotonic() - t0
+        assert proc.returncode == 130, (proc.returncode, stderr)
+        assert elapsed < 10, f"took {elapsed:.1f} s to stop"
+        assert "interrupted" in stderr and "Traceback" not in stderr + stdout, stderr
+        assert "KeyboardInterrupt" not in stderr, stderr
+        assert _wait_group_gone(proc.pid) == [], "dask worker processes linger after Ctrl-C"
+        _assert_previous_intact_or_absent(out, True)
+    finally:
+        _kill_group(proc.pid)
+        proc.wait()
+
+
 def test_sigterm_cleans_up_like_ctrl_c(tmp_path):
     out = tmp_path / "runs" / "out"
     out.parent.mkdir()
@@ -215,15 +258,46 @@ def test_sigterm_cleans_up_like_ctrl_c(tmp_path):
         proc.wait()
 
 
-@pytest.mark.parametrize("workers,previous", [(1, True), (2, False)])
-def test_kill_9_leaves_only_a_recognisable_temporary_folder(tmp_path, workers, previous):
+@pytest.mark.parametrize("workers,to_group", [(1, False), (2, True)])
+def test_sighup_is_handled_like_sigterm(tmp_path, workers, to_group):
+    """A closed terminal hangs up the run (its whole process group, workers too): exit 129,
+    a message, no BrokenPipe traceback, no temporary folder, the earlier result intact."""
+    out = tmp_path / "runs" / "out"
+    out.parent.mkdir()
+    _previous_result(out)
+    proc = _start(out, workers=workers)
+    try:
+        _wait_until_writing(proc, out)
+        if to_group:
+            os.killpg(proc.pid, signal.SIGHUP)
+        else:
+            os.kill(proc.pid, signal.SIGHUP)
+        stdout, stderr = proc.communicate(timeout=30)
+        assert proc.returncode == 129, (proc.returncode, stderr)
+        assert "hung up (SIGHUP" in stderr, stderr
+        assert "Traceback" not in stderr + stdout and "BrokenPipe" not in stderr, stderr
+        assert _wait_group_gone(proc.pid) == []
+        _assert_previous_intact_or_absent(out, True)
+    finally:
+        _kill_group(proc.pid)
+        proc.wait()
+
+
+@pytest.mark.parametrize(
+    "workers,previous,extra", [(1, True, ()), (2, False, ()), (2, False, ("--executor", "dask"))]
+)
+def test_kill_9_leaves_only_a_recognisable_temporary_folder(tmp_path, workers, previous, extra):
+    if extra:
+        pytest.importorskip("distributed")
     out = tmp_path / "runs" / "out"
     out.parent.mkdir()
     if previous:
         _previous_result(out)
-    proc = _start(out, workers=workers)
+    proc = _start(out, workers=workers, extra=extra)
     try:
         tmp = _wait_until_writing(proc, out)
+        if extra:
+            _wait_until_workers(proc, workers)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
         assert proc.returncode == -signal.SIGKILL

@@ -48,10 +48,28 @@ def test_notebook_runs(tmp_path):
     assert not [o for o in outputs if o.output_type == "error"]
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     tables = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
-    # survival, tornado, two heatmaps, a line sweep, the comparison
-    assert len(images) >= 6
+    # survival, tornado, two heatmaps, a line sweep, the comparison, the terms
+    assert len(images) >= 7
     assert len(tables) >= 4
-    assert any("limited aims" in t and "p_holds_5y" in t for t in tables)  # the side-by-side table
+    assert any("limited aims" in t and "holds 5y if accepted" in t for t in tables)  # side by side
     assert any("holds 5y" in t for t in tables)  # the headline of the baseline run
+    # the essay's four lines from one sim.terms call, each a row
+    lines = ("November 2022 line", "pre-invasion line", "annexation line", "south liberated")
+    assert any(all(name in t for name in lines) and "value_russia" in t for t in tables)
     # nothing written into the repository
     assert not (ROOT / "compare.png").exists()
+
+
+def test_the_notebook_extra_installs_jupyterlab_and_the_docs_say_how_to_open_it():
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    assert any(req.startswith("jupyterlab") for req in extras["notebook"])
+    makefile = (ROOT / "Makefile").read_text()
+    target = makefile.split("\nnotebook:", 1)[1].split("\n\n", 1)[0]
+    assert "jupyter lab notebooks/sweeps.ipynb" in target
+    assert "pip install --quiet -e '.[notebook]'" in makefile
+    readme = (ROOT / "README.md").read_text()
+    assert "make notebook" in readme and ".venv/bin/jupyter lab notebooks/sweeps.ipynb" in readme

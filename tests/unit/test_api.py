@@ -27,6 +27,7 @@ def quick():
     [
         ("run", montecarlo.run),
         ("sweep", analysis.sweep),
+        ("terms", analysis.terms),
         ("compare", analysis.compare),
         ("load_result", io.load_result),
         ("load_scenario", scenario.load_scenario),
@@ -57,7 +58,10 @@ def test_sim_load_result_can_be_saved_again_with_figures(quick, tmp_path):
     again = sim.load_result(quick.save(tmp_path / "run", plots=False))
     assert again.figures is api.standard_figures
     path = again.save(tmp_path / "again", fmt="svg")
-    assert sorted(p.name for p in path.glob("*.svg")) == sorted(f"{n}.svg" for n in FIGURES)
+    extra = ["beliefs"] if again.beliefs is not None else []  # a run with types
+    assert sorted(p.name for p in path.glob("*.svg")) == sorted(
+        f"{n}.svg" for n in [*FIGURES, *extra]
+    )
 
 
 def test_results_of_the_lower_layers_refuse_plots(quick, tmp_path):
@@ -78,10 +82,20 @@ def test_sweep_and_compare_go_through_the_facade(quick, tmp_path):
     table = sim.sweep(FREEZE, vary={"war.first_strike": "0.1,0.2"}, draws=10, overrides=QUICK)
     assert table["war.first_strike"].tolist() == [0.1, 0.2]
     path = quick.save(tmp_path / "run", plots=False)
-    side = sim.compare([quick, path], labels=["memory", "disk"])
+    side = sim.compare([quick, path], labels=["memory", "disk"], formatted=False)
     assert list(side.index) == ["memory", "disk"]
     assert side.loc["memory", "p_accepted"] == side.loc["disk", "p_accepted"]
+    readable = sim.compare([quick, path], labels=["memory", "disk"])
+    assert list(readable.columns) == ["memory", "disk"]
+    assert readable.loc["accepted", "memory"] == readable.loc["accepted", "disk"]
     assert sim.load_scenario(FREEZE, {"horizon": 4}).horizon == 4
+
+
+def test_terms_and_its_figure_go_through_the_facade(tmp_path):
+    table = sim.terms(FREEZE, "crimea", draws=6, overrides=QUICK)
+    assert table["crimea"].tolist() == ["russia", "ukraine"] and table["own_terms"].tolist()[0]
+    out = analysis.write_terms(table, tmp_path / "t", fmt="svg", figure=api.terms_figure)
+    assert (out / "terms.svg").read_text().lstrip().startswith("<?xml")
 
 
 def test_sweep_figure_draws_a_sweep_table(tmp_path):

@@ -83,7 +83,15 @@ def test_write_sweep_needs_a_figure_function_for_plots(tmp_path):
     assert drawn == [(True, "sweep.svg", "svg")]
     assert sorted(p.name for p in out.iterdir()) == ["sweep.csv", "sweep.json", "sweep.svg"]
     meta = json.loads((out / "sweep.json").read_text())
-    assert meta == {"vary": ["x"], "draws": 10, "rows": 1, "command": "sim sweep x"}
+    files = meta.pop("files")
+    assert meta == {
+        "format_version": 1,
+        "vary": ["x"],
+        "draws": 10,
+        "rows": 1,
+        "command": "sim sweep x",
+    }
+    assert sorted(files) == ["sweep.csv", "sweep.svg"]  # every file but sweep.json itself
     assert [p.name for p in tmp_path.iterdir()] == ["sw"]  # no temporary folder left
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import signal
 import subprocess
@@ -14,6 +15,27 @@ import pytest
 from sim.errors import ResultError
 from sim.io import ResultWriter, atomic, load_result
 from sim.io.atomic import AtomicFolder
+
+OUR_TERMS = {"term_sets": 1, "rows": [], "command": "sim terms f", "files": {}}
+OUR_DISCOVERY = {"base_rate": 0.5, "boxes": [], "command": "sim explain r"}
+OUR_SWEEP = {"format_version": 1, "vary": ["k"], "rows": 1, "command": "sim sweep", "files": {}}
+OUR_MANIFEST = {"format_version": 1, "complete": True, "scenario_sha256": "0" * 64, "files": {}}
+
+
+def _ours(folder, marker: str, files: dict | None = None) -> None:
+    """A marker as sim writes it (listing ``files``) in ``folder``."""
+    folder.mkdir(exist_ok=True)
+    data = dict(
+        {
+            "manifest.json": OUR_MANIFEST,
+            "discovery.json": OUR_DISCOVERY,
+            "terms.json": OUR_TERMS,
+        }.get(marker, OUR_SWEEP)
+    )
+    data["files"] = {name: {"bytes": 0, "sha256": ""} for name in files or {}}
+    (folder / marker).write_text(json.dumps(data))
+    for name, text in (files or {}).items():
+        (folder / name).write_text(text)
 
 
 def _dead_pid() -> int:
@@ -80,12 +102,12 @@ def test_atomic_folder_appears_whole_on_swap(tmp_path, partials):
 
 
 def test_atomic_folder_abort_leaves_the_target_unchanged(tmp_path, partials):
-    (tmp_path / "out").mkdir()
-    (tmp_path / "out" / "sweep.json").write_text("old")
+    _ours(tmp_path / "out", "sweep.json")
+    old = (tmp_path / "out" / "sweep.json").read_text()
     folder = AtomicFolder(tmp_path / "out")
     (folder.tmp / "sweep.json").write_text("new")
     folder.abort()
-    assert (tmp_path / "out" / "sweep.json").read_text() == "old"
+    assert (tmp_path / "out" / "sweep.json").read_text() == old
     assert not partials(tmp_path)
 
 
@@ -131,10 +153,76 @@ def test_an_empty_folder_or_one_of_ours_may_be_replaced(tmp_path):
     atomic.check_replaceable(tmp_path / "empty")
     atomic.check_replaceable(tmp_path / "missing")
     for marker in atomic.MARKERS:
-        (tmp_path / marker).mkdir()
-        (tmp_path / marker / marker).write_text("{}")
+        _ours(tmp_path / marker, marker, {"sweep.csv": "a,b"})
         assert atomic.is_result_folder(tmp_path / marker)
         atomic.check_replaceable(tmp_path / marker)
+    old = tmp_path / "old_sweep"  # a sweep written before sweep.json listed its files
+    old.mkdir()
+    (old / "sweep.json").write_text(
+        json.dumps({k: OUR_SWEEP[k] for k in ("vary", "rows", "command")})
+    )
+    (old / "sweep.csv").write_text("a,b")
+    (old / "sweep.png").write_bytes(b"png")
+    atomic.check_replaceable(old)
+
+
+@pytest.mark.parametrize(
+    "case,files,message",
+    [
+        (
+            "a browser extension's manifest.json",
+            {"manifest.json": '{"manifest_version": 3, "name": "x"}', "index.js": "x"},
+            "its manifest.json was not written by sim",
+        ),
+        (
+            "a sweep.json beside a thesis",
+            {"sweep.json": '{"angle": 30}', "thesis.tex": "x"},
+            "its sweep.json was not written by sim",
+        ),
+        ("a manifest.json that is not JSON", {"manifest.json": "{nope"}, "not written by sim"),
+    ],
+)
+def test_a_marker_that_is_not_ours_is_refused_and_nothing_deleted(tmp_path, case, files, message):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    for name, text in files.items():
+        (mine / name).write_text(text)
+    (mine / "src").mkdir()
+    with pytest.raises(ResultError, match=message):
+        AtomicFolder(mine)
+    assert sorted(p.name for p in mine.iterdir()) == sorted([*files, "src"]), case
+
+
+@pytest.mark.parametrize("marker", atomic.MARKERS)
+def test_a_result_holding_a_file_it_did_not_write_is_refused(tmp_path, marker):
+    res = tmp_path / "res"
+    _ours(res, marker, {"summary.json": "{}"})
+    (res / "NOTES.md").write_text("my notes")
+    with pytest.raises(ResultError, match=r"also holds NOTES\.md, which the run did not write"):
+        AtomicFolder(res)
+    assert (res / "NOTES.md").read_text() == "my notes"
+    (res / "NOTES.md").unlink()
+    (res / "plots").mkdir()  # a subfolder is never listed either
+    with pytest.raises(ResultError, match="also holds plots"):
+        AtomicFolder(res)
+
+
+def test_a_run_refuses_a_result_with_notes_and_keeps_them(tmp_path, small_result):
+    path = small_result(seed=1).save(tmp_path / "res", plots=False)
+    (path / "NOTES.md").write_text("keep me")
+    with pytest.raises(ResultError, match="move it out of the folder, or choose another --out"):
+        small_result(seed=2).save(path, plots=False)
+    assert (path / "NOTES.md").read_text() == "keep me"
+    assert load_result(path).summary["seed"] == 1
+
+
+def test_a_temporary_name_with_an_impossible_pid_is_left_alone(tmp_path, small_result):
+    stray = tmp_path / ".res.tmp-99999999999999999999-x"
+    stray.mkdir()
+    like = tmp_path / ".res.tmp-99999999999-deadbeef"  # more than any pid
+    like.mkdir()
+    small_result().save(tmp_path / "res", plots=False)  # no OverflowError
+    assert stray.is_dir() and like.is_dir()
 
 
 def test_the_root_folder_and_a_file_as_parent_are_refused(tmp_path):

@@ -70,8 +70,8 @@ def test_key_comments_of_the_flagship():
     c = key_comments(scn.source_text, scn.uncertain())
     assert set(c) == set(scn.uncertain())
     # its own line
-    war_cost = c["actors.russia.war_cost"]
-    assert war_cost.text.startswith("judgement: median e^1.8 = 6.0 quarters")
+    war_cost = c["actors.ukraine.war_cost"]
+    assert war_cost.text.startswith("judgement: as Russia's (median 6 quarters")
     assert war_cost.kind == "judgement" and war_cost.above == ""  # its line says enough
     assert scn.source_text.splitlines()[war_cost.line - 1].lstrip().startswith("war_cost:")
     # a flow mapping: both values on one line share its comment
@@ -79,11 +79,11 @@ def test_key_comments_of_the_flagship():
     # "see comment above": the block above is read too
     fs = c["war.first_strike"]
     assert fs.text == "judgement (see comment above)"
-    assert fs.above.startswith("Bonus to the strength of the side that attacks first.")
-    assert "0.3 for a surprise offensive" in fs.above
+    assert fs.above.startswith("Bonus to the strength of the side that attacks first")
+    assert "0.3 stands for a surprise offensive" in fs.above
     # an event change, whose key holds dots
-    change = c["events.support_fades.changes.actors.ukraine.ceiling"]
-    assert change.text == "judgement: what Ukraine can sustain on its own"
+    change = c["events.leadership_change.changes.regions.independence.value.russia"]
+    assert change.text == "judgement: limited aims value control of Kyiv little"
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)

@@ -106,15 +106,15 @@ def test_assumption_rows_of_the_flagship():
     scn = load_scenario(FREEZE)
     rows = tables.assumption_rows(scn)
     assert [r["key"] for r in rows] == list(scn.uncertain())
-    cost = next(r for r in rows if r["key"] == "actors.russia.war_cost")
-    assert cost["label"] == readable_key("actors.russia.war_cost")
+    cost = next(r for r in rows if r["key"] == "actors.ukraine.war_cost")
+    assert cost["label"] == readable_key("actors.ukraine.war_cost")
     assert cost["distribution"] == "lognormal(1.8, 0.7)"
     # 90% of draws of lognormal(1.8, 0.7): e^(1.8 -+ 1.645 * 0.7) = 1.91 ... 19.1 (the comment's)
     assert cost["range"] == "1.91 – 19.1"
     assert cost["unit"] == "periods of the whole stake"
     assert cost["kind"] == "judgement"
-    assert cost["comment"] == "judgement: median e^1.8 = 6.0 quarters; 90% in 1.9-19"
-    assert cost["detail"] == "median e^1.8 = 6.0 quarters; 90% in 1.9-19"  # beside its tag
+    assert cost["comment"] == "judgement: as Russia's (median 6 quarters; 90% in 1.9-19)"
+    assert cost["detail"] == "as Russia's (median 6 quarters; 90% in 1.9-19)"  # beside its tag
     first = next(r for r in rows if r["key"] == "war.first_strike")
     assert first["detail"] == "(see comment above)" and first["above"].startswith("Bonus")
     rate = next(r for r in rows if r["key"] == "actors.russia.rebuild_rate")

@@ -16,15 +16,13 @@ from sim.scenario import parse_scenario_text
 from tests.helpers import one_region
 from tests.reporting_checks import Page, external_references
 
-# the hostile title goes into the figures too, where matplotlib has no glyph for a bell
-pytestmark = pytest.mark.filterwarnings("ignore:Glyph .* missing:UserWarning")
-
 HOSTILE = "<script>alert(\"x\")</script> & 'q' </td><img src=http://evil.example/x.png>"
 
 
 def hostile_text() -> str:
     data = yaml.safe_load(one_region(incident="uniform(0.0, 0.1)", horizon=8, draws=7))
-    data["title"] = "Title " + HOSTILE + " bell\x07 end"
+    # (a control character is refused by the format itself; clean_text is tested below)
+    data["title"] = "Title " + HOSTILE + " end"
     data["description"] = "Description " + HOSTILE
     data["sources"] = ["https://example.org/source " + HOSTILE]
     data["actors"]["a"]["label"] = 'A "the first" <b>bold</b>'
@@ -80,8 +78,8 @@ def test_user_text_is_escaped(page, hostile):
     assert not [a for a in parsed.all("img") if "evil" in a.get("src", "")]
     assert not parsed.all("b")
     text = parsed.plain_text()
-    # the text reads as written, the control character made visible
-    assert "Title " + HOSTILE + " bell\ufffd end" in text
+    # the text reads as written
+    assert "Title " + HOSTILE + " end" in text
     assert "Description " + HOSTILE in text
     assert "Region " + HOSTILE in text and "Note " + HOSTILE in text
     assert 'A "the first" <b>bold</b>' in text

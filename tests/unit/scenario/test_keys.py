@@ -18,6 +18,7 @@ from sim.scenario.keys import (
     CHANGE,
     GROUP,
     HOLDER,
+    MECHANISM_KEYS,
     NUMBER,
     REAL,
     WHOLE,
@@ -51,12 +52,20 @@ FREEZE_LINES_NUMBERS = [
     "war.outcomes.ukraine.crimea.ukraine",
     "war.outcomes.ukraine.donbas_2014.ukraine",
     "events.support_fades.hazard",
-    "events.support_fades.changes.actors.ukraine.ceiling",
     "events.sanctions_lifted.hazard",
     "events.sanctions_lifted.changes.actors.russia.flow",
     "events.sanctions_lifted.changes.actors.russia.war_flow",
     "events.leadership_change.hazard",
     "events.leadership_change.changes.regions.independence.value.russia",
+    # types and mechanisms come last, so that a file without them keeps its columns
+    "actors.russia.types.maximalist.prior",
+    *(f"actors.russia.types.{t}.changes.{k}" for t in ("maximalist", "limited") for k in (
+        "regions.independence.value.russia", "actors.russia.war_cost"
+    )),
+    "mechanisms.western_buildup.capacity",
+    "mechanisms.western_buildup.ceiling",
+    "mechanisms.security_guarantee.cost",
+    "mechanisms.security_guarantee.credibility",
 ]  # fmt: skip
 
 
@@ -121,24 +130,39 @@ def test_number_names_come_from_the_table():
 
 def test_changeable_text_and_keys():
     assert CHANGEABLE == (
-        "actors.<id>.{discount, war_cost, ceiling, rebuild_rate, flow, war_flow}, "
+        "actors.<id>.{discount, war_cost, capacity, ceiling, rebuild_rate, flow, war_flow}, "
         "regions.<id>.value.<actor>, regions.<id>.effects.{ceiling, growth, power}[.<actor>], "
-        "war.{decisiveness, first_strike, incident_hazard}"
+        "terms.<region>.<actor>, war.{decisiveness, first_strike, incident_hazard}, "
+        "mechanisms.<id>.{cost, credibility, first_strike_cut, incident_cut, reveal, capacity, "
+        "ceiling}"
     )
-    got = changeable_keys(["a", "b"], ["r"])
-    actor = ["discount", "war_cost", "ceiling", "rebuild_rate", "flow", "war_flow"]
+    got = changeable_keys(["a", "b"], ["r"], ["m"])
+    actor = ["discount", "war_cost", "capacity", "ceiling", "rebuild_rate", "flow", "war_flow"]
+    mech = [
+        "cost",
+        "credibility",
+        "first_strike_cut",
+        "incident_cut",
+        "reveal",
+        "capacity",
+        "ceiling",
+    ]
     assert list(got) == [
         *(f"actors.{a}.{k}" for a in "ab" for k in actor),
         "regions.r.value.a",
         "regions.r.value.b",
         *(f"regions.r.effects.{e}{h}" for e in ("ceiling", "growth", "power")
           for h in ("", ".a", ".b")),
+        "terms.r.a",
+        "terms.r.b",
         "war.decisiveness",
         "war.first_strike",
         "war.incident_hazard",
+        *(f"mechanisms.m.{k}" for k in mech),
     ]  # fmt: skip
     assert got["regions.r.effects.power.b"] is key("regions.<id>.effects.power")
     assert {k.path for k in got.values()} == {k.path for k in KEYS if k.changeable}
+    assert "mechanisms.m.cost" not in changeable_keys(["a", "b"], ["r"])  # no such mechanism
 
 
 def test_model_fields_are_the_table_keys_in_table_order():
@@ -201,6 +225,15 @@ def _scenario_with(path: str, value: float) -> dict:
         data["solver"] = {"selection": "qre"}  # the precision goes with the quantal response
     if path.startswith("actors.a.types."):
         data["actors"]["a"]["types"] = {"u": {}}  # another type, which gets the rest
+    if path.startswith("mechanisms."):  # a mechanism of a kind that takes the key
+        name = path.rpartition(".")[2]
+        kind = next(k for k, names in MECHANISM_KEYS.items() if name in names)
+        mech = {"kind": kind, **({"side": "a"} if "side" in MECHANISM_KEYS[kind] else {})}
+        if kind in ("guarantee", "restraint") and name != "cost":
+            mech["cost"] = 1.0
+        data["mechanisms"] = {"r": mech}
+        if name == "reveal":
+            data["actors"]["a"]["types"] = {"u": {}, "v": {"prior": 0.5}}
     return set_in(data, path, value)
 
 

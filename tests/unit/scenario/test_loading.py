@@ -63,12 +63,13 @@ def test_json_schema_is_valid_and_accepts_the_scenarios():
 
 
 def test_public_api():
-    assert list(inspect.signature(load_scenario).parameters) == ["path", "overrides"]
+    assert list(inspect.signature(load_scenario).parameters) == ["path", "overrides", "without"]
     assert list(inspect.signature(parse_scenario_text).parameters) == [
         "text",
         "file",
         "overrides",
         "default_name",
+        "without",
     ]
     assert [f.name for f in dataclasses.fields(Problem)] == [
         "file",

@@ -173,9 +173,11 @@ def test_dump_round_trips():
     scn = load_scenario(FREEZE)
     as_json = json.loads(scn.model_dump_json())
     assert as_json["actors"]["russia"]["discount"] == "uniform(0.97, 0.99)"
-    assert as_json["events"]["support_fades"]["changes"] == {
-        "actors.ukraine.ceiling": "uniform(0.6, 0.9)"
+    assert as_json["events"]["sanctions_lifted"]["changes"] == {
+        "actors.russia.flow": 0.0,
+        "actors.russia.war_flow": "uniform(-0.1, 0)",
     }
+    assert as_json["mechanisms"]["security_guarantee"]["cost"] == "uniform(2, 12)"
     assert validate_data(as_json).numbers() == scn.numbers()
     as_python = scn.model_dump()
     assert as_python["actors"]["russia"]["discount"] == {

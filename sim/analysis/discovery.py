@@ -1,0 +1,401 @@
+"""Scenario discovery on a run: which combinations of beliefs make the ceasefire hold.
+
+::
+
+    found = discover(result, outcome="holds_5y", target="holds")
+    found.boxes[0]["finding"]     # "In 75% of the draws where russia war_cost exceeds ..."
+    write_discovery(found, "results/freeze_lines_explain_holds_5y", figure=...)
+
+PRIM (:mod:`sim.analysis.prim`) runs on the draws table: the inputs are the run's sampled
+beliefs, the outcome per draw is its probability of the outcome (:mod:`sim.analysis.outcomes`;
+``target="breaks"`` explains one minus it). Up to three boxes are found for the target,
+one after another (box 2 among the draws outside box 1), and one box for the complement
+("what makes it break" beside "what makes it hold"). Each box becomes one sentence
+(:mod:`sim.analysis.findings`).
+
+:func:`write_discovery` writes ``discovery.json`` (``base_rate``, ``boxes`` each with
+``coverage``, ``density``, ``mass``, ``restrictions`` mapping key path -> [low, high],
+``finding``; the peeling trajectories; the settings), ``findings.md`` and the figure
+``discovery.png`` through the atomic folder of every output (:mod:`sim.io.atomic`);
+``discovery.json`` is written last and marks the folder complete. The figure is drawn by a
+function the caller supplies (this layer never imports plotting).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.findings import box_sentence, number_text
+from sim.analysis.gsa import sensitivity_indices
+from sim.analysis.outcomes import (
+    DEFAULT_OUTCOME,
+    TARGETS,
+    outcome_phrase,
+    outcome_short,
+    outcome_values,
+)
+from sim.analysis.prim import Box, find_boxes, wracc
+from sim.analysis.sensitivity import parameter_columns
+from sim.io import ResultError, draw_columns, read_draws
+from sim.io.atomic import AtomicFolder, explain
+from sim.scenario import readable_key
+
+__all__ = [
+    "SETTINGS",
+    "Discovery",
+    "DiscoveryFigure",
+    "default_out",
+    "discover",
+    "restriction_rows",
+    "write_discovery",
+]
+
+#: PRIM's settings (ema-workbench's defaults for the first three; see sim.analysis.prim).
+SETTINGS = {
+    "peel_alpha": 0.05,
+    "paste_alpha": 0.05,
+    "mass_min": 0.05,
+    "max_restricted": 3,
+    "min_lift": 0.1,
+}
+#: Boxes found for the target, and for its complement.
+TARGET_BOXES, COMPLEMENT_BOXES = 3, 1
+
+#: Draws the figure of a discovery to a path in a format: ``figure(discovery, path, fmt)``.
+DiscoveryFigure = Callable[["Discovery", Path, str], Path]
+
+
+@dataclass
+class Discovery:
+    """The boxes found on a run, their findings in words, and how they were found.
+
+    Attributes
+    ----------
+    outcome, target
+        What was explained (``holds_5y``, ...; ``holds`` or ``breaks``).
+    base_rate
+        The share of all draws with the target (expected: the mean of the per-draw
+        probability), and ``complement_rate`` that of the complement.
+    boxes
+        One record per box, the target's first, then the complement's: ``target``,
+        ``rank``, ``coverage``, ``density``, ``mass``, ``draws``, ``restrictions`` (key path
+        -> [low, high]), ``quantiles`` (key path -> the share of all draws below ``low`` and
+        at most ``high``), ``finding``, ``step`` (its place on the trajectory).
+    trajectories
+        Per target (``holds``/``breaks``), the first box's peeling trajectory: one row per
+        step with ``coverage``, ``density``, ``mass``, ``restricted``.
+    ranges
+        Key path -> [min, max] sampled, for every restricted belief.
+    sensitivity
+        The run's sensitivity indices for the same outcome (:mod:`sim.analysis.gsa`).
+    meta
+        Scenario name and title, result folder, draws, seed, period, and the settings.
+    """
+
+    outcome: str
+    target: str
+    base_rate: float
+    complement_rate: float
+    boxes: list[dict]
+    trajectories: dict[str, pd.DataFrame]
+    ranges: dict[str, list[float]]
+    sensitivity: pd.DataFrame
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def complement(self) -> str:
+        """The other target."""
+        return TARGETS[1 - TARGETS.index(self.target)]
+
+    def table(self) -> pd.DataFrame:
+        """One row per box: target, rank, coverage, density, mass, draws, restricted, finding."""
+        cols = ["target", "rank", "coverage", "density", "mass", "draws", "restricted"]
+        rows = [{**{c: b[c] for c in cols}, "finding": b["finding"]} for b in self.boxes]
+        table = pd.DataFrame(rows, columns=[*cols, "finding"])
+        table["restrictions"] = [b["restrictions"] for b in self.boxes]
+        table.attrs.update(outcome=self.outcome, target=self.target, base_rate=self.base_rate)
+        return table
+
+    def to_json(self) -> dict:
+        """Everything, as ``discovery.json`` holds it."""
+        top = self.sensitivity.head(5)
+        return {
+            **self.meta,
+            "outcome": self.outcome,
+            "target": self.target,
+            "base_rate": self.base_rate,
+            "complement_rate": self.complement_rate,
+            "boxes": self.boxes,
+            "ranges": self.ranges,
+            "trajectories": {k: v.to_dict(orient="records") for k, v in self.trajectories.items()},
+            "sensitivity": top[["key", "method", "measure", "index", "ci_low", "ci_high"]].to_dict(
+                orient="records"
+            ),
+        }
+
+    def markdown(self) -> str:
+        """``findings.md``: the findings, the boxes, the beliefs that matter, how to read it."""
+        from sim.analysis.report import findings_markdown
+
+        return findings_markdown(self)
+
+
+def discover(
+    result: Any,
+    outcome: str = DEFAULT_OUTCOME,
+    target: str = "holds",
+    *,
+    sensitivity: bool = True,
+) -> Discovery:
+    """PRIM boxes of a run's beliefs for ``outcome`` (``target``) and its complement.
+
+    Parameters
+    ----------
+    result
+        A run (in memory or loaded from its folder).
+    outcome
+        ``holds_5y`` (default), ``holds_1y``, ``holds_2y``, ``holds_10y``, ``holds_end``
+        or ``accepted``: those the result has (:func:`sim.analysis.outcomes.outcome_choices`).
+    target
+        ``holds`` (explain the outcome) or ``breaks`` (its complement).
+    sensitivity
+        Also compute the sensitivity indices for the outcome (about a second).
+
+    Raises
+    ------
+    ValueError
+        Naming what is allowed, for an unknown outcome or target, or a run without
+        sampled beliefs.
+    """
+    if target not in TARGETS:
+        raise ValueError(f"target must be one of {', '.join(TARGETS)} (got {target!r})")
+    y = outcome_values(result, outcome)
+    keys = parameter_columns(result, draw_columns(result))
+    if not keys:
+        raise ValueError("the run has no sampled beliefs to explain (every number is fixed)")
+    x = read_draws(result, keys)[keys].to_numpy(dtype=float)
+    summary = getattr(result, "summary", None) or {}
+    period = summary.get("period")
+    complement = TARGETS[1 - TARGETS.index(target)]
+    phrases = {t: outcome_phrase(outcome, t, summary) for t in TARGETS}
+    boxes, trajectories = [], {}
+    for tgt, limit in ((target, TARGET_BOXES), (complement, COMPLEMENT_BOXES)):
+        yt = y if tgt == "holds" else 1.0 - y
+        found = _boxes(x, yt, limit)
+        trajectories[tgt] = _trajectory(found[0]) if found else pd.DataFrame()
+        for rank, box in enumerate(found, start=1):
+            boxes.append(_record(box, rank, tgt, keys, x, outcome, phrases[tgt], period))
+    restricted = {k for b in boxes for k in b["restrictions"]}
+    ranges = {
+        k: [float(x[:, j].min()), float(x[:, j].max())]
+        for j, k in enumerate(keys)
+        if k in restricted
+    }
+    base = float(np.mean(y)) if target == "holds" else float(1 - np.mean(y))
+    return Discovery(
+        outcome=outcome,
+        target=target,
+        base_rate=base,
+        complement_rate=1.0 - base,
+        boxes=boxes,
+        trajectories=trajectories,
+        ranges=ranges,
+        sensitivity=sensitivity_indices(result, outcome) if sensitivity else pd.DataFrame(),
+        meta={**_meta(result, summary, len(y)), "phrases": phrases},
+    )
+
+
+def _boxes(x: np.ndarray, y: np.ndarray, limit: int) -> list[Box]:
+    s = SETTINGS
+    return find_boxes(
+        x,
+        y,
+        max_boxes=limit,
+        peel_alpha=s["peel_alpha"],
+        paste_alpha=s["paste_alpha"],
+        mass_min=s["mass_min"],
+        max_restricted=s["max_restricted"],
+        min_lift=s["min_lift"],
+    )
+
+
+def _trajectory(box: Box) -> pd.DataFrame:
+    base = box.trajectory[0].density
+    rows = [
+        {
+            "coverage": st.coverage,
+            "density": st.density,
+            "mass": st.mass,
+            "restricted": st.restricted,
+            "wracc": wracc(st, base),
+            "chosen": i == box.chosen,
+        }
+        for i, st in enumerate(box.trajectory)
+    ]
+    return pd.DataFrame(rows)
+
+
+def _record(box: Box, rank: int, target: str, keys, x, outcome: str, phrase: str, period) -> dict:
+    """A box as ``discovery.json`` holds it, with its finding."""
+    lo0, hi0 = x.min(axis=0), x.max(axis=0)
+    restrictions = {
+        k: [float(box.low[j]), float(box.high[j])]
+        for j, k in enumerate(keys)
+        if box.low[j] != lo0[j] or box.high[j] != hi0[j]
+    }
+    samples = {k: x[:, keys.index(k)] for k in restrictions}
+    quantiles = {
+        k: [float(np.mean(samples[k] < lo)), float(np.mean(samples[k] <= hi))]
+        for k, (lo, hi) in restrictions.items()
+    }
+    finding = box_sentence(
+        restrictions,
+        samples,
+        density=box.density,
+        mass=box.mass,
+        coverage=box.coverage,
+        phrase=phrase,
+        short=outcome_short(outcome, target),
+        rank=rank,
+        period=period,
+    )
+    chosen = box.trajectory[box.chosen]
+    return {
+        "target": target,
+        "rank": rank,
+        "coverage": box.coverage,
+        "density": box.density,
+        "mass": box.mass,
+        "draws": box.n,
+        "restricted": box.restricted,
+        "restrictions": restrictions,
+        "quantiles": quantiles,
+        "finding": finding,
+        "step": box.chosen,
+        "step_stats": {"coverage": chosen.coverage, "density": chosen.density, "mass": chosen.mass},
+    }
+
+
+def _meta(result: Any, summary: dict, draws: int) -> dict:
+    path = getattr(result, "path", None)
+    return {
+        "scenario": summary.get("scenario"),
+        "title": summary.get("title"),
+        "result": str(path) if path is not None else None,
+        "draws": draws,
+        "seed": summary.get("seed"),
+        "sampler": summary.get("sampler"),
+        "period": summary.get("period"),
+        "settings": dict(SETTINGS),
+    }
+
+
+def default_out(folder: str | os.PathLike, outcome: str, target: str) -> Path:
+    """Where ``sim explain`` writes by default: beside the run, named after the question.
+
+    ``results/freeze_lines`` -> ``results/freeze_lines_explain_holds_5y`` (``breaks_5y``
+    for the complement; ``accepted``/``rejected``; ``holds_end``/``breaks_end``).
+    """
+    folder = Path(os.path.abspath(os.fspath(folder)))
+    if outcome == "accepted":
+        what = "accepted" if target == "holds" else "rejected"
+    else:
+        what = outcome if target == "holds" else outcome.replace("holds_", "breaks_")
+    return folder.parent / f"{folder.name}_explain_{what}"
+
+
+def write_discovery(
+    discovery: Discovery,
+    out: str | os.PathLike,
+    *,
+    plots: bool = True,
+    fmt: str = "png",
+    figure: DiscoveryFigure | None = None,
+    command: str | None = None,
+) -> Path:
+    """Write ``findings.md``, ``discovery.<fmt>`` and ``discovery.json`` into ``out``.
+
+    The folder is written like a run's result (:class:`sim.io.atomic.AtomicFolder`): into a
+    hidden temporary folder beside ``out``, renamed into place when complete, replacing an
+    earlier discovery only then and never a folder of other files. A run's own result
+    folder is refused (it would be replaced). ``plots=True`` needs ``figure`` (this layer
+    does not import plotting); without it nothing is written.
+    """
+    if plots and figure is None:
+        raise ResultError(
+            "write_discovery needs figure= (e.g. sim.plots.save_discovery) to draw the figure, "
+            "and nothing was written: pass it, or plots=False to write the files only"
+        )
+    target = Path(os.path.abspath(os.fspath(out)))
+    if (target / "manifest.json").is_file():
+        raise ResultError(
+            f"{target}: is a run's result folder, which explain would replace; choose another "
+            "--out (the default is a folder beside the run)"
+        )
+    folder = AtomicFolder(target)
+    try:
+        (folder.tmp / "findings.md").write_text(discovery.markdown(), encoding="utf-8")
+        if plots and figure is not None:
+            figure(discovery, folder.tmp / f"discovery.{fmt}", fmt)
+        meta = discovery.to_json()
+        meta["command"] = command if command is not None else " ".join(sys.argv)
+        # every file of the folder, so that replacing it later deletes only what was written
+        meta["files"] = {p.name: p.stat().st_size for p in sorted(folder.tmp.iterdir())}
+        with open(folder.tmp / "discovery.json", "w", encoding="utf-8") as fh:  # last
+            json.dump(meta, fh, indent=2, allow_nan=False)
+            fh.write("\n")
+        folder.sync()
+        return folder.swap()
+    except OSError as exc:
+        folder.abort()
+        raise ResultError(
+            f"{folder.target}: cannot write the findings ({explain(exc)}); nothing was replaced"
+        ) from None
+    except BaseException:
+        folder.abort()
+        raise
+
+
+def restriction_rows(discovery: Discovery) -> pd.DataFrame:
+    """One row per (box, restricted belief): the limits kept and the range sampled.
+
+    Columns ``target``, ``rank``, ``key``, ``name``, ``low``, ``high``, ``min``, ``max``,
+    ``q_low``, ``q_high`` (the shares of all draws below ``low`` and up to ``high``) and
+    ``kept`` (the limits as text, ``>= 5.91``).
+    """
+    rows = []
+    for b in discovery.boxes:
+        for k, (lo, hi) in b["restrictions"].items():
+            r_lo, r_hi = discovery.ranges[k]
+            q_lo, q_hi = b["quantiles"][k]
+            rows.append(
+                {
+                    "target": b["target"],
+                    "rank": b["rank"],
+                    "key": k,
+                    "name": readable_key(k),
+                    "low": lo,
+                    "high": hi,
+                    "min": r_lo,
+                    "max": r_hi,
+                    "q_low": q_lo,
+                    "q_high": q_hi,
+                    "kept": _kept_text(lo, hi, r_lo, r_hi),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _kept_text(lo: float, hi: float, r_lo: float, r_hi: float) -> str:
+    if lo > r_lo and hi < r_hi:
+        return f"{number_text(lo, 3)} to {number_text(hi, 3)}"
+    return f">= {number_text(lo, 3)}" if lo > r_lo else f"<= {number_text(hi, 3)}"

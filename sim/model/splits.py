@@ -92,8 +92,8 @@ class StrengthTable:
                 )
                 g = np.clip(rate + e["growth"], 0.0, 1.0)
                 with np.errstate(divide="ignore"):
-                    parts.append((np.log1p(-g), log_kmax + np.log(g)))
-                parts[-1] += (np.log(np.maximum(1.0 + e["power"], 1e-300)),)
+                    decay, target = np.log1p(-g), log_kmax + np.log(g)
+                parts.append((decay, target, np.log(np.maximum(1.0 + e["power"], 1e-300))))
             planes.append(
                 np.stack(
                     [p[j] for j in range(3) for p in parts] + [frontier.cum_o, frontier.cum_m],

@@ -69,6 +69,14 @@ MIN_TRUNCATION_MASS = 1e-6
 """Least probability the truncation interval of a normal must carry."""
 MAX_BETA_SHAPE = 1e4
 """Largest a or b accepted by ``beta`` (scipy's inverse is unreliable beyond)."""
+CHECK_U = np.array([0.0, U_CLIP, 0.5, 1.0 - U_CLIP, 1.0])
+"""Where a distribution's quantiles must be finite (checked when it is made)."""
+#: The standard normal quantiles (scipy.special.ndtri) of CHECK_U clipped into
+#: [U_CLIP, 1 - U_CLIP], to the bit (a test checks them against scipy): the check of a
+#: normal or lognormal then needs no scipy, which costs more than half of `sim validate`.
+CHECK_Z = np.array(
+    [-7.034483825301131, -7.034483825301131, 0.0, 7.0344869100478356, 7.0344869100478356]
+)
 _FAR = 40.0  # standard-normal tail beyond 40 sd is below the smallest float64
 _TINY = float(np.finfo(np.float64).tiny)
 _fmt = format_number
@@ -109,7 +117,7 @@ class Distribution:
     def __post_init__(self) -> None:
         self._validate()
         with np.errstate(all="ignore"):
-            ends = self.ppf(np.array([0.0, U_CLIP, 0.5, 1.0 - U_CLIP, 1.0]))
+            ends = self._ends()
             mean = self.mean()
         if not (np.all(np.isfinite(ends)) and math.isfinite(mean)):
             raise DistributionError(
@@ -119,6 +127,10 @@ class Distribution:
 
     def _set(self, field: str, value: Any) -> None:
         object.__setattr__(self, field, value)
+
+    def _ends(self) -> np.ndarray:
+        """The quantiles whose finiteness the constructor checks (at :data:`CHECK_U`)."""
+        return self.ppf(CHECK_U)
 
     def _validate(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -301,6 +313,12 @@ class Normal(Distribution):
                     f"usage: {self.usage}"
                 )
 
+    def _ends(self) -> np.ndarray:
+        """See :meth:`Distribution._ends`: the same numbers as ``ppf(CHECK_U)``."""
+        if self.truncated:
+            return self.ppf(CHECK_U)
+        return self.mu + self.sd * CHECK_Z
+
     @property
     def truncated(self) -> bool:
         """True when ``low`` or ``high`` is given."""
@@ -314,12 +332,14 @@ class Normal(Distribution):
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         """Quantile function; see :meth:`Distribution.ppf`."""
-        from scipy import special, stats
-
         u = _as_u(u)
         inner = np.clip(u, U_CLIP, 1.0 - U_CLIP)
         if not self.truncated:
+            from scipy import special
+
             return self.mu + self.sd * special.ndtri(inner)
+        from scipy import stats  # only a truncated normal needs it
+
         # u is kept in [U_CLIP, 1 - U_CLIP] (scipy's truncnorm.ppf can return nan for u
         # within 1e-16 of 1), a finite bound is returned exactly at u = 0 or 1 (loc + scale * a
         # can cancel badly), and rounding is clipped back inside [low, high]
@@ -341,10 +361,10 @@ class Normal(Distribution):
 
     def mean(self) -> float:
         """Mean of the distribution (of the truncated one when truncated)."""
-        from scipy import stats
-
         if not self.truncated:
             return self.mu
+        from scipy import stats
+
         a, b = self._standard_bounds()
         lo, hi = self.bounds()
         return float(np.clip(stats.truncnorm.mean(a, b, loc=self.mu, scale=self.sd), lo, hi))
@@ -376,6 +396,10 @@ class LogNormal(Distribution):
 
         u = np.clip(_as_u(u), U_CLIP, 1.0 - U_CLIP)
         return np.exp(self.mu + self.sigma * special.ndtri(u))
+
+    def _ends(self) -> np.ndarray:
+        """See :meth:`Distribution._ends`: the same numbers as ``ppf(CHECK_U)``."""
+        return np.exp(self.mu + self.sigma * CHECK_Z)
 
     def bounds(self) -> tuple[float, float]:
         """Support ``(lo, hi)``; see :meth:`Distribution.bounds`."""

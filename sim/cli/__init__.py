@@ -71,6 +71,10 @@ class SimGroup(click.Group):
     """
 
     def main(self, *args, **kwargs):  # noqa: D102
+        # pydantic looks for plugins in the metadata of every installed package the first
+        # time a model is built (tens of ms in a large environment); the command line uses
+        # none. A user who wants them sets PYDANTIC_DISABLE_PLUGINS themselves.
+        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
         # click exits with 2 on a usage error (a bad option value, a missing argument);
         # every bad input to `sim` exits with 1, with click's own message.
         kwargs["standalone_mode"] = False
@@ -120,12 +124,9 @@ class SimGroup(click.Group):
 
     def _invoke_reporting_errors(self, ctx):
         from sim.errors import BudgetError, ExecutorError, ModelError, ResultError
-        from sim.scenario import ScenarioError
 
         try:
             return super().invoke(ctx)
-        except ScenarioError as exc:
-            report_scenario_error(exc)
         except (BudgetError, ModelError, ResultError, ExecutorError) as exc:
             fail(str(exc))
         except MemoryError:
@@ -142,6 +143,11 @@ class SimGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:  # noqa: BLE001 - a bug: one line, not a traceback
+            # a ScenarioError can only come from the scenario layer, so it is looked up
+            # only if that was imported: `sim schema` need not import it at all
+            scenario = sys.modules.get("sim.scenario")
+            if scenario is not None and isinstance(exc, scenario.ScenarioError):
+                report_scenario_error(exc)
             if os.environ.get("SIM_DEBUG"):
                 raise
             fail(

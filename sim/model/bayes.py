@@ -85,14 +85,16 @@ class BayesPlay:
     dev_U: np.ndarray
 
 
-def _gather(table: Table, mask: np.ndarray) -> np.ndarray:
-    """The hold payoff of each cell at its continuation mask."""
+def _gather(table: Table, mask: np.ndarray | int) -> np.ndarray:
+    """The hold payoff of each cell at its continuation mask (one mask for all cells if
+    ``mask`` is an int, as for a candidate profile, which plays the same everywhere)."""
+    if isinstance(mask, int):
+        return table[mask]
     keys = sorted(table)
-    stack = np.stack([table[k] for k in keys])
-    lookup = np.full(max(keys) + 1, -1, dtype=np.int64)
-    lookup[keys] = np.arange(len(keys))
-    pos = lookup[mask]
-    return np.take_along_axis(stack, pos[None], axis=0)[0]
+    out = table[keys[-1]].copy()
+    for key in keys[:-1]:
+        np.copyto(out, table[key], where=mask == key)
+    return out
 
 
 @dataclass
@@ -128,8 +130,7 @@ class _Game:
         best_gain = np.zeros((k, *shape))
         best_regret = np.full(shape, np.inf)
         for prof in sorted(itertools.product((0, 1), repeat=k), key=lambda p: (sum(p), p)):
-            held = sum(1 << t for j, t in enumerate(self.ts) if prof[j] == 0)
-            holders = np.full(shape, held, np.int64)
+            holders = sum(1 << t for j, t in enumerate(self.ts) if prof[j] == 0)
             gain = np.zeros((k, *shape))
             regret = np.zeros(shape)
             for j, t in enumerate(self.ts):
@@ -148,14 +149,21 @@ class _Game:
         attackers = sum((sigma[j] > 0).astype(np.int64) << t for j, t in enumerate(self.ts))
         return self.full - attackers
 
-    def u_gain(self, sigma: np.ndarray, holders: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """U's expected gain from attacking rather than holding, and its tolerance."""
+    def u_gain(self, sigma, holders, prof=None) -> tuple[np.ndarray, np.ndarray]:
+        """U's expected gain from attacking rather than holding, and its tolerance.
+
+        With ``prof`` (a pure profile the same in every cell, ``holders`` then its int
+        mask) the types' actions are known, and each type's term is taken directly."""
         N, other_first, own_first = self.war_U  # U's values: neutral, type first, U first
-        g = np.zeros(holders.shape)
-        scale = np.ones(holders.shape)
+        shape = self.mu.shape[1:]
+        g = np.zeros(shape)
+        scale = np.ones(shape)
         for j, t in enumerate(self.ts):
             H = _gather(self.hold_U[j], holders | (1 << t))
-            against = np.where(sigma[j] > 0, N[j] - other_first[j], own_first[j] - H)
+            if prof is None:
+                against = np.where(sigma[j] > 0, N[j] - other_first[j], own_first[j] - H)
+            else:
+                against = N[j] - other_first[j] if prof[j] else own_first[j] - H
             g = g + self.mu[j] * against
             scale = np.maximum(scale, np.maximum(np.abs(H), np.abs(own_first[j])))
         return g, 1e-9 * scale
@@ -164,7 +172,7 @@ class _Game:
         """Each type's and U's payoffs at the profile, and who gains by attacking a holder."""
         NI, ownI, otherI = self.war_I
         NU, typeU, firstU = self.war_U
-        shape = holders.shape
+        shape = self.mu.shape[1:]
         V_I, V_U = np.zeros((len(self.ts), *shape)), np.zeros((len(self.ts), *shape))
         dev_I, dev_U = np.zeros(V_I.shape, bool), np.zeros(V_I.shape, bool)
         for j, t in enumerate(self.ts):
@@ -224,27 +232,37 @@ def play_bayes(
 def _candidates(g: _Game, shape: tuple[int, ...]) -> list[tuple]:
     """Every pure profile (types' actions, U's action), in the order ties are broken:
     U holding first, then fewer types attacking. Each with the types' gains from
-    attacking, whether the types' actions are best responses, and U's gain."""
+    attacking, whether the types' actions are best responses, and U's gain.
+
+    A type's gain and tolerance depend only on U's action and the continuation mask, so
+    each is computed once and shared by the profiles that have it."""
     k = len(g.ts)
     N, own, other = g.war_I
     out = []
+    hold: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}  # (j, mask) -> own - H, tol
+    gains: dict[tuple[float, int, int], np.ndarray] = {}
+    fight = [N[j] - other[j] for j in range(k)]
     for qv in (0.0, 1.0):
-        q = np.full(shape, qv)
         for prof in sorted(itertools.product((0, 1), repeat=k), key=lambda p: (sum(p), p)):
             sigma = np.broadcast_to(
                 np.array(prof, dtype=float).reshape(k, *[1] * len(shape)), (k, *shape)
             )
-            holders = g._holders(sigma)
+            holders = g.full - sum(1 << t for j, t in enumerate(g.ts) if prof[j])
             gain = np.zeros((k, *shape))
             ok = np.ones(shape, dtype=bool)
             for j, t in enumerate(g.ts):
-                H = _gather(g.hold_I[j], holders | (1 << t))
-                gain[j] = (1.0 - q) * (own[j] - H) + q * (N[j] - other[j])
-                attacks = gain[j] > tol(own[j], H, N[j], other[j])
+                mask = holders | (1 << t)
+                if (j, mask) not in hold:
+                    H = _gather(g.hold_I[j], mask)
+                    hold[j, mask] = (own[j] - H, tol(own[j], H, N[j], other[j]))
+                if (qv, j, mask) not in gains:
+                    gains[qv, j, mask] = (1.0 - qv) * hold[j, mask][0] + qv * fight[j]
+                gain[j] = gains[qv, j, mask]
+                attacks = gain[j] > hold[j, mask][1]
                 ok &= attacks == bool(prof[j])
-            G, tG = g.u_gain(sigma, holders)
+            G, tG = g.u_gain(sigma, holders, prof)
             ok &= (G <= tG) if qv == 0.0 else (G >= -tG)
-            out.append((sigma, q, gain, G, ok, sum(prof) == 0 and qv == 0.0))
+            out.append((sigma, np.full(shape, qv), gain, G, ok, sum(prof) == 0 and qv == 0.0))
     return out
 
 
@@ -265,7 +283,7 @@ def _select(rule: str, g: _Game, cands: list[tuple], shape) -> tuple[np.ndarray,
         peace = next(i for i, c in enumerate(cands) if c[5])
         pick = np.where(valid[peace], peace, pick)
     elif rule == "payoff_dominant":
-        pay = [g.values(c[0], c[1], g._holders(c[0]))[:2] for c in cands]
+        pay = [g.values(c[0], c[1], g.full - _attackers(g, c[0]))[:2] for c in cands]
         u = [(g.mu * vu).sum(axis=0) for _, vu in pay]
         for i in range(len(cands)):
             dominates = valid[i].copy()
@@ -281,6 +299,11 @@ def _select(rule: str, g: _Game, cands: list[tuple], shape) -> tuple[np.ndarray,
                 dominates &= ~valid[j] | (ge & gt)
             pick = np.where(dominates, i, pick)
     return pick, valid
+
+
+def _attackers(g: _Game, sigma: np.ndarray) -> int:
+    """The int mask of the types that attack in a candidate (a profile the same everywhere)."""
+    return sum(1 << t for j, t in enumerate(g.ts) if sigma[j].flat[0] > 0)
 
 
 def _mixed(g: _Game, shape: tuple[int, ...], where: np.ndarray, steps: int = 40):

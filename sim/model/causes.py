@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model.params import EFFECTS
+from sim.model.splits import StrengthTable
 
 if TYPE_CHECKING:
-    from sim.model.splits import SplitWars
+    from sim.model.inputs import Inputs
+    from sim.model.splits import Rows, SplitWars
 
 __all__ = ["TOL", "Frontier", "commitment_flags", "tol"]
 
@@ -67,20 +69,20 @@ class Frontier:
         self.total_m = self.cum_m[:, -1].reshape(self.shape)
         self.order = order.reshape(-1, R)
 
-    def effects(self, x: np.ndarray, mine: bool) -> np.ndarray:
-        """Cumulative sums (cells, R+1) of ``x`` (draws x states x regions) over the regions
-        given away first, in the frontier's order (column 0: nothing given yet). Cached
-        per array: ``mine`` only names which side's effects they are."""
-        key = (id(x), mine)
-        cache = self.__dict__.setdefault("_effects", {})
-        if key not in cache:
-            R = x.shape[-1]
-            xs = np.take_along_axis(x.reshape(-1, R), self.order, axis=-1)
-            cache[key] = (
-                x,
-                np.concatenate([np.zeros((xs.shape[0], 1)), np.cumsum(xs, axis=-1)], axis=-1),
-            )
-        return cache[key][1]
+    def effects(self, x: np.ndarray, cells: np.ndarray | None = None) -> np.ndarray:
+        """Cumulative sums (cells, ..., R+1) of ``x`` (draws x states x ... x regions) over
+        the regions given away first, in the frontier's order (column 0: nothing given
+        yet), at the flat cells ``cells`` (default: all)."""
+        R = x.shape[-1]
+        x = x.reshape(-1, *x.shape[2:])
+        order = self.order
+        if cells is not None:
+            x, order = x[cells], order[cells]
+        order = order.reshape(order.shape[0], *[1] * (x.ndim - 2), R)
+        xs = np.take_along_axis(x, order, axis=-1)
+        out = np.zeros((*xs.shape[:-1], R + 1))
+        np.cumsum(xs, axis=-1, out=out[..., 1:])
+        return out
 
     def _at(self, cum: np.ndarray, vals: np.ndarray, theta: np.ndarray, cells: np.ndarray):
         R = vals.shape[-1]
@@ -162,33 +164,37 @@ def commitment_flags(
     moving = np.zeros(idx.size, dtype=bool)
     if splits is not None and idx.size:
         moving = splits.m.moves_power.reshape(-1)[idx]
-
-    def flat(a):
-        return np.broadcast_to(a, shape).ravel()[idx]
-
-    out = []
     sides = (
-        (0, w_a_now, w_b_next, winc_a_next, winc_b_next, f_a, f_b, d_a, d_b),
-        (1, w_b_now, w_a_next, winc_b_next, winc_a_next, f_b, f_a, d_b, d_a),
+        (w_a_now, w_b_next, winc_a_next, winc_b_next, f_a, f_b, d_a, d_b),
+        (w_b_now, w_a_next, winc_b_next, winc_a_next, f_b, f_a, d_b, d_a),
     )
-    for me, w_now, w_other_next, winc_me, winc_other, f_me, f_other, d_me, d_other in sides:
-        frontier = frontiers[me]
-        flag = np.zeros(shape, dtype=bool)
-        if idx.size:
-            q = _Query(
-                idx, flat(w_now), flat(w_other_next), flat(winc_me), flat(winc_other),
-                flat(f_me), flat(f_other), flat(d_me), flat(d_other), flat(lam),
-                frontier.total_m.ravel()[idx],
-            )  # fmt: skip
+
+    def query(me: int, cells: np.ndarray) -> _Query:
+        def flat(a):
+            return np.broadcast_to(a, shape).ravel()[cells]
+
+        w_now, w_other_next, winc_me, winc_other, f_me, f_other, d_me, d_other = sides[me]
+        return _Query(
+            cells, flat(w_now), flat(w_other_next), flat(winc_me), flat(winc_other),
+            flat(f_me), flat(f_other), flat(d_me), flat(d_other), flat(lam),
+            frontiers[me].total_m.ravel()[cells],
+        )  # fmt: skip
+
+    out = (np.zeros(shape, dtype=bool), np.zeros(shape, dtype=bool))
+    still = idx[~moving]
+    if still.size:
+        for me in (0, 1):
+            q = query(me, still)
             # the other side's perpetual flow must give it at least its war value next period
-            best_flow = frontier.most(q.f_me, q.f_other, q.floor(q.wf_other, q.winc_other), idx)
-            fails = q.fails(best_flow, q.winc_me)
-            if splits is not None and moving.any():
-                sub = np.flatnonzero(moving)
-                fails[sub] = _fails_moving(splits, frontier, me, q.subset(sub))
-            flag.ravel()[idx] = fails
-        out.append(flag)
-    return out[0], out[1]
+            best = frontiers[me].most(q.f_me, q.f_other, q.floor(q.wf_other, q.winc_other), still)
+            out[me].ravel()[still] = q.fails(best, q.winc_me)
+    moved = idx[moving]
+    if moved.size:
+        assert splits is not None
+        q = _Query.join(query(0, moved), query(1, moved))
+        fails = _fails_moving(splits, frontiers, moved, q)
+        out[0].ravel()[moved], out[1].ravel()[moved] = fails[: moved.size], fails[moved.size :]
+    return out
 
 
 class _Query:
@@ -203,6 +209,11 @@ class _Query:
 
     FIELDS = ("cells", "w_now", "wf_other", "winc_me", "winc_other", "f_me", "f_other", "d_me",
               "d_o", "lam", "total")  # fmt: skip
+
+    @classmethod
+    def join(cls, a: _Query, b: _Query) -> _Query:
+        """A's rows, then B's."""
+        return cls(*(np.concatenate([getattr(a, k), getattr(b, k)]) for k in cls.FIELDS))
 
     def subset(self, sub: np.ndarray) -> _Query:
         """The same query at a subset of its cells."""
@@ -222,68 +233,108 @@ class _Query:
         return ~feasible | (self.w_now > most + tol(self.w_now, most))
 
 
-def _fails_moving(splits: SplitWars, frontier: Frontier, me: int, q: _Query) -> np.ndarray:
-    """Powell's condition where the split moves power (see :mod:`sim.model.splits`).
+def _fails_moving(
+    splits: SplitWars, frontiers: tuple[Frontier, Frontier], cells: np.ndarray, q: _Query
+) -> np.ndarray:
+    """Powell's condition where the split moves power (see :mod:`sim.model.splits`), for
+    both sides at once: rows are A's tests at ``cells``, then B's (``q`` likewise).
 
     Along the frontier, the smallest concession theta (regions given to the other side, in
     the frontier's order) whose flow gives the other at least its war value next period,
     with the power that concession gives it, is bracketed between two whole regions;
     the test is decided at the ends of the bracket and refined only where they disagree.
     """
-    other = 1 - me
-    first = "Af" if other == 0 else "Bf"
-    R = frontier.vo.shape[-1]
-    c = splits.cells(q.cells)
-    base = splits.wars(c, splits.terms_held(q.cells))
-    cum = [
-        {k: frontier.effects(splits.m.eff[i][k], i == me)[q.cells] for k in EFFECTS} for i in (0, 1)
-    ]
-    # every whole number of regions given, at once (cells, R+1)
-    held: list[dict[str, np.ndarray]] = [{}, {}]
-    for key in EFFECTS:
-        held[me][key] = cum[me][key][:, R:] - cum[me][key]
-        held[other][key] = cum[other][key]
-    w = splits.wars(c.take(np.arange(q.cells.size), column=True), (held[0], held[1]))
-    wf = q.wf_other[:, None] + (w[first][other] - base[first][other][:, None])
-    wi = q.winc_other[:, None] + (w["N"][other] - base["N"][other][:, None])
+    n = cells.size
+    R = frontiers[0].vo.shape[-1]
+    rows = splits.rows(cells)
+    table = _strength_table(frontiers, splits.m).rows(cells)
+    # every whole number of regions given, at once (rows, R+1)
+    log_k = np.stack(rows.log_k, axis=1)[:, :, None]  # mine, the other's
+    s = np.logaddexp(log_k + table[:, 0:2], table[:, 2:4]) + table[:, 4:6]
+    base = rows.base()
+    p_n, w_first, w_neutral = rows.wars(s[:, 0], s[:, 1], column=True)
+    wf = q.wf_other[:, None] + (w_first - base[0][:, None])
+    wi = q.winc_other[:, None] + (w_neutral - base[1][:, None])
     floor = wf * (1.0 - q.d_o * (1.0 - q.lam))[:, None] - (q.d_o * q.lam)[:, None] * wi
-    gaps = frontier.cum_o[q.cells] + q.f_other[:, None] - floor
-    best = frontier.cum_m[q.cells, R:] - frontier.cum_m[q.cells] + q.f_me[:, None]
-    winc = q.winc_me[:, None] + (w["N"][me] - base["N"][me][:, None])
+    cum_o, cum_m = table[:, 6], table[:, 7]
+    gaps = cum_o + q.f_other[:, None] - floor
     ok = gaps >= 0.0
     feasible = ok.any(axis=-1)
     j = np.where(feasible, np.argmax(ok, axis=-1), 0)
-    rows = np.arange(q.cells.size)
+    r = np.arange(2 * n)
+
+    def fails_at(col: np.ndarray) -> np.ndarray:
+        best = cum_m[r, R] - cum_m[r, col] + q.f_me
+        winc = q.winc_me + (rows.my_war(p_n[r, col]) - base[2])
+        return q.fails(np.where(feasible, best, -np.inf), winc)
+
     # decide at the ends of the bracket: giving only j-1 regions is the most I could hope
     # for, giving j the least; only where the two disagree is the bracket refined
-    fails_hi = q.fails(np.where(feasible, best[rows, j], -np.inf), winc[rows, j])
-    lo = np.maximum(j - 1, 0)
-    fails_lo = q.fails(np.where(feasible, best[rows, lo], -np.inf), winc[rows, lo])
+    fails_hi = fails_at(j)
+    fails_lo = fails_at(np.maximum(j - 1, 0))
     result = fails_hi  # exact where j == 0 (nothing to give) or where no split works
     open_ = np.flatnonzero(feasible & (j > 0) & fails_hi & ~fails_lo)
     if open_.size:
-        result[open_] = _refine(splits, frontier, me, q.subset(open_), c.take(open_),
-                                [{k: v[open_] for k, v in x.items()} for x in cum],
-                                {k: tuple(x[open_] for x in v) for k, v in base.items()},
-                                j[open_], gaps[open_])  # fmt: skip
+        sides = (cells[open_[open_ < n]], cells[open_[open_ >= n] - n])  # A's rows, B's
+        eff = splits.m.eff
+        # cumulative effects along each row's frontier: mine, then the other's (rows, 6, R+1)
+        cum = np.concatenate(
+            [
+                frontiers[me].effects(
+                    np.stack([eff[me ^ who][k] for who in (0, 1) for k in EFFECTS], axis=-2),
+                    sides[me],
+                )
+                for me in (0, 1)
+            ]
+        )
+        vo, vm = (
+            np.concatenate([getattr(frontiers[me], a)[sides[me]] for me in (0, 1)])
+            for a in ("vo", "vm")
+        )
+        tabs = (cum_o[open_], vo, cum_m[open_], vm)
+        result[open_] = _refine(
+            rows.take(open_), q.subset(open_), tabs, cum, tuple(b[open_] for b in base),
+            j[open_], gaps[open_],
+        )  # fmt: skip
     return result
 
 
-def _refine(splits, frontier, me, q, c, cum, base, j, gaps) -> np.ndarray:
-    """The test at the smallest concession in (j-1, j], found by regula falsi (Illinois)."""
-    other = 1 - me
-    first = "Af" if other == 0 else "Bf"
+def _strength_table(frontiers: tuple[Frontier, Frontier], m: Inputs) -> StrengthTable:
+    """The chunk's strength table (:class:`sim.model.splits.StrengthTable`), taken once per
+    pair of frontiers and kept on the first."""
+    kept = frontiers[0].__dict__.get("_strengths")
+    if kept is None or kept[0] is not m or kept[1] is not frontiers[1]:
+        kept = (m, frontiers[1], StrengthTable(m, frontiers))
+        frontiers[0].__dict__["_strengths"] = kept
+    return kept[2]
+
+
+def _refine(rows: Rows, q: _Query, tabs, cum, base, j, gaps) -> np.ndarray:
+    """The test at the smallest concession in (j-1, j], found by regula falsi (Illinois).
+
+    ``tabs`` are the rows' frontier tables (cum_o, vo, cum_m, vm), ``cum`` the cumulative
+    effect sums (mine, the other's) and ``base`` the war values under the terms."""
+    cum_o, vo, cum_m, vm = tabs
+    R = vo.shape[-1]
+    r = np.arange(j.size)
+
+    # the frontier's values given and kept, and their slopes, as planes (rows, 4, R+1)
+    front = np.stack([cum_o, np.pad(vo, ((0, 0), (0, 1))), cum_m, np.pad(vm, ((0, 0), (0, 1)))], 1)
 
     def evaluate(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        w = splits.wars(c, splits.along(cum, theta, me))
-        wf = q.wf_other + (w[first][other] - base[first][other])
-        wi = q.winc_other + (w["N"][other] - base["N"][other])
-        gap = frontier.given(theta, q.cells) + q.f_other - q.floor(wf, wi)
-        return gap, frontier.kept(theta, q.cells) + q.f_me, q.winc_me + (w["N"][me] - base["N"][me])
+        s_me, s_other = rows.along(cum, theta)
+        p_n, w_first, w_neutral = rows.wars(s_me, s_other)
+        wf = q.wf_other + (w_first - base[0])
+        wi = q.winc_other + (w_neutral - base[1])
+        k = np.minimum(np.floor(theta).astype(np.int64), R - 1)
+        at = front[r, :, k]
+        vals = at[:, 0::2] + (theta - k)[:, None] * at[:, 1::2]  # given, and kept's complement
+        gap = vals[:, 0] + q.f_other - q.floor(wf, wi)
+        kept = cum_m[r, R] - vals[:, 1]
+        return gap, kept + q.f_me, q.winc_me + (rows.my_war(p_n) - base[2])
 
-    rows = np.arange(j.size)
     a, b = (j - 1).astype(float), j.astype(float)
-    ga, gb = gaps[rows, j - 1], gaps[rows, j]  # ga < 0 <= gb
+    ga, gb = gaps[r, j - 1], gaps[r, j]  # ga < 0 <= gb
     _, best, winc = evaluate(b)
     eps = 1e-12 * (1.0 + np.abs(gb))
     kept_a = np.zeros(j.size, dtype=bool)

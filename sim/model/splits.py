@@ -17,11 +17,26 @@ the value frontier (regions given in the order of the other side's value per uni
 one's own, :class:`sim.model.causes.Frontier`), the splits that Powell's and Fearon's
 arguments consider; a split off that path that trades value for less power is not
 searched. In one region every split is on the path.
+
+How it is computed (a judgement about speed, measured in ``benchmarks/run.py``). The
+test runs for both sides at once, in *rows*: one per (side, cell), in the coordinates of
+the side that tests (``me``) and the other side (:class:`Rows`). A split's strength
+
+    s = logaddexp(log K(t) + log(1 - g), log Kmax + log g) + log(1 + power bonus)
+
+has every piece but log K(t) fixed in time, so at the whole-region splits (the R + 1
+corners of the frontier) those pieces are taken once per chunk for every cell
+(:class:`StrengthTable`) and each period only adds log K(t). Every value is the same
+expression, on the same numbers, as a direct evaluation, so the answers are the same to
+the bit (the tests and ``benchmarks/fingerprint.py`` check it). Fused compiled kernels
+(numba) were the alternative: they call the C library's exp and log, which differ from
+numpy's vectorised ones in the last bit for a few per cent of arguments, so they would
+change answers near the tolerance; and they add a compile step and a dependency.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 from scipy.special import expit
@@ -29,37 +44,154 @@ from scipy.special import expit
 from sim.model.inputs import Inputs
 from sim.model.params import EFFECTS
 
-__all__ = ["SplitWars"]
+__all__ = ["Rows", "SplitWars", "StrengthTable", "strength"]
+
+
+def strength(log_k, ceiling, rate, e: dict[str, np.ndarray]) -> np.ndarray:
+    """log of a side's war strength next period when it holds the effect sums ``e``.
+
+    ``log_k`` is log K(t) under the terms; ``ceiling`` and ``rate`` its own (before
+    effects). The next capacity is K(t) (1 - g) + Kmax g, in logs.
+    """
+    log_kmax = np.log(np.maximum(ceiling * np.maximum(1.0 + e["ceiling"], 1e-300), 1e-300))
+    g = np.clip(rate + e["growth"], 0.0, 1.0)
+    with np.errstate(divide="ignore"):  # g = 0 or 1: log 0 is exact here
+        log_next = np.logaddexp(log_k + np.log1p(-g), log_kmax + np.log(g))
+    return log_next + np.log(np.maximum(1.0 + e["power"], 1e-300))
+
+
+class StrengthTable:
+    """The time-invariant pieces of both sides' strengths at every whole-region split.
+
+    For the frontiers of both sides (A's test first, then B's) and every flat cell
+    (draws x states), columns 0..R (regions given away in the frontier's order),
+    :attr:`packed` (2 cells, 8, R+1) holds ``l1 = log(1 - g)`` (planes 0, 1: the testing
+    side's, the other's), ``l2 = log Kmax + log g`` (2, 3) and ``lb = log(1 + power bonus)``
+    (4, 5), then the frontier's cumulative values given (6) and kept (7), so that
+    :func:`strength` at t is ``logaddexp(log K(t) + l1, l2) + lb`` and one gather fetches
+    everything a row needs.
+    """
+
+    def __init__(self, m: Inputs, frontiers: tuple) -> None:
+        planes = []
+        for me, frontier in enumerate(frontiers):
+            other = 1 - me
+            cum = {i: {k: frontier.effects(m.eff[i][k]) for k in EFFECTS} for i in (0, 1)}
+            R = frontier.vo.shape[-1]
+            held = {
+                me: {k: cum[me][k][:, R:] - cum[me][k] for k in EFFECTS},  # me keeps the rest
+                other: cum[other],
+            }
+            parts = []
+            for i in (me, other):
+                e = held[i]
+                ceiling = m.ceiling[i].reshape(-1, 1)
+                rate = m.rate[i].reshape(-1, 1)
+                log_kmax = np.log(
+                    np.maximum(ceiling * np.maximum(1.0 + e["ceiling"], 1e-300), 1e-300)
+                )
+                g = np.clip(rate + e["growth"], 0.0, 1.0)
+                with np.errstate(divide="ignore"):
+                    decay, target = np.log1p(-g), log_kmax + np.log(g)
+                parts.append((decay, target, np.log(np.maximum(1.0 + e["power"], 1e-300))))
+            planes.append(
+                np.stack(
+                    [p[j] for j in range(3) for p in parts] + [frontier.cum_o, frontier.cum_m],
+                    axis=1,
+                )
+            )
+        self.cells = planes[0].shape[0]
+        self.packed = np.concatenate(planes)
+
+    def rows(self, cells: np.ndarray) -> np.ndarray:
+        """(2 cells, 8, R+1): A's tests at the flat cells, then B's."""
+        return self.packed[np.concatenate([cells, self.cells + cells])]
 
 
 @dataclass
-class _Cells:
-    """Per-cell inputs of the counterfactual, flattened over the cells asked for."""
+class Rows:
+    """Per-row inputs of the counterfactual: one row per (testing side, cell).
 
-    log_k: tuple[np.ndarray, np.ndarray]  # log K_i(t) under the terms
+    Pairs are (``me``, other); ``sign`` is +1 where ``me`` is A and -1 where it is B,
+    so that ``sign * (s_me - s_other)`` is log a_A - log a_B exactly; ``fs`` is the
+    signed log first-strike bonus of the *other* side striking first.
+    """
+
+    log_k: tuple[np.ndarray, np.ndarray]
     ceiling: tuple[np.ndarray, np.ndarray]
     rate: tuple[np.ndarray, np.ndarray]
-    gamma: np.ndarray
-    log_fs: np.ndarray
     ubar: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
     cost: tuple[np.ndarray, np.ndarray]
+    terms: tuple[dict[str, np.ndarray], dict[str, np.ndarray]]
+    gamma: np.ndarray
+    fs: np.ndarray
+    sign: np.ndarray
 
-    def take(self, rows: np.ndarray, column: bool = False) -> _Cells:
-        """The same inputs at a subset of the cells (as a column (cells, 1) if asked, to
-        broadcast against several splits per cell)."""
+    def take(self, sub: np.ndarray) -> Rows:
+        """The same rows at a subset."""
 
-        def f(x: np.ndarray) -> np.ndarray:
-            return x[rows, None] if column else x[rows]
+        def f(x):
+            if isinstance(x, dict):
+                return {k: v[sub] for k, v in x.items()}
+            if isinstance(x, tuple):
+                return tuple(f(v) for v in x)
+            return x[sub]
 
-        return _Cells(
-            log_k=(f(self.log_k[0]), f(self.log_k[1])),
-            ceiling=(f(self.ceiling[0]), f(self.ceiling[1])),
-            rate=(f(self.rate[0]), f(self.rate[1])),
-            gamma=f(self.gamma),
-            log_fs=f(self.log_fs),
-            ubar=tuple((f(u[0]), f(u[1])) for u in self.ubar),  # type: ignore[arg-type]
-            cost=(f(self.cost[0]), f(self.cost[1])),
-        )
+        return Rows(**{fl.name: f(getattr(self, fl.name)) for fl in fields(self)})
+
+    def wars(self, s_me: np.ndarray, s_other: np.ndarray, column: bool = False):
+        """(A's neutral win probability, the other side's war values (it strikes first,
+        neutral)) for strengths ``s_me``, ``s_other`` (rows, or rows x splits)."""
+
+        def c(x: np.ndarray) -> np.ndarray:
+            return x[:, None] if column else x
+
+        d = c(self.sign) * (s_me - s_other)
+        with np.errstate(over="ignore"):
+            p_n = expit(c(self.gamma) * d)
+            p_f = expit(c(self.gamma) * (d + c(self.fs)))
+        u0, u1 = c(self.ubar[1][0]), c(self.ubar[1][1])
+        cost = c(self.cost[1])
+        return p_n, p_f * u0 + (1 - p_f) * u1 - cost, p_n * u0 + (1 - p_n) * u1 - cost
+
+    def my_war(self, p_n: np.ndarray) -> np.ndarray:
+        """The testing side's neutral war value for A's win probability ``p_n`` (rows)."""
+        return p_n * self.ubar[0][0] + (1 - p_n) * self.ubar[0][1] - self.cost[0]
+
+    def base(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """War values under the terms: the other's first-strike and neutral, and mine."""
+        s = [strength(self.log_k[i], self.ceiling[i], self.rate[i], self.terms[i]) for i in (0, 1)]
+        p_n, w_first, w_neutral = self.wars(s[0], s[1])
+        return w_first, w_neutral, self.my_war(p_n)
+
+    def along(self, cum: np.ndarray, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Strengths (mine, the other's) when ``me`` has given the other side the first
+        ``theta`` regions of its frontier (a fraction of region floor(theta)).
+
+        ``cum`` (rows, 2 x len(EFFECTS), R+1) are the frontier's cumulative sums of my
+        effects, then the other's (:data:`EFFECTS` order), over the regions given first.
+        """
+        R = cum.shape[-1] - 1
+        E = len(EFFECTS)
+        k = np.minimum(np.floor(theta).astype(np.int64), R - 1)
+        frac = (theta - k)[:, None]
+        rows = np.arange(theta.size)
+        ck = cum[rows, :, k]
+        given = ck + frac * (cum[rows, :, k + 1] - ck)
+        held = given.reshape(-1, 2, E)
+        held[:, 0] = cum[:, :E, R] - held[:, 0]  # me keeps what it has not given
+        e = {key: held[:, :, i] for i, key in enumerate(EFFECTS)}
+        s = strength(self.pairs[0], self.pairs[1], self.pairs[2], e)
+        return s[:, 0], s[:, 1]
+
+    @property
+    def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(log K, ceiling, rate) as (rows, 2) arrays, mine then the other's."""
+        kept = self.__dict__.get("_pairs")
+        if kept is None:
+            kept = tuple(np.stack(x, axis=1) for x in (self.log_k, self.ceiling, self.rate))
+            self.__dict__["_pairs"] = kept
+        return kept
 
 
 class SplitWars:
@@ -77,72 +209,29 @@ class SplitWars:
         self.m, self.t = m, t
         self.log_k = (m.log_capacity(0, t), m.log_capacity(1, t))
 
-    def cells(self, idx: np.ndarray) -> _Cells:
-        """The inputs of the flat cells ``idx`` of the (draws x states) grid."""
+    def rows(self, idx: np.ndarray) -> Rows:
+        """The rows of both sides' tests at the flat cells ``idx``: A's first, then B's."""
         m = self.m
 
-        def flat(a: np.ndarray) -> np.ndarray:
-            return a.reshape(-1)[idx]
+        def both(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            """(mine, the other's) from A's and B's arrays."""
+            a, b = a.reshape(-1)[idx], b.reshape(-1)[idx]
+            return np.concatenate([a, b]), np.concatenate([b, a])
 
-        return _Cells(
-            log_k=(flat(self.log_k[0]), flat(self.log_k[1])),
-            ceiling=(flat(m.ceiling[0]), flat(m.ceiling[1])),
-            rate=(flat(m.rate[0]), flat(m.rate[1])),
-            gamma=flat(m.gamma),
-            log_fs=flat(m.log_fs),
-            ubar=tuple((flat(m.Ubar[i][0]), flat(m.Ubar[i][1])) for i in (0, 1)),  # type: ignore[arg-type]
-            cost=(flat(m.cost[0]), flat(m.cost[1])),
+        te, ub = m.terms_effects, m.Ubar
+        terms = [both(te[0][k], te[1][k]) for k in EFFECTS]
+        u = [both(ub[0][w], ub[1][w]) for w in (0, 1)]  # value if A (w = 0) or B wins
+        fs = m.log_fs.reshape(-1)[idx]
+        ones = np.ones(idx.size)
+        return Rows(
+            log_k=both(*self.log_k),
+            ceiling=both(*m.ceiling),
+            rate=both(*m.rate),
+            ubar=((u[0][0], u[1][0]), (u[0][1], u[1][1])),
+            cost=both(*m.cost),
+            terms=tuple({k: terms[j][i] for j, k in enumerate(EFFECTS)} for i in (0, 1)),  # type: ignore[arg-type]
+            gamma=both(m.gamma, m.gamma)[0],
+            # the other side strikes first: B (d - log fs) in A's rows, A (d + log fs) in B's
+            fs=np.concatenate([-fs, fs]),
+            sign=np.concatenate([ones, -ones]),
         )
-
-    @staticmethod
-    def wars(c: _Cells, held: tuple[dict[str, np.ndarray], dict[str, np.ndarray]]) -> dict:
-        """War values next period when each side holds the effect sums ``held[i][key]``.
-
-        Returns ``{"N": (W_A, W_B), "Af": ..., "Bf": ...}`` over the cells: neutral, A
-        strikes first, B strikes first.
-        """
-        strength = []
-        for i in (0, 1):
-            e = held[i]
-            log_kmax = np.log(
-                np.maximum(c.ceiling[i] * np.maximum(1.0 + e["ceiling"], 1e-300), 1e-300)
-            )
-            g = np.clip(c.rate[i] + e["growth"], 0.0, 1.0)
-            with np.errstate(divide="ignore"):  # g = 0 or 1: log 0 is exact here
-                log_next = np.logaddexp(c.log_k[i] + np.log1p(-g), log_kmax + np.log(g))
-            strength.append(log_next + np.log(np.maximum(1.0 + e["power"], 1e-300)))
-        d = strength[0] - strength[1]
-        with np.errstate(over="ignore"):
-            p = {
-                "N": expit(c.gamma * d),
-                "Af": expit(c.gamma * (d + c.log_fs)),
-                "Bf": expit(c.gamma * (d - c.log_fs)),
-            }
-        return {
-            key: tuple(pk * c.ubar[i][0] + (1 - pk) * c.ubar[i][1] - c.cost[i] for i in (0, 1))
-            for key, pk in p.items()
-        }
-
-    def terms_held(self, idx: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-        """Each side's effect sums under the terms, at the cells ``idx``."""
-        held = self.m.terms_effects
-        return tuple({k: v.reshape(-1)[idx] for k, v in held[i].items()} for i in (0, 1))  # type: ignore[return-value]
-
-    def along(
-        self, cum: list[dict[str, np.ndarray]], theta: np.ndarray, me: int
-    ) -> tuple[dict, dict]:
-        """Effect sums (A's, B's) when ``me`` has given the other side the first ``theta``
-        regions of its frontier (a fraction of region floor(theta)); ``cum[i][key]`` are
-        the frontier's cumulative sums (cells, R+1) of actor i's effects at those cells."""
-        other = 1 - me
-        R = cum[me][EFFECTS[0]].shape[1] - 1
-        k = np.minimum(np.floor(theta).astype(np.int64), R - 1)
-        frac = theta - k
-        rows = np.arange(theta.size)
-        held: list[dict[str, np.ndarray]] = [{}, {}]
-        for key in EFFECTS:
-            cm, co = cum[me][key], cum[other][key]
-            given_m = cm[rows, k] + frac * (cm[rows, k + 1] - cm[rows, k])
-            held[me][key] = cm[:, R] - given_m  # me keeps what it has not given
-            held[other][key] = co[rows, k] + frac * (co[rows, k + 1] - co[rows, k])
-        return held[0], held[1]

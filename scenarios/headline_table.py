@@ -353,12 +353,18 @@ BLOCKS = ("headline-table", "history-checks", "claims")
 
 def fingerprint() -> str:
     """sha256 (first 16 hex digits) of everything the generated blocks depend on besides
-    the model code: the scenario files, this script, the draws and the claim settings."""
+    the model code: the scenario files' data (not their comments, nor the ``observed``
+    block, which only calibration reads), this script, the draws and the claim settings."""
+    import yaml
+
     h = hashlib.sha256()
     h.update(Path(__file__).read_bytes())
     for name in SCENARIOS:
         h.update(name.encode())
-        h.update(scenario_path(name).read_bytes())
+        data = yaml.safe_load(scenario_path(name).read_text(encoding="utf-8"))
+        if isinstance(data, dict):
+            data.pop("observed", None)
+        h.update(json.dumps(data, sort_keys=True, default=str).encode())
     h.update(
         json.dumps([DRAWS, CLAIM_DRAWS, [c.__dict__ for c in CLAIMS]], sort_keys=True).encode()
     )

@@ -65,3 +65,33 @@ def write(tmp_path: Path, text: str, name: str = "scn.yaml") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def hawk_or_dove_at_the_table(draws: int = 400) -> str:
+    """Private types that decide acceptance alone, as scenario text.
+
+    A's share of the stake is 0.2 against even odds in a war (no power shift, discount
+    0.9). A hawkish A (war cost 1) is better off at war (5 - 1 > 2) and rejects; a dovish
+    one (cost 5) signs and never attacks. B signs (0.8 of the stake; its war cost sampled,
+    which changes nothing). So ``accepted`` is the true type's alone, while ``p_holds_5y``
+    is 0.5 in every draw (the prior mixture).
+    """
+    a_types = {
+        "hawk": {"label": "Hawkish", "prior": 0.5, "changes": {"actors.a.war_cost": 1.0}},
+        "dove": {"label": "Dovish", "changes": {"actors.a.war_cost": 5.0}},
+    }
+    data = {
+        "title": "hawk or dove at the table",
+        "period": "year",
+        "horizon": 6,
+        "actors": {
+            "a": {"label": "Arcadia", "discount": 0.9, "war_cost": 3.0, "capacity": 1.0,
+                  "rebuild_rate": 0.0, "types": a_types},
+            "b": {"discount": 0.9, "war_cost": "uniform(1.0, 2.0)", "capacity": 1.0,
+                  "rebuild_rate": 0.0},
+        },
+        "regions": {"stake": {"value": {"a": 1.0, "b": 1.0}}},
+        "terms": {"stake": {"a": 0.2}},
+        "montecarlo": {"draws": draws, "seed": 0, "sampler": "random"},
+    }  # fmt: skip
+    return yaml.safe_dump(data, sort_keys=False)

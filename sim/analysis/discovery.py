@@ -13,6 +13,27 @@ one after another (box 2 among the draws outside box 1), and one box for the com
 ("what makes it break" beside "what makes it hold"). Each box becomes one sentence
 (:mod:`sim.analysis.findings`).
 
+**The true type.** A run with private information (an actor with ``types``) samples each
+draw's true type (the draws column ``type``). It is not a belief, so it is not among the
+sampled key paths, but PRIM restricts it like one: it is added as a dimension of its own,
+``type.<actor>`` (the type's index in ``summary["types"]["ids"]``, 0 or 1, for two types;
+with three or more, one 0/1 indicator per type, ``type.<actor>.<type>``, so that a box can
+keep any one type, not only neighbours in an arbitrary order). No key path of the scenario
+format starts with ``type``. PRIM peels it as any column (:mod:`sim.analysis.prim`), so
+one peel takes off a whole type, however many draws it has. A restriction on it keeps
+whole types (its limits in ``discovery.json`` are the kept values, ``[1, 1]``; ``kept``
+lists their labels, ``dimensions`` says what each value means) and reads in words: "where
+Russia is of the limited aims type". The judgement: the true type is not a belief about
+the world but the unknown the beliefs are about, and it is what a reader asks first ("does
+it hold if Russia's aims are limited?"), so leaving it out would hide the answer behind the
+beliefs it happens to move. The alternative, one discovery within each type separately,
+answers "what else matters, given the type", but halves the draws and cannot say that the
+type itself matters. Note that the ``p_`` outcome columns of a run with types are mixtures over the
+types with the prior (:mod:`sim.montecarlo.chunk`), the same whatever the true type, so
+PRIM finds the type only for the outcomes that follow the true type (``accepted``); the
+sensitivity indices (:mod:`sim.analysis.gsa`) stay over the beliefs only. A run without
+types is explained exactly as before (the same dimensions, the same ``discovery.json``).
+
 :func:`write_discovery` writes ``discovery.json`` (``base_rate``, ``boxes`` each with
 ``coverage``, ``density``, ``mass``, ``restrictions`` mapping key path -> [low, high],
 ``finding``; the peeling trajectories; the settings), ``findings.md`` and the figure
@@ -34,7 +55,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.findings import box_sentence, number_text
+from sim.analysis.findings import Categories, box_sentence, number_text, range_text
 from sim.analysis.gsa import sensitivity_indices
 from sim.analysis.outcomes import (
     DEFAULT_OUTCOME,
@@ -51,11 +72,13 @@ from sim.scenario import readable_key
 
 __all__ = [
     "SETTINGS",
+    "TYPE_PREFIX",
     "Discovery",
     "DiscoveryFigure",
     "default_out",
     "discover",
     "restriction_rows",
+    "type_dimensions",
     "write_discovery",
 ]
 
@@ -67,6 +90,8 @@ SETTINGS = {
     "max_restricted": 3,
     "min_lift": 0.1,
 }
+#: The start of the key of a true-type dimension (``type.russia``): no key path starts so.
+TYPE_PREFIX = "type."
 #: Boxes found for the target, and for its complement.
 TARGET_BOXES, COMPLEMENT_BOXES = 3, 1
 
@@ -93,12 +118,16 @@ class Discovery:
     trajectories
         Per target (``holds``/``breaks``), the first box's peeling trajectory: one row per
         step with ``coverage``, ``density``, ``mass``, ``restricted``.
+        A box that restricts the true type also has ``kept`` (key -> the labels of the
+        types it keeps).
     ranges
-        Key path -> [min, max] sampled, for every restricted belief.
+        Key path -> [min, max] sampled, for every restricted belief (and true type).
     sensitivity
         The run's sensitivity indices for the same outcome (:mod:`sim.analysis.gsa`).
     meta
         Scenario name and title, result folder, draws, seed, period, and the settings.
+    categories
+        Key -> the words of each true-type dimension (empty for a run without types).
     """
 
     outcome: str
@@ -110,6 +139,7 @@ class Discovery:
     ranges: dict[str, list[float]]
     sensitivity: pd.DataFrame
     meta: dict = field(default_factory=dict)
+    categories: dict[str, Categories] = field(default_factory=dict)
 
     @property
     def complement(self) -> str:
@@ -128,6 +158,7 @@ class Discovery:
     def to_json(self) -> dict:
         """Everything, as ``discovery.json`` holds it."""
         top = self.sensitivity.head(5)
+        dims = {"dimensions": self.dimensions()} if self.categories else {}
         return {
             **self.meta,
             "outcome": self.outcome,
@@ -137,9 +168,23 @@ class Discovery:
             "boxes": self.boxes,
             "ranges": self.ranges,
             "trajectories": {k: v.to_dict(orient="records") for k, v in self.trajectories.items()},
-            "sensitivity": top[["key", "method", "measure", "index", "ci_low", "ci_high"]].to_dict(
-                orient="records"
-            ),
+            "sensitivity": top.reindex(
+                columns=["key", "method", "measure", "index", "ci_low", "ci_high"]
+            ).to_dict(orient="records"),
+            **dims,
+        }
+
+    def dimensions(self) -> dict[str, dict]:
+        """Per true-type dimension, what its values mean (``discovery.json``'s ``dimensions``)."""
+        return {
+            k: {
+                "kind": "type",
+                "name": c.name,
+                "values": list(c.values),
+                "labels": list(c.short),
+                "words": list(c.words),
+            }
+            for k, c in self.categories.items()
         }
 
     def markdown(self) -> str:
@@ -174,16 +219,22 @@ def discover(
     ------
     ValueError
         Naming what is allowed, for an unknown outcome or target, or a run without
-        sampled beliefs.
+        sampled beliefs (nor types).
     """
     if target not in TARGETS:
         raise ValueError(f"target must be one of {', '.join(TARGETS)} (got {target!r})")
     y = outcome_values(result, outcome)
-    keys = parameter_columns(result, draw_columns(result))
-    if not keys:
-        raise ValueError("the run has no sampled beliefs to explain (every number is fixed)")
-    x = read_draws(result, keys)[keys].to_numpy(dtype=float)
+    columns = draw_columns(result)
+    keys = parameter_columns(result, columns)
     summary = getattr(result, "summary", None) or {}
+    typed = type_dimensions(result, summary, columns)
+    if not keys and not typed:
+        raise ValueError("the run has no sampled beliefs to explain (every number is fixed)")
+    x = read_draws(result, keys)[keys].to_numpy(dtype=float) if keys else np.empty((len(y), 0))
+    if typed:  # the true type, after the beliefs (a run without types: x as it always was)
+        x = np.column_stack([x, *(col for col, _ in typed.values())])
+        keys = [*keys, *typed]
+    categories = {k: cat for k, (_, cat) in typed.items()}
     period = summary.get("period")
     complement = TARGETS[1 - TARGETS.index(target)]
     phrases = {t: outcome_phrase(outcome, t, summary) for t in TARGETS}
@@ -193,7 +244,9 @@ def discover(
         found = _boxes(x, yt, limit)
         trajectories[tgt] = _trajectory(found[0]) if found else pd.DataFrame()
         for rank, box in enumerate(found, start=1):
-            boxes.append(_record(box, rank, tgt, keys, x, outcome, phrases[tgt], period))
+            boxes.append(
+                _record(box, rank, tgt, keys, x, outcome, phrases[tgt], period, categories)
+            )
     restricted = {k for b in boxes for k in b["restrictions"]}
     ranges = {
         k: [float(x[:, j].min()), float(x[:, j].max())]
@@ -211,7 +264,60 @@ def discover(
         ranges=ranges,
         sensitivity=sensitivity_indices(result, outcome) if sensitivity else pd.DataFrame(),
         meta={**_meta(result, summary, len(y)), "phrases": phrases},
+        categories=categories,
     )
+
+
+def type_dimensions(
+    result: Any, summary: dict, columns: list[str]
+) -> dict[str, tuple[np.ndarray, Categories]]:
+    """The true type as PRIM's dimensions: key -> (value per draw, its words).
+
+    Empty for a run without types (no ``type`` column, or fewer than two types in
+    ``summary["types"]``). Two types give one dimension ``type.<actor>``, the index of the
+    draw's type in ``ids``; more give one 0/1 indicator per type, ``type.<actor>.<type>``.
+    Types read by their labels (``summary["types"]["labels"]``, "Limited aims" as "limited
+    aims"), the actor by its label (``summary["actor_labels"]``).
+    """
+    types = summary.get("types") or {}
+    ids = [str(t) for t in types.get("ids") or []]
+    if "type" not in columns or len(ids) < 2:
+        return {}
+    told = read_draws(result, ["type"])["type"].astype(str).to_numpy()
+    codes = pd.Categorical(told, categories=ids).codes
+    if (codes < 0).any():
+        raise ResultError(
+            f"the draws table has true types that the summary does not list "
+            f"({', '.join(sorted(set(told[codes < 0])))}; it lists {', '.join(ids)})"
+        )
+    aid = str(types.get("actor") or "informed")
+    actor = str((summary.get("actor_labels") or {}).get(aid) or aid)
+    labels = types.get("labels") or {}
+    short = [_type_label(str(labels.get(t) or t)) for t in ids]
+    if len(ids) == 2:
+        words = tuple(f"{actor} is of the {s} type" for s in short)
+        cat = Categories(f"true type of {actor}", (0.0, 1.0), tuple(short), words)
+        return {f"{TYPE_PREFIX}{aid}": (codes.astype(float), cat)}
+    out = {}
+    for j, (t, s) in enumerate(zip(ids, short, strict=True)):
+        cat = Categories(
+            f"{actor} of the {s} type (true type)",
+            (0.0, 1.0),
+            (f"not {s}", s),
+            (f"{actor} is not of the {s} type", f"{actor} is of the {s} type"),
+        )
+        out[f"{TYPE_PREFIX}{aid}.{t}"] = ((codes == j).astype(float), cat)
+    return out
+
+
+def _type_label(label: str) -> str:
+    """A type's label inside a sentence: "Limited aims" -> "limited aims" ("US-backed" stays)."""
+    label = label.strip()
+    if label.lower().endswith(" type"):
+        label = label[:-5].rstrip()
+    if len(label) > 1 and label[0].isupper() and not label[1].isupper():
+        label = label[0].lower() + label[1:]
+    return label
 
 
 def _boxes(x: np.ndarray, y: np.ndarray, limit: int) -> list[Box]:
@@ -244,14 +350,32 @@ def _trajectory(box: Box) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _record(box: Box, rank: int, target: str, keys, x, outcome: str, phrase: str, period) -> dict:
+def _record(
+    box: Box,
+    rank: int,
+    target: str,
+    keys,
+    x,
+    outcome: str,
+    phrase: str,
+    period,
+    categories: dict[str, Categories] | None = None,
+) -> dict:
     """A box as ``discovery.json`` holds it, with its finding."""
+    categories = categories or {}
     lo0, hi0 = x.min(axis=0), x.max(axis=0)
     restrictions = {
         k: [float(box.low[j]), float(box.high[j])]
         for j, k in enumerate(keys)
         if box.low[j] != lo0[j] or box.high[j] != hi0[j]
     }
+    kept = {}
+    for k in restrictions:  # a true type keeps whole types: its limits are the values kept
+        if k in categories:
+            cat = categories[k]
+            idx = cat.kept(*restrictions[k])
+            restrictions[k] = [cat.values[idx[0]], cat.values[idx[-1]]]
+            kept[k] = [cat.short[i] for i in idx]
     samples = {k: x[:, keys.index(k)] for k in restrictions}
     quantiles = {
         k: [float(np.mean(samples[k] < lo)), float(np.mean(samples[k] <= hi))]
@@ -267,9 +391,10 @@ def _record(box: Box, rank: int, target: str, keys, x, outcome: str, phrase: str
         short=outcome_short(outcome, target),
         rank=rank,
         period=period,
+        categories=categories,
     )
     chosen = box.trajectory[box.chosen]
-    return {
+    record = {
         "target": target,
         "rank": rank,
         "coverage": box.coverage,
@@ -283,6 +408,9 @@ def _record(box: Box, rank: int, target: str, keys, x, outcome: str, phrase: str
         "step": box.chosen,
         "step_stats": {"coverage": chosen.coverage, "density": chosen.density, "mass": chosen.mass},
     }
+    if kept:
+        record["kept"] = kept
+    return record
 
 
 def _meta(result: Any, summary: dict, draws: int) -> dict:
@@ -365,34 +493,45 @@ def write_discovery(
         raise
 
 
+#: The columns of :func:`restriction_rows`.
+ROW_COLUMNS = (
+    "target", "rank", "key", "name", "low", "high", "min", "max", "q_low", "q_high", "kept",
+    "sampled",
+)  # fmt: skip
+
+
 def restriction_rows(discovery: Discovery) -> pd.DataFrame:
     """One row per (box, restricted belief): the limits kept and the range sampled.
 
     Columns ``target``, ``rank``, ``key``, ``name``, ``low``, ``high``, ``min``, ``max``,
-    ``q_low``, ``q_high`` (the shares of all draws below ``low`` and up to ``high``) and
-    ``kept`` (the limits as text, ``>= 5.91``).
+    ``q_low``, ``q_high`` (the shares of all draws below ``low`` and up to ``high``),
+    ``kept`` (the limits as text, ``>= 5.91``) and ``sampled`` (the range sampled as text,
+    ``0.40 to 100``). A true type is named "true type of Russia", and ``kept`` and
+    ``sampled`` give its types' labels (``limited aims``; ``maximalist aims, limited aims``).
     """
     rows = []
     for b in discovery.boxes:
         for k, (lo, hi) in b["restrictions"].items():
             r_lo, r_hi = discovery.ranges[k]
             q_lo, q_hi = b["quantiles"][k]
+            cat = discovery.categories.get(k)
             rows.append(
                 {
                     "target": b["target"],
                     "rank": b["rank"],
                     "key": k,
-                    "name": readable_key(k),
+                    "name": cat.name if cat else readable_key(k),
                     "low": lo,
                     "high": hi,
                     "min": r_lo,
                     "max": r_hi,
                     "q_low": q_lo,
                     "q_high": q_hi,
-                    "kept": _kept_text(lo, hi, r_lo, r_hi),
+                    "kept": cat.kept_text(lo, hi) if cat else _kept_text(lo, hi, r_lo, r_hi),
+                    "sampled": cat.kept_text(r_lo, r_hi) if cat else range_text(r_lo, r_hi),
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=list(ROW_COLUMNS))
 
 
 def _kept_text(lo: float, hi: float, r_lo: float, r_hi: float) -> str:

@@ -13,6 +13,10 @@ gives the threshold to two significant figures with the key's unit from the key 
 whole stake"). A belief sampled from a few values (a ``choice``) is named by the values
 the box keeps ("is 4"). Shares are whole percentages (one decimal below 1%).
 
+A dimension that is not a belief but a category of the draw, the informed actor's true
+type (:mod:`sim.analysis.discovery`), reads in words through its :class:`Categories`:
+"Russia is of the limited aims type", never as the number PRIM peels.
+
 The rounding is a judgement: two figures are what a reader compares and remembers, and
 the exact limits are in ``discovery.json``; three are used where two would make the two
 ends of a range look equal.
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -30,6 +35,7 @@ from sim.scenario.keys import KEYS, Key
 
 __all__ = [
     "DISCRETE_MAX",
+    "Categories",
     "box_sentence",
     "key_unit",
     "number_text",
@@ -42,6 +48,40 @@ __all__ = [
 #: A belief with at most this many distinct sampled values reads as a set of values.
 DISCRETE_MAX = 10
 _CHANGE = ("events", "<id>", "changes")
+
+
+@dataclass(frozen=True)
+class Categories:
+    """A dimension of categories coded as numbers (the true type), and its words.
+
+    Attributes
+    ----------
+    name
+        What the dimension is, for tables and figures: "true type of Russia".
+    values
+        The numbers it takes, in order (a type's index, or 0/1 for an indicator).
+    short
+        Per value, its label: "limited aims" (what a box keeps, in tables and figures).
+    words
+        Per value, a draw that has it in a finding: "Russia is of the limited aims type".
+    """
+
+    name: str
+    values: tuple[float, ...]
+    short: tuple[str, ...]
+    words: tuple[str, ...]
+
+    def kept(self, low: float, high: float) -> list[int]:
+        """The positions of the values within [low, high]."""
+        return [i for i, v in enumerate(self.values) if low <= v <= high]
+
+    def text(self, low: float, high: float) -> str:
+        """The restriction in words: those of the value kept, or of each value kept."""
+        return " or ".join(self.words[i] for i in self.kept(low, high)) or "none"
+
+    def kept_text(self, low: float, high: float) -> str:
+        """The labels of the values kept: ``limited aims``."""
+        return ", ".join(self.short[i] for i in self.kept(low, high)) or "none"
 
 
 def pct_text(x: float) -> str:
@@ -128,12 +168,16 @@ def restriction_text(
     high: float,
     sampled: np.ndarray,
     period: str | None = None,
+    categories: Categories | None = None,
 ) -> str:
     """One restriction in words: ``russia war_cost exceeds 5.9 quarters of the whole stake``.
 
     ``sampled`` are the belief's sampled values (its range says which side is restricted:
-    a limit at the edge of the sample does not restrict).
+    a limit at the edge of the sample does not restrict). A dimension of ``categories``
+    reads in their words ("Russia is of the limited aims type").
     """
+    if categories is not None:
+        return categories.text(low, high)
     name = readable_key(key)
     values = np.unique(sampled[np.isfinite(sampled)])
     if 0 < len(values) <= DISCRETE_MAX:
@@ -170,6 +214,7 @@ def box_sentence(
     short: str,
     rank: int = 1,
     period: str | None = None,
+    categories: Mapping[str, Categories] | None = None,
 ) -> str:
     """The finding of one box, as one sentence.
 
@@ -189,9 +234,13 @@ def box_sentence(
         The box's place in the sequence: box 2 is found outside box 1, and says so.
     period
         The scenario's period, for units.
+    categories
+        Key -> the words of a dimension that is a category (the true type), not a belief.
     """
+    cats = categories or {}
     parts = [
-        restriction_text(k, lo, hi, samples[k], period) for k, (lo, hi) in restrictions.items()
+        restriction_text(k, lo, hi, samples[k], period, cats.get(k))
+        for k, (lo, hi) in restrictions.items()
     ]
     outside = {1: "", 2: "Outside the first box, in", 3: "Outside the first two boxes, in"}
     lead = outside.get(rank, f"Outside the first {rank - 1} boxes, in") or "In"

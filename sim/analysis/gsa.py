@@ -37,6 +37,13 @@ and every draw of it is a full draw of the model with its story; the alternative
 ``scipy.stats.sobol_indices``, calls a function on matrices it builds, which would run
 the model outside the Monte Carlo layer and write no result folder.
 
+Beliefs only. A run with private information also samples each draw's true type, which
+scenario discovery restricts like a belief (:mod:`sim.analysis.discovery`); these indices
+leave it out, and rank the sampled key paths only. A judgement: they rank the beliefs a
+reader can change in the scenario, and the ``p_`` outcomes they explain are mixtures over
+the types with the prior, the same whatever the true type, so its index would be zero by
+construction (the type's own effect is in ``summary.json``'s figures by type).
+
 Bootstrap resamples are seeded from the run's seed (stream
 :data:`sim.beliefs.samplers.STREAM_BOOTSTRAP`), so one seed fixes every interval.
 """

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.analysis.findings import pct_text, range_text
+from sim.analysis.findings import pct_text
 from sim.analysis.outcomes import outcome_phrase, target_word
 
 __all__ = ["findings_markdown"]
@@ -67,7 +67,7 @@ def _box_table(d: Any) -> list[str]:
         out.append(
             f"| {target_word(d.outcome, r.target)} {r.rank} | {pct_text(b['density'])} | "
             f"{pct_text(b['mass'])} | {pct_text(b['coverage'])} | {r.name} (`{r.key}`) | "
-            f"{r.kept} | {range_text(r.min, r.max)} |"
+            f"{r.kept} | {r.sampled} |"
         )
     return out
 

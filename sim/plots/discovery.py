@@ -6,7 +6,10 @@ density and mass), and the base rate as a dashed line (a box is worth reporting 
 above it). Right, each reported box's restrictions: per belief, the part of its draws
 that the box keeps, on the scale of the draws' quantiles (from the lowest draw to the
 highest: a box that keeps the upper half of a skewed belief covers the right half,
-whatever the belief's units). The discovery comes from :func:`sim.analysis.discover`.
+whatever the belief's units). A true type (a run with private information) is drawn the
+same way and reads by its name and labels ("true type of Russia", kept "limited aims"): its
+bar is the share of the draws of the types kept, those of the types before it on the left.
+The discovery comes from :func:`sim.analysis.discover`.
 """
 
 from __future__ import annotations

@@ -139,9 +139,10 @@ def _from_json(data: dict[str, Any], out: dict[str, Any], summary: Mapping[str, 
             if target in verbs
             else f"outcome {data['outcome']}" + (f", target {target}" if target else "")
         )
+    dims = data.get("dimensions") if isinstance(data.get("dimensions"), dict) else {}
     for box in data.get("boxes") or []:
         if isinstance(box, dict):
-            out["boxes"].append(_box(box))
+            out["boxes"].append(_box(box, dims))
     differ = [
         f"{k} {data[k]} (this run: {summary[k]})"
         for k in _SAME_RUN
@@ -154,14 +155,19 @@ def _from_json(data: dict[str, Any], out: dict[str, Any], summary: Mapping[str, 
         )
 
 
-def _box(box: dict[str, Any]) -> dict[str, Any]:
+def _box(box: dict[str, Any], dims: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A box for a brief; a true type (``dimensions`` of the discovery) by its name, its
+    limits by the labels of the types they keep."""
     restrictions = box.get("restrictions") or {}
     rows = []
     if isinstance(restrictions, dict):
         for key, bounds in restrictions.items():
             lo, hi = (list(bounds) + [None, None])[:2] if isinstance(bounds, list) else (None, None)
-            rows.append({"key": str(key), "label": readable_key(str(key))})
-            rows[-1].update(low=_bound(lo), high=_bound(hi))
+            dim = (dims or {}).get(key)
+            dim = dim if isinstance(dim, dict) else {}
+            name = dim.get("name")
+            rows.append({"key": str(key), "label": str(name or readable_key(str(key)))})
+            rows[-1].update(low=_type_bound(lo, dim), high=_type_bound(hi, dim))
     return {
         "finding": str(box.get("finding", "") or ""),
         "coverage": _fraction(box.get("coverage")),
@@ -171,6 +177,16 @@ def _box(box: dict[str, Any]) -> dict[str, Any]:
         "rank": str(box.get("rank", "") or ""),
         "restrictions": rows,
     }
+
+
+def _type_bound(v: Any, dim: Mapping[str, Any]) -> str:
+    """A limit as text; on a true type, the label of the type at it (``limited aims``)."""
+    values, labels = dim.get("values"), dim.get("labels")
+    if isinstance(values, list) and isinstance(labels, list) and v in values:
+        i = values.index(v)
+        if i < len(labels):
+            return str(labels[i])
+    return _bound(v)
 
 
 def _read_json(path: Path, problems: list[str]) -> Any:

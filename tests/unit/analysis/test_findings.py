@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from sim.analysis.findings import (
+    Categories,
     box_sentence,
     key_unit,
     number_text,
@@ -104,6 +105,28 @@ def test_a_box_as_one_sentence():
         short="it is rejected", rank=2,
     )  # fmt: skip
     assert second.startswith("Outside the first box, in 60% of the draws where war decisiveness")
+
+
+def test_a_true_type_reads_in_words_never_as_a_number():
+    cat = Categories(
+        "true type of Russia", (0.0, 1.0), ("maximalist aims", "limited aims"),
+        ("Russia is of the maximalist aims type", "Russia is of the limited aims type"),
+    )  # fmt: skip
+    coded = np.array([0.0, 1.0, 1.0, 0.0])
+    assert restriction_text("type.russia", 0.5, 1.0, coded, categories=cat) == (
+        "Russia is of the limited aims type"
+    )
+    assert cat.kept_text(0.0, 0.5) == "maximalist aims" and cat.kept(0.0, 1.0) == [0, 1]
+    text = box_sentence(
+        {"type.russia": (1.0, 1.0), "war.decisiveness": (1.0, 2.2)},
+        {"type.russia": coded, "war.decisiveness": np.linspace(1, 3, 50)},
+        density=0.9, mass=0.3, coverage=0.4, phrase="the proposal is accepted",
+        short="it is accepted", categories={"type.russia": cat},
+    )  # fmt: skip
+    assert text.startswith(
+        "In 90% of the draws where Russia is of the limited aims type and war decisiveness "
+        "is below 2.2, the proposal is accepted;"
+    )
 
 
 def test_outcomes_and_their_words():

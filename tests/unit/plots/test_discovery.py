@@ -7,6 +7,7 @@ import pytest
 
 from sim import plots
 from sim.analysis import Discovery
+from sim.analysis.findings import Categories
 from tests.unit.plots.util import legend_texts
 
 
@@ -50,6 +51,23 @@ def test_restrictions_are_drawn_on_the_quantile_scale(found):
     labels = [t.get_text() for t in right.get_yticklabels()]
     assert labels == ["holds 1: russia war_cost", "holds 1: war decisiveness"]
     assert [t.get_text() for t in right.texts] == ["≥ 5.90", "≤ 2.20"]
+
+
+def test_a_true_type_reads_by_its_name_and_labels(found):
+    """The type's bar keeps the share of the draws of the limited aims type (the upper 48%)."""
+    found.boxes[0]["restrictions"]["type.russia"] = [1.0, 1.0]
+    found.boxes[0]["quantiles"]["type.russia"] = [0.52, 1.0]
+    found.ranges["type.russia"] = [0.0, 1.0]
+    found.categories["type.russia"] = Categories(
+        "true type of Russia", (0.0, 1.0), ("maximalist aims", "limited aims"),
+        ("Russia is of the maximalist aims type", "Russia is of the limited aims type"),
+    )  # fmt: skip
+    _, right = plots.plot_discovery(found, plots_axes())
+    labels = [t.get_text() for t in right.get_yticklabels()]
+    assert labels[-1] == "holds 1: true type of Russia"
+    assert [t.get_text() for t in right.texts][-1] == "limited aims"
+    kept = [p for p in right.patches if p.get_facecolor()[:3] != (0.9, 0.9, 0.9)]
+    assert round(kept[-1].get_x(), 3) == 0.52 and round(kept[-1].get_width(), 3) == 0.48
 
 
 def test_save_discovery_writes_a_png(found, tmp_path):

@@ -192,6 +192,18 @@ def test_a_discovery_read_back(tmp_path):
     assert box["rank"] == "1"
 
 
+def test_a_true_type_in_a_discovery_reads_by_its_name(tmp_path):
+    box = {**DISCOVERY["boxes"][0], "restrictions": {"type.russia": [1.0, 1.0]}}
+    dims = {"type.russia": {"kind": "type", "name": "true type of Russia", "values": [0.0, 1.0],
+                            "labels": ["maximalist aims", "limited aims"]}}  # fmt: skip
+    doc = {**DISCOVERY, "boxes": [box], "dimensions": dims}
+    (tmp_path / "discovery.json").write_text(json.dumps(doc))
+    rows = extras.discovery(tmp_path, RUN)["boxes"][0]["restrictions"]
+    assert [(r["key"], r["label"], r["low"], r["high"]) for r in rows] == [
+        ("type.russia", "true type of Russia", "limited aims", "limited aims")
+    ]
+
+
 def test_a_discovery_of_another_run_says_so(tmp_path):
     (tmp_path / "discovery.json").write_text(json.dumps(DISCOVERY))
     d = extras.discovery(tmp_path, {**RUN, "seed": 8, "draws": 5000})

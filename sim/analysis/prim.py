@@ -254,12 +254,16 @@ def peel_and_paste(
     return steps
 
 
-def choose(trajectory: list[Step], max_restricted: int = 3) -> int:
+def choose(trajectory: list[Step], max_restricted: int = 3, min_lift: float = 0.0) -> int:
     """The index of the box to report: the largest lift over the points, restricting few inputs.
 
-    Among the steps that restrict at least one and at most ``max_restricted`` inputs, the
-    one with the largest *weighted relative accuracy* ``mass * (density - base)``, where
-    ``base`` is the density of ``trajectory[0]`` (the points in play); 0 if there is none.
+    Among the steps that restrict at least one and at most ``max_restricted`` inputs and
+    whose density exceeds ``base`` by at least ``min_lift``, the one with the largest
+    *weighted relative accuracy* ``mass * (density - base)``, where ``base`` is the
+    density of ``trajectory[0]`` (the points in play); 0 if there is none. (Taking the
+    best step first and testing its lift after misses a clear box whenever a larger box
+    of small lift scores higher: for a common outcome the best-scoring step is often one
+    that hardly restricts anything.)
     Weighted relative accuracy is the standard quality of a rule in subgroup discovery
     (Lavrač, Flach and Zupan 1999, "Rule evaluation measures: a unifying view", ILP-99):
     the cases of interest a box holds beyond what a box of its size would hold by chance.
@@ -278,7 +282,7 @@ def choose(trajectory: list[Step], max_restricted: int = 3) -> int:
     base = trajectory[0].density
     best, best_score = 0, 0.0
     for i, st in enumerate(trajectory):
-        if 1 <= st.restricted <= max_restricted:
+        if 1 <= st.restricted <= max_restricted and st.density >= base + min_lift:
             score = wracc(st, base)
             if score > best_score:
                 best, best_score = i, score
@@ -291,7 +295,13 @@ def wracc(step: Step, base: float) -> float:
 
 
 def prune(
-    x: np.ndarray, y: np.ndarray, active: np.ndarray, step: Step, base: float, keep: float = 0.95
+    x: np.ndarray,
+    y: np.ndarray,
+    active: np.ndarray,
+    step: Step,
+    base: float,
+    keep: float = 0.95,
+    most: int | None = None,
 ) -> Step:
     """The box ``step`` without the restrictions that add little to it.
 
@@ -304,6 +314,9 @@ def prune(
     ema-workbench's ``drop_restriction``, which leaves the dropping to the analyst; the
     alternative, a significance test per restriction (its quasi-p-values), passes almost
     every slice at thousands of draws.
+
+    With ``most``, restrictions are also lifted, the least costly first, until at most
+    ``most`` remain, whatever that costs (:func:`find_boxes` checks the lift after).
     """
     s = _Search(x, y, active, 0.05, 0.05, 0.0)
     floor = keep * wracc(step, base)
@@ -320,7 +333,7 @@ def prune(
     while current.restricted > 1:
         res = np.flatnonzero((low != s.init_low) | (high != s.init_high))
         best = max((lifted(j) for j in res), key=lambda st: wracc(st, base))
-        if wracc(best, base) < floor:
+        if wracc(best, base) < floor and (most is None or current.restricted <= most):
             break
         current, low, high = best, best.low.copy(), best.high.copy()
     return current
@@ -374,11 +387,22 @@ def find_boxes(
         trajectory = peel_and_paste(
             x, y, active, peel_alpha=peel_alpha, paste_alpha=paste_alpha, mass_min=mass_min
         )
-        chosen = choose(trajectory, max_restricted)
-        st = trajectory[chosen]
-        if chosen == 0 or st.density < trajectory[0].density + min_lift:
-            break
-        st = prune(x, y, active, st, trajectory[0].density)
+        base = trajectory[0].density
+        chosen = choose(trajectory, max_restricted, min_lift)
+        if chosen == 0:
+            # No step of few restrictions lifts the density enough: with many inputs that
+            # each matter a little, greedy peeling spreads its slices over them. Take the
+            # best step of any size that does, cut down to its most useful restrictions,
+            # and report it if it still lifts the density enough (a judgement; the
+            # alternative, reporting nothing, hides the clearest pattern there is).
+            chosen = choose(trajectory, len(trajectory[0].low), min_lift)
+            if chosen == 0:
+                break
+            st = prune(x, y, active, trajectory[chosen], base, most=max_restricted)
+            if st.density < base + min_lift or st.mass < mass_min:
+                break
+        else:
+            st = prune(x, y, active, trajectory[chosen], base)
         inside = active & np.all((x >= st.low) & (x <= st.high), axis=1)
         boxes.append(Box(trajectory, chosen, st, inside))
         active = active & ~inside

@@ -29,20 +29,22 @@ def run_dir(tmp_path_factory):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="no holds box on the flagship since Russia's private types (631b48d), also with "
-    "the true type as a dimension: p_holds_5y is a mixture over the types with the prior "
-    "(see tests/unit/analysis/test_discovery.py::test_boxes_restrict_sampled_beliefs_and_say_so)",
-)
-def test_the_flagships_first_holds_box_restricts_the_belief_ranked_first():
-    """The two readings of the same draws agree on what matters most (3,000 draws)."""
-    result = sim.run(FREEZE, draws=3000, seed=3)
+def test_the_flagships_first_box_restricts_the_belief_ranked_first():
+    """The two readings of the same draws agree on what matters most (5,000 draws).
+
+    With Russia's private types no combination of a few beliefs lifts P(holds 5 years)
+    by the 10 points a box needs (the outcome is a mixture over the types, and many
+    beliefs each matter a little), so the flagship's first box is the complement's: where
+    the ceasefire does not last 5 years. It restricts the belief the indices rank first.
+    """
+    result = sim.run(FREEZE, draws=5000, seed=1)
     found = discover(result)
-    first = next(b for b in found.boxes if b["target"] == "holds" and b["rank"] == 1)
+    assert found.boxes, "the flagship should give a box for holds or for breaks"
+    first = found.boxes[0]
+    rate = found.base_rate if first["target"] == "holds" else found.complement_rate
     top = found.sensitivity.sort_values("index", ascending=False)["key"].iloc[0]
     assert top in first["restrictions"], (top, first["finding"])
-    assert first["density"] > found.base_rate + 0.1
+    assert first["density"] > rate + 0.1
 
 
 def test_every_result_folder_has_sensitivity_csv(run_dir):

@@ -33,14 +33,6 @@ def found(run2000):
     return discover(run2000)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="no box on the flagship since Russia's private types (631b48d): its p_holds_5y "
-    "per draw is a mixture over the types with the prior, the same whatever the true type, "
-    "so the type dimension cannot restore one; the best box restricting at most 3 beliefs "
-    "lifts at most 0.05 (min_lift 0.1). Its checks run on the flagship without types in "
-    "test_a_run_without_types_is_explained_as_before.",
-)
 def test_boxes_restrict_sampled_beliefs_and_say_so(found, run2000):
     result = run2000
     assert found.outcome == "holds_5y" and found.target == "holds"

@@ -37,8 +37,10 @@ is derived from the run's seed: ``default_rng(SeedSequence(seed, spawn_key=(stre
 block)))``.  Stream ids are a registry: :data:`STREAM_PARAMS` (0, the parameter
 samplers), :data:`STREAM_EVENTS` (1, event times), :data:`STREAM_BREAKS` (2, incidents
 and sampled break times), :data:`STREAM_SOBOL` (3, the Sobol' scramble, used with the
-one-element key ``(3,)``), :data:`STREAM_TYPES` (4, each draw's true type). A new user
-takes the next free id. Do not derive other
+one-element key ``(3,)``), :data:`STREAM_TYPES` (4, each draw's true type),
+:data:`STREAM_POSTERIOR` (5, the particle of a calibration's posterior each draw takes),
+:data:`STREAM_CALIBRATION` (6, the moves of ``sim calibrate``). A new user takes the next
+free id. Do not derive other
 streams with ``SeedSequence(seed).spawn(...)``: its children have the spawn keys
 ``(0,)``, ``(1,)``, ... and would collide with this scheme.
 
@@ -59,8 +61,10 @@ from sim.names import SAMPLERS
 __all__ = [
     "METHODS",
     "STREAM_BREAKS",
+    "STREAM_CALIBRATION",
     "STREAM_EVENTS",
     "STREAM_PARAMS",
+    "STREAM_POSTERIOR",
     "STREAM_SOBOL",
     "STREAM_TYPES",
     "block_generator",
@@ -77,6 +81,10 @@ STREAM_SOBOL = 3
 """Stream id of the Sobol' scramble (spawn key ``(STREAM_SOBOL,)``, one per run)."""
 STREAM_TYPES = 4
 """Stream id of each draw's true type, with private information (Monte Carlo layer)."""
+STREAM_POSTERIOR = 5
+"""Stream id of the particle each draw of a run takes from a calibration's posterior."""
+STREAM_CALIBRATION = 6
+"""Stream id of ``sim calibrate``'s resampling and moves (spawn keys ``(6, stage, ...)``)."""
 
 METHODS = SAMPLERS
 """Sampler names accepted by :func:`uniform_points`."""

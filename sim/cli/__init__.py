@@ -5,6 +5,7 @@
 * :mod:`sim.cli.compare`: ``sim compare``;
 * :mod:`sim.cli.report`: ``sim report``;
 * :mod:`sim.cli.sweep`: ``sim sweep``;
+* :mod:`sim.cli.calibrate`: ``sim calibrate``;
 * :mod:`sim.cli.common` and :mod:`sim.cli.progress`: what the commands share.
 
 This module holds the click group :func:`main` (the ``sim`` console script) and the error
@@ -25,7 +26,7 @@ import threading
 
 import click
 
-from sim.cli import compare, report, runs, scenarios, sweep
+from sim.cli import calibrate, compare, report, runs, scenarios, sweep
 from sim.cli.common import EXIT_USAGE, fail, report_scenario_error
 
 __all__ = ["EXIT_USAGE", "SimGroup", "main"]
@@ -133,5 +134,6 @@ for _command in (
     compare.compare,
     report.report,
     sweep.sweep,
+    calibrate.calibrate,
 ):
     main.add_command(_command)

@@ -61,11 +61,18 @@ __all__ = ["print_headline", "run", "show"]
 @click.option(
     "--report", "brief", is_flag=True, help="Also write the brief, DIR.html (sim report)."
 )
+@click.option(
+    "--posterior",
+    type=click.Path(path_type=Path),
+    help="A sim calibrate folder: draw the beliefs it holds from its posterior.",
+)
 def run(
-    file, draws, seed, sampler, sets, out, no_plots, fmt, workers, chunk_size, quiet, brief
-) -> None:
+    file, draws, seed, sampler, sets, out, no_plots, fmt, workers, chunk_size, quiet, brief,
+    posterior,
+) -> None:  # fmt: skip
     """Run scenario FILE and write results/<name>/."""
     from sim import api
+    from sim.cli.calibrate import reporting_warnings
     from sim.io import ResultWriter
     from sim.scenario import load_scenario
 
@@ -73,7 +80,7 @@ def run(
     out = out or Path("results") / scn.name
     writer = ResultWriter(out)  # refuses a bad --out before the run
     try:
-        with ProgressBar(quiet) as progress:
+        with ProgressBar(quiet) as progress, reporting_warnings():
             result = api.run(
                 scn,
                 draws=draws,
@@ -83,6 +90,7 @@ def run(
                 chunk_size=chunk_size,
                 progress=progress,
                 draws_sink=writer.write_draws,
+                posterior=posterior,
             )
         path = writer.finish(result, plots=not no_plots, fmt=fmt, command=command_line())
     except BaseException:
@@ -90,6 +98,9 @@ def run(
         raise
     if not quiet:
         print_headline(result)
+        post = getattr(result.options, "posterior", None)
+        if post is not None:
+            click.echo(f"beliefs from the posterior of {post.folder}: {', '.join(post.keys)}")
         click.echo(f"wrote {path} in {result.wall_seconds:.1f} s")
     if brief:
         click.echo(f"wrote {api.report(path)}")

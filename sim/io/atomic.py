@@ -61,8 +61,9 @@ __all__ = [
     "temp_folder",
 ]
 
-#: Files that mark a folder as one of ours (a run's or a sweep's), safe to replace.
-MARKERS = ("manifest.json", "sweep.json")
+#: Files that mark a folder as one of ours (a run's, a sweep's or a calibration's), safe to
+#: replace.
+MARKERS = ("manifest.json", "sweep.json", "calibration.json")
 #: Name parts of the hidden folders of an unfinished write and of a swap in progress.
 TEMP_MARK, OLD_MARK = ".tmp-", ".old-"
 

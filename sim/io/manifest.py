@@ -3,6 +3,7 @@
 The manifest is written last, so its presence marks a complete folder; it records the
 scenario text and its sha256, the ``--set`` overrides and the resolved scenario, the run
 options (seed, sampler, draws, chunk size, workers, solver method and selection), the
+calibration a run drew beliefs from (``posterior``: its folder and hash, when given), the
 package versions, the command, the start time, the wall time, the git commit, and the
 size and sha256 of every other file. :func:`sim.io.load_result` checks those sha256s.
 """
@@ -20,7 +21,15 @@ from typing import IO, TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sim.io.result import Result
 
-__all__ = ["FORMAT_VERSION", "build_manifest", "sha256_file", "sha256_stream", "write_json"]
+__all__ = [
+    "FORMAT_VERSION",
+    "build_manifest",
+    "git_commit",
+    "package_versions",
+    "sha256_file",
+    "sha256_stream",
+    "write_json",
+]
 
 #: Version of the result folder's layout, recorded in every manifest.
 FORMAT_VERSION = 1
@@ -53,6 +62,9 @@ def build_manifest(
         for p in sorted(folder.iterdir())
         if p.is_file() and p.name != "manifest.json"
     }
+    # a calibrated run: the posterior's folder and hash (sim.montecarlo.posterior)
+    post = getattr(opts, "posterior", None)
+    calibration = {"posterior": post.record()} if post is not None else {}
     return {
         "format_version": FORMAT_VERSION,
         "complete": True,
@@ -69,6 +81,7 @@ def build_manifest(
         "workers": getattr(opts, "workers", None),
         "solver_method": getattr(opts, "method", None),
         "selection": getattr(opts, "selection", None),
+        **calibration,
         "versions": _versions(),
         "command": command if command is not None else " ".join(sys.argv),
         "started": started.isoformat(timespec="seconds"),
@@ -107,6 +120,16 @@ def sha256_stream(fh: IO[bytes]) -> str:
     for block in iter(lambda: fh.read(1 << 20), b""):
         h.update(block)
     return h.hexdigest()
+
+
+def package_versions() -> dict[str, str]:
+    """Python's version and those of the packages a manifest records."""
+    return _versions()
+
+
+def git_commit() -> str | None:
+    """The git commit of the package's checkout, or None outside one."""
+    return _git_commit()
 
 
 def _versions() -> dict[str, str]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from typing import Any
 
 from sim.names import REMOVED_RULES, SAMPLERS, SELECTION_RULES, SOLVER_METHODS
 from sim.scenario import Scenario
@@ -16,7 +18,8 @@ DEFAULT_CHUNK = 8192
 class RunOptions:
     """The settings of one run (the scenario's own, or as overridden by the caller).
 
-    ``chunk_size`` and ``workers`` change how a run is computed, never its numbers.
+    ``chunk_size`` and ``workers`` change how a run is computed, never its numbers;
+    ``posterior`` draws the beliefs it holds from a calibration instead of the file.
     """
 
     draws: int
@@ -26,6 +29,8 @@ class RunOptions:
     workers: int
     method: str
     selection: str
+    #: The shared beliefs from a calibration (:class:`~sim.montecarlo.posterior.Posterior`).
+    posterior: Any = field(default=None, compare=False)
 
 
 def milestones(scn: Scenario) -> dict[str, int]:

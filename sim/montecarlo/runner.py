@@ -10,18 +10,21 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from sim.io import Result
-from sim.montecarlo.chunk import ChunkResult, solve_draws
+from sim.montecarlo.chunk import solve_draws
 from sim.montecarlo.options import RunOptions, check_options, default_chunk
+from sim.montecarlo.posterior import Posterior, check_posterior
 from sim.montecarlo.summary import Sums, finish
 from sim.scenario import Scenario, load_scenario, parse_scenario_text, parse_set_option
 
-__all__ = ["run"]
+__all__ = ["map_chunks", "run"]
+
+T = TypeVar("T")
 
 
 def run(
@@ -37,6 +40,7 @@ def run(
     selection: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     draws_sink: Callable[[pd.DataFrame], None] | None = None,
+    posterior: Posterior | str | os.PathLike | None = None,
 ) -> Result:
     """Run a scenario's Monte Carlo and return a :class:`sim.io.Result`.
 
@@ -60,6 +64,12 @@ def run(
     draws_sink
         If given, each chunk's draws table is handed to it (e.g. streamed to a file)
         instead of being kept in memory; ``Result.draws`` is then empty.
+    posterior
+        A calibration folder written by ``sim calibrate`` (or its
+        :class:`~sim.montecarlo.posterior.Posterior`): the beliefs it holds are drawn from
+        it, the rest from the scenario; the manifest records it. A belief the scenario
+        does not have is an error; one whose prior differs from the calibration's is a
+        :class:`~sim.errors.CalibrationWarning`.
     """
     scn = _scenario(scenario, overrides)
     mc = scn.montecarlo
@@ -71,6 +81,7 @@ def run(
         workers=max(1, int(workers)),
         method=method or scn.solver.method,
         selection=selection or scn.solver.selection,
+        posterior=None if posterior is None else check_posterior(scn, posterior),
     )
     check_options(opts)
     step = opts.chunk_size
@@ -80,7 +91,7 @@ def run(
     power_parts: list[np.ndarray] = []
     frames: list[pd.DataFrame] = []
     done = 0
-    for part in _solve(tasks, opts.workers):
+    for part in map_chunks(solve_draws, tasks, opts.workers):
         total = part.sums if total is None else total + part.sums
         if part.power is not None:
             power_parts.append(part.power)
@@ -129,18 +140,24 @@ def _scenario(scenario: Scenario | str | os.PathLike, overrides: Any) -> Scenari
     )
 
 
-def _solve(tasks: list[tuple], workers: int) -> Iterable[ChunkResult]:
-    """Chunk results in task order, solved here or by a pool of worker processes."""
+def map_chunks(fn: Callable[[Any], T], tasks: list, workers: int) -> Iterable[T]:
+    """``fn(task)`` for each task, in task order, here or by a pool of worker processes.
+
+    ``fn`` must be a top-level function (worker processes import it by name); a run maps
+    :func:`~sim.montecarlo.chunk.solve_draws` over its chunks, and ``sim calibrate`` its
+    likelihoods (:mod:`sim.calibration`). The order of the results never depends on
+    ``workers``.
+    """
     if workers == 1 or len(tasks) == 1:
         for task in tasks:
-            yield solve_draws(task)
+            yield fn(task)
         return
     import multiprocessing as mp
 
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     with ctx.Pool(min(workers, len(tasks)), initializer=_worker_init) as pool:
         try:
-            yield from pool.imap(solve_draws, tasks)
+            yield from pool.imap(fn, tasks)
         except BaseException:
             pool.terminate()
             raise

@@ -12,7 +12,7 @@ much the answer differs between draws of the uncertain assumptions (it does not 
 
 One module per figure (:mod:`~sim.plots.survival`, :mod:`~sim.plots.breakdown`,
 :mod:`~sim.plots.sensitivity`, :mod:`~sim.plots.power`, :mod:`~sim.plots.compare`,
-:mod:`~sim.plots.sweep`), the shared look in :mod:`~sim.plots.style`, and writing files
+:mod:`~sim.plots.sweep`, :mod:`~sim.plots.calibration`), the shared look in :mod:`~sim.plots.style`, and writing files
 in :mod:`~sim.plots.save`. The tables behind the figures are computed in
 :mod:`sim.analysis`; ``sensitivity_table`` and ``readable_key`` are re-exported here.
 """
@@ -20,6 +20,7 @@ in :mod:`~sim.plots.save`. The tables behind the figures are computed in
 from sim.analysis.sensitivity import sensitivity_table
 from sim.plots.beliefs import plot_beliefs
 from sim.plots.breakdown import plot_breakdown
+from sim.plots.calibration import plot_calibration, save_calibration
 from sim.plots.compare import plot_compare
 from sim.plots.power import plot_power
 from sim.plots.save import save_all, save_compare, save_figure, save_sweep
@@ -34,6 +35,7 @@ __all__ = [
     "OKABE_ITO",
     "plot_beliefs",
     "plot_breakdown",
+    "plot_calibration",
     "plot_compare",
     "plot_power",
     "plot_sensitivity",
@@ -41,6 +43,7 @@ __all__ = [
     "plot_sweep",
     "readable_key",
     "save_all",
+    "save_calibration",
     "save_compare",
     "save_figure",
     "save_sweep",

@@ -20,6 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 from sim.beliefs import Choice, Distribution
 from sim.scenario.keys import CHANGEABLE, Key, changeable_keys, key
 from sim.scenario.numbers import value_type
+from sim.scenario.observed import observed_problems
 from sim.scenario.problems import KeyLines, Problem, problem_at
 from sim.scenario.schema import Scenario
 
@@ -314,6 +315,7 @@ def semantic_problems(
     checks.events()
     checks.types()
     checks.solver()
+    observed_problems(scn, checks.add)
     if not checks.problems:
         checks.values_before_events()
     return checks.problems, checks.changes

@@ -37,6 +37,7 @@ from sim.beliefs import (
 from sim.beliefs import parse as parse_number
 from sim.scenario.keys import (
     CHOICE,
+    FLAG,
     ID_PATTERN,
     NAME,
     NAME_PATTERN,
@@ -271,6 +272,8 @@ def value_type(path: str) -> Any:
         return Annotated[str, Field(pattern=NAME_PATTERN, strict=True)]
     if k.kind == TEXT_LIST:
         return list[Text]
+    if k.kind == FLAG:
+        return Annotated[bool, Field(strict=True)]
     raise ValueError(f"{path} is a {k.kind}, not a leaf key with a type of its own")
 
 

@@ -96,10 +96,14 @@ def observed_problems(scn: Scenario, add: Add) -> None:
 
 def _within(scn: Scenario, add: Add, path: tuple[str, ...], years: float, last: int) -> None:
     """A time whose whole periods must be at most ``horizon - last``."""
-    ppy = scn.periods_per_year
-    if elapsed_periods(years, ppy) > scn.horizon - last:
-        add(path, f"lies beyond the horizon of {scn.horizon} periods ({scn.horizon / ppy:g} "
-            "years); lengthen horizon or observe an earlier time", years, True)  # fmt: skip
+    if elapsed_periods(years, scn.periods_per_year) > scn.horizon - last:
+        _beyond(scn, add, path, years)
+
+
+def _beyond(scn: Scenario, add: Add, path: tuple[str, ...], years: float) -> None:
+    add(path, f"lies beyond the horizon of {scn.horizon} periods "
+        f"({scn.horizon / scn.periods_per_year:g} years); lengthen horizon or observe an "
+        "earlier time", years, True)  # fmt: skip
 
 
 def _break(scn: Scenario, add: Add) -> None:
@@ -119,7 +123,7 @@ def _break(scn: Scenario, add: Add) -> None:
         else:
             last = break_periods(obs.broke_after_years, before, scn.periods_per_year)[1]
             if last > scn.horizon - 1:
-                _within(scn, add, path, before, 0)
+                _beyond(scn, add, path, before)
     if obs.broken_by is None:
         return
     if obs.broke_after_years is None:

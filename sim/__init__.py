@@ -11,6 +11,7 @@ The Python API used from notebooks::
     again = sim.load_result("results/my_run")
     table = sim.sweep(scn, vary={"actors.russia.rebuild_rate": "0.03:0.1:5"}, draws=2000)
     sim.compare([result, "results/other_run"])  # headline figures side by side
+    sim.paired(result, "results/without_dmz")   # the effect of a change on the same draws
     sim.report("results/my_run")         # a brief: results/my_run.html
 
 Names are imported lazily so that ``import sim`` (and the CLI) start fast. The functions
@@ -28,6 +29,7 @@ __all__ = [
     "run",
     "sweep",
     "compare",
+    "paired",
     "report",
     "load_scenario",
     "load_result",
@@ -44,6 +46,7 @@ _LAZY = {
     "run": "sim.api",
     "sweep": "sim.api",
     "compare": "sim.api",
+    "paired": "sim.api",
     "report": "sim.api",
     "load_scenario": "sim.api",
     "load_result": "sim.api",

@@ -41,6 +41,7 @@ __all__ = [
     "calibrate",
     "calibration_figure",
     "compare",
+    "paired",
     "load_result",
     "load_scenario",
     "report",
@@ -247,6 +248,7 @@ def load_result(folder: str | os.PathLike, *, verify: bool = True, draws: bool =
 def load_scenario(
     path: str | Path,
     overrides: Mapping[str, Any] | list[tuple[str, Any]] | list[str] | None = None,
+    without: Sequence[str] = (),
 ) -> Scenario:
     """Load, check and return a scenario file: :func:`sim.scenario.load_scenario`.
 
@@ -257,6 +259,8 @@ def load_scenario(
     overrides
         Key path -> value, (key path, value) pairs, or ``KEY=VALUE`` strings as given to
         ``--set``.
+    without
+        Mechanism ids to switch off, as ``sim run --without ID``: same draws, mechanism off.
 
     Raises
     ------
@@ -265,7 +269,7 @@ def load_scenario(
     """
     from sim import scenario
 
-    return scenario.load_scenario(path, overrides)
+    return scenario.load_scenario(path, overrides, without=without)
 
 
 def sweep(
@@ -319,6 +323,27 @@ def sweep(
         workers=workers,
         progress=progress,
     )
+
+
+def paired(a: Any, b: Any) -> pd.DataFrame:
+    """The effect of a change on the same draws: paired differences B - A of the headline
+    figures, unconditional and conditional on acceptance, with 95% intervals.
+
+    Parameters
+    ----------
+    a, b
+        :class:`~sim.io.Result` objects or result folders of runs that share their draws
+        (same seed, draws and sampler; e.g. a run and the same with ``--without ID``).
+
+    Returns
+    -------
+    DataFrame
+        See :func:`sim.analysis.paired`; :func:`sim.analysis.selection_notes` turns it
+        into sentences where the two kinds of figure disagree in sign.
+    """
+    from sim import analysis
+
+    return analysis.paired(a, b)
 
 
 def compare(results_or_dirs: Any, *, labels: Sequence[str] | None = None) -> pd.DataFrame:

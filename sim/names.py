@@ -9,6 +9,8 @@ from __future__ import annotations
 
 #: Samplers of the uncertain beliefs (``montecarlo.sampler``, ``--sampler``).
 SAMPLERS = ("random", "lhs", "sobol")
+#: What a mechanism of an agreement can be (``mechanisms.<id>.kind``; see sim.model.mechanisms).
+MECHANISM_KINDS = ("guarantee", "restraint", "peacekeepers", "monitoring", "support")
 #: How stage games are solved (``solver.method``): the batched closed form, or nashpy.
 SOLVER_METHODS = ("batched", "nashpy")
 #: Rules that pick one Nash equilibrium of a stage game; see :mod:`sim.games.rules`.
@@ -33,6 +35,7 @@ __all__ = [
     "NASH_RULES",
     "PERIODS_PER_YEAR",
     "REMOVED_RULES",
+    "MECHANISM_KINDS",
     "SAMPLERS",
     "SELECTION_RULES",
     "SOLVER_METHODS",

@@ -5,6 +5,7 @@ This layer computes tables; it never imports plotting (:mod:`sim.plots` draws th
 """
 
 from sim.analysis.comparison import HEADLINE_ROWS, compare, headline_figures, load, run_labels
+from sim.analysis.paired import PairingError, paired, selection_notes
 from sim.analysis.sensitivity import parameter_columns, sensitivity_table, target_column
 from sim.analysis.sweeps import (
     MAX_KEYS,
@@ -18,6 +19,9 @@ from sim.analysis.sweeps import (
 )
 
 __all__ = [
+    "PairingError",
+    "paired",
+    "selection_notes",
     "HEADLINE_ROWS",
     "compare",
     "headline_figures",

@@ -34,6 +34,12 @@ __all__ = ["print_headline", "run", "show"]
     help="Override a key path, e.g. --set war.first_strike=0.2.",
 )
 @click.option(
+    "--without",
+    multiple=True,
+    metavar="ID",
+    help="Switch a mechanism off (same draws); repeatable. Compare with the full run.",
+)
+@click.option(
     "--out", type=click.Path(path_type=Path), help="Result folder (default: results/<name>)."
 )
 @click.option("--no-plots", is_flag=True, help="Skip the plots.")
@@ -67,17 +73,30 @@ __all__ = ["print_headline", "run", "show"]
     help="A sim calibrate folder: draw the beliefs it holds from its posterior.",
 )
 def run(
-    file, draws, seed, sampler, sets, out, no_plots, fmt, workers, chunk_size, quiet, brief,
+    file,
+    draws,
+    seed,
+    sampler,
+    sets,
+    without,
+    out,
+    no_plots,
+    fmt,
+    workers,
+    chunk_size,
+    quiet,
+    brief,
     posterior,
-) -> None:  # fmt: skip
-    """Run scenario FILE and write results/<name>/."""
+) -> None:
+    """Run scenario FILE and write results/<name>/ (results/<name>_without_<ID> with
+    --without)."""
     from sim import api
     from sim.cli.calibrate import reporting_warnings
     from sim.io import ResultWriter
     from sim.scenario import load_scenario
 
-    scn = load_scenario(file, overrides=list(sets) or None)
-    out = out or Path("results") / scn.name
+    scn = load_scenario(file, overrides=list(sets) or None, without=without)
+    out = out or Path("results") / "_without_".join([scn.name, *without])
     writer = ResultWriter(out)  # refuses a bad --out before the run
     try:
         with ProgressBar(quiet) as progress, reporting_warnings():

@@ -166,7 +166,11 @@ class Backward:
         if self.power is not None:
             self.power[:, :, t] = pN
         m = self.m
-        return Wars(pN, m.war_values(pN), m.war_values(pA), m.war_values(pB))
+        wA, wB = m.war_values(pA, t), m.war_values(pB, t)
+        if m.channels.any:  # guarantees, restraint, tripwires: on attacking a side that holds
+            wA = (wA[0] - m.guard[0], wA[1])
+            wB = (wB[0], wB[1] - m.guard[1])
+        return Wars(pN, m.war_values(pN, t), wA, wB)
 
     def signing(self) -> Pair:
         """Who would break these terms even at the balance of signing (t = 0, no event).
@@ -176,11 +180,9 @@ class Backward:
         a side that was not, and attacks later, does so because power or preferences
         shifted (``shift``).
         """
-        m = self.m
-        pN, pA, pB = m.win_probs(0)
-        wN, wAf, wBf = m.war_values(pN), m.war_values(pA), m.war_values(pB)
-        perp = [m.perpetual(i, wN)[:, 0] for i in (0, 1)]
-        return (wAf[0][:, 0] > perp[0] + tol(perp[0]), wBf[1][:, 0] > perp[1] + tol(perp[1]))
+        w = self.wars(0)  # with power kept, step 0 writes the same win probability again
+        perp = [self.m.perpetual(i, w.N, 0)[:, 0] for i in (0, 1)]
+        return (w.Af[0][:, 0] > perp[0] + tol(perp[0]), w.Bf[1][:, 0] > perp[1] + tol(perp[1]))
 
     def _aggressor_cause(self, aggr: Pair, otherwise: int) -> np.ndarray:
         """``terms`` where an aggressor now was one at signing too, ``shift`` where an
@@ -217,21 +219,22 @@ class Backward:
         V = [np.zeros((m.n, S)), np.zeros((m.n, S))]
         brk = np.zeros((m.n, S))
         cause = np.full((m.n, S), PREEMPTION, dtype=np.int8)
-        ew = [np.einsum("nst,nt->ns", m.P, w.N[i]) for i in (0, 1)]
+        P = m.P_of(T)
+        ew = [np.einsum("nst,nt->ns", P, w.N[i]) for i in (0, 1)]
         # Beyond the horizon power no longer moves: a breakdown there is about the terms
         # (or a shift since signing) if a side prefers a first-strike war to the terms
         # kept forever; if not, it forestalls the war expected after an event (and takes
         # that war's cause), or, with none expected, it is fear (`preemption`): both
         # would keep the terms if each trusted the other to.
-        perp = [m.perpetual(i, w.N) for i in (0, 1)]
+        perp = [m.perpetual(i, w.N, T) for i in (0, 1)]
         aggr = (w.Af[0] > perp[0] + tol(perp[0]), w.Bf[1] > perp[1] + tol(perp[1]))
         for level in sorted({bin(s).count("1") for s in range(S)}, reverse=True):
             idx = np.array([s for s in range(S) if bin(s).count("1") == level])
-            played = self._stationary(idx, w, V, ew)
+            played = self._stationary(idx, w, V, ew, P)
             for i in (0, 1):
                 V[i][:, idx] = played.V[i]
             # the breakdowns expected in the states this level leads to, by cause
-            P_out = m.P[:, idx, :].copy()
+            P_out = P[:, idx, :].copy()
             P_out[:, np.arange(idx.size), idx] = 0.0
             inherit = np.stack(
                 [np.einsum("nst,nt->ns", P_out, np.where(cause == c, brk, 0.0)) for c in range(4)],
@@ -249,16 +252,16 @@ class Backward:
         self.next_wars = w
 
     def _stationary(
-        self, idx: np.ndarray, w: Wars, V: list[np.ndarray], ew: list[np.ndarray]
+        self, idx: np.ndarray, w: Wars, V: list[np.ndarray], ew: list[np.ndarray], P: np.ndarray
     ) -> Played:
         """Policy iteration for the stationary games of the states ``idx`` (one level)."""
         m = self.m
         lam = m.lam[:, idx]
-        p_self = m.P[:, idx, idx]
+        p_self = P[:, idx, idx]
         a, b = [], []
         for i in (0, 1):
             # continuation through the other states (already solved) and incidents
-            others = np.einsum("nst,nt->ns", m.P[:, idx, :], V[i]) - p_self * V[i][:, idx]
+            others = np.einsum("nst,nt->ns", P[:, idx, :], V[i]) - p_self * V[i][:, idx]
             d = m.delta[i][:, idx]
             a.append(m.x[i][:, idx] + d * ((1.0 - lam) * others + lam * ew[i][:, idx]))
             b.append(d * (1.0 - lam) * p_self)
@@ -291,13 +294,13 @@ class Backward:
         # one batched expectation over next period's event state for everything needed
         inh_next = [np.where(self.c_next == code, self.brk_next, 0.0) for code in range(4)]
         ex = expect_next(
-            m.P, [self.V[0], self.V[1], nx.N[0], nx.N[1], nx.Af[0], nx.Bf[1], *inh_next]
+            m.P_of(t), [self.V[0], self.V[1], nx.N[0], nx.N[1], nx.Af[0], nx.Bf[1], *inh_next]
         )
         eV, eW, eWf_next = ex[0:2], ex[2:4], ex[4:6]
         hold = [m.x[i] + m.delta[i] * ((1.0 - lam) * eV[i] + lam * eW[i]) for i in (0, 1)]
         played = play(self.select, self.rule, hold, w.N, w.Af, w.Bf, **self.rule_args)
         # An aggressor prefers a first-strike war even to these terms kept forever.
-        perp = [m.perpetual(i, w.N) for i in (0, 1)]
+        perp = [m.perpetual(i, w.N, t) for i in (0, 1)]
         aggr = (w.Af[0] > perp[0] + tol(perp[0]), w.Bf[1] > perp[1] + tol(perp[1]))
         brk_all = played.breakdown
         ca, cb = commitment_flags(
@@ -458,7 +461,7 @@ def solve_chunk(
         return solve_private(scn, params, event_u, select=select, rule=rule, keep_power=keep_power)
     m = Inputs(params, scn.actor_ids)
     T = scn.horizon
-    path_state, event_period = event_states(m.hazards, event_u, T)
+    path_state, event_period = event_states(m.hazards, event_u, T, m.dates)
     bw = Backward(m, select, rule, path_state, keep_power)
     if rule == "qre":
         if params.qre_precision is None:

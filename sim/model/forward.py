@@ -99,7 +99,11 @@ def follow_masks(pv: MaskSolver, types, T: int) -> TypeOutput:
     for j in range(m):
         ruled_out[prior[:, j] <= 0, j] = 0.0
     mask = a0.copy()
+    several = np.zeros(shape, dtype=bool)  # the mask at t has several types (and j)
     for t in range(T):
+        several[:, :, t] = np.stack(
+            [(mask >> j & 1).astype(bool) & (mask != 1 << j) for j in range(m)], axis=1
+        )
         for j in range(m):  # a one-type mask: that type's complete-information play
             rows = np.flatnonzero(mask == 1 << j)
             p_I[rows, j, t], p_U[rows, j, t] = s.p_I[rows, j, t], s.p_U[rows, j, t]
@@ -114,6 +118,8 @@ def follow_masks(pv: MaskSolver, types, T: int) -> TypeOutput:
             gone = (mask >> j & 1).astype(bool) & ~(nxt >> j & 1).astype(bool)
             ruled_out[gone & np.isinf(ruled_out[:, j]), j] = t + 1
         mask = nxt
+    if any(bw.m.reveal.any() for bw in pv.bws):
+        _reveal(pv, s, (p_I, p_U, p_both, p_inc, cause), several)
     hazard = p_I + p_U + p_both + p_inc
     surv = np.empty((n, m, T + 1))
     surv[:, :, 0] = out["accepted"]
@@ -148,3 +154,39 @@ def _multi(pv: MaskSolver, s: _Singles, a: int, rows: np.ndarray, t: int, arrays
         cause[rows, j, t] = np.where(informed_attack, INFORMATION, s.cause[rows, j, t])
     nxt = r.holders[rows, t]
     return np.where(nxt == 0, a, nxt)
+
+
+def _reveal(pv: MaskSolver, s: _Singles, arrays, several: np.ndarray) -> None:
+    """Mix, in place, each type's play on its mask path with its complete-information play
+    after monitoring has revealed it.
+
+    For true type j, A_t is the chance that the ceasefire holds at t with j not yet
+    revealed (U's belief follows the mask path) and R_t that it holds with j revealed
+    (U knows j: the complete-information game of j, whatever the period of revelation,
+    since that game depends only on the period and the event state). With r_t the chance
+    of revelation in period t: A_{t+1} = A_t (1 - h^mask_t) (1 - r_t) and
+    R_{t+1} = R_t (1 - h^j_t) + A_t (1 - h^mask_t) r_t. Each breakdown probability is the
+    mixture by A_t and R_t; the cause is the one of the larger part. The masks recorded
+    (``ruled_out``) are those of the path on which the type is not revealed.
+    """
+    p_I, p_U, p_both, p_inc, cause = arrays
+    n, m, T = p_I.shape
+    st = pv.bws[0].path_state
+    r = np.stack([np.take_along_axis(bw.m.reveal, st[:, :T], axis=1) for bw in pv.bws], axis=1)
+    r = np.where(several, r, 0.0)
+    single = (s.p_I, s.p_U, s.p_both, s.p_inc)
+    A, R = np.ones((n, m)), np.zeros((n, m))
+    for t in range(T):
+        tot = A + R
+        wa = np.where(tot > 0, A / np.where(tot > 0, tot, 1.0), 1.0)
+        pool = [x[:, :, t].copy() for x in (p_I, p_U, p_both, p_inc)]
+        known = [x[:, :, t] for x in single]
+        h_pool, h_known = sum(pool), sum(known)
+        for x, a, b in zip((p_I, p_U, p_both, p_inc), pool, known, strict=True):
+            x[:, :, t] = wa * a + (1 - wa) * b
+        nonincident = (1 - wa) * (h_known - known[3]) > wa * (h_pool - pool[3])
+        cause[:, :, t] = np.where(nonincident, s.cause[:, :, t], cause[:, :, t])
+        A, R = (
+            A * (1 - h_pool) * (1 - r[:, :, t]),
+            R * (1 - h_known) + A * (1 - h_pool) * r[:, :, t],
+        )

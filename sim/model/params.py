@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.model.mechanisms import MechanismParams
 from sim.scenario import Scenario
 from sim.scenario.keys import number_names
 
@@ -29,6 +30,8 @@ __all__ = ["ActorParams", "Params", "Quantity", "RegionParams", "Types", "EFFECT
 #: What holding a region can do for its holder (``regions.<id>.effects.<key>``), from
 #: the scenario key table.
 EFFECTS = number_names("regions.<id>.effects")
+#: The numbers of a mechanism (``mechanisms.<id>.<name>``), from the key table.
+MECHANISM_NUMBERS = number_names("mechanisms.<id>")
 Samples = Mapping[str, "np.ndarray | float"]
 QRE = "solver.qre_precision"
 
@@ -63,7 +66,7 @@ class ActorParams:
 
     discount: Quantity
     war_cost: Quantity
-    capacity: np.ndarray
+    capacity: Quantity
     ceiling: Quantity
     rebuild_rate: Quantity
     flow: Quantity
@@ -95,13 +98,21 @@ class Params:
     regions
         In the scenario's region order.
     terms_a
-        (n, R) A's share of each region under the terms.
+        (n, R) A's share of each region under the terms, before any event.
+    terms_changes
+        (event index, region index, (n,) A's new share) for each event that changes the
+        terms, in file order (see :meth:`terms_per_state`).
     outcomes_a
         ((n, R), (n, R)) A's share of each region if A wins a war, if B wins.
     decisiveness, first_strike, incident_hazard
         The ``war`` numbers.
     hazards
         (n, k) each event's per-period hazard.
+    dates
+        (n, k) the period from which each event has happened at the latest (its
+        ``at_years`` in periods, at least 1), ``inf`` for an event without a date.
+    mechanisms
+        The agreement's mechanisms (:mod:`sim.model.mechanisms`), per event state.
     qre_precision
         (n,) the logit precision per stake-year, when the stage games are played as a
         quantal response (``solver.selection: qre``); else None.
@@ -121,6 +132,18 @@ class Params:
     hazards: np.ndarray
     qre_precision: np.ndarray | None = None
     types: Types | None = None
+    terms_changes: tuple[tuple[int, int, np.ndarray], ...] = ()
+    dates: np.ndarray | None = None
+    mechanisms: tuple[MechanismParams, ...] = ()
+
+    def terms_per_state(self, n_states: int) -> np.ndarray:
+        """(n, S, R) A's share of each region in each event state (a later event's change
+        of the same region wins, as for every key)."""
+        out = np.repeat(self.terms_a[:, None, :], n_states, axis=1)
+        for e, r, share in self.terms_changes:
+            states = [s for s in range(n_states) if s >> e & 1]
+            out[:, states, r] = share[:, None]
+        return out
 
     @classmethod
     def from_samples(
@@ -161,6 +184,9 @@ class Params:
             actors=actors,
             regions=regions,
             terms_a=terms_a,
+            terms_changes=read.terms_changes(),
+            dates=read.dates(),
+            mechanisms=read.mechanisms(),
             outcomes_a=(outcomes[0], outcomes[1]),
             decisiveness=read.quantity("war.decisiveness"),
             first_strike=read.quantity("war.first_strike"),
@@ -244,7 +270,7 @@ class _Reader:
         return ActorParams(
             discount=q(f"actors.{x}.discount"),
             war_cost=q(f"actors.{x}.war_cost"),
-            capacity=self.get(f"actors.{x}.capacity"),
+            capacity=q(f"actors.{x}.capacity"),
             # an actor without a ceiling keeps its capacity as its ceiling (no growth)
             ceiling=q(f"actors.{x}.ceiling", default=f"actors.{x}.capacity"),
             rebuild_rate=q(f"actors.{x}.rebuild_rate"),
@@ -274,3 +300,47 @@ class _Reader:
         if a in holder:
             return self.get(f"{path}.{a}").copy()
         return 1.0 - self.get(f"{path}.{b}")
+
+    def terms_changes(self) -> tuple[tuple[int, int, np.ndarray], ...]:
+        """(event, region, A's new share) for each event change of the terms."""
+        a, b = self.scn.actor_ids
+        out = []
+        for e, eid in enumerate(self.scn.event_ids):
+            for r, rid in enumerate(self.scn.region_ids):
+                for x, sign in ((a, 1.0), (b, -1.0)):
+                    path = f"events.{eid}.changes.terms.{rid}.{x}"
+                    if path in self.samples:
+                        share = self.get(path)
+                        out.append((e, r, share.copy() if sign > 0 else 1.0 - share))
+        return tuple(out)
+
+    def dates(self) -> np.ndarray:
+        """(n, k) each event's date in periods (at least 1), ``inf`` without one."""
+        ppy = self.scn.periods_per_year
+        cols = []
+        for eid in self.scn.event_ids:
+            path = f"events.{eid}.at_years"
+            if path in self.samples:
+                d = np.maximum(1.0, np.rint(self.get(path) * ppy))
+                cols.append(np.where(d > self.scn.horizon, np.inf, d))  # beyond: never
+            else:
+                cols.append(np.full(self.n, np.inf))
+        return np.stack(cols, axis=-1) if cols else np.zeros((self.n, 0))
+
+    def mechanisms(self) -> tuple[MechanismParams, ...]:
+        """The scenario's mechanisms, each per event state (values and where active)."""
+        scn = self.scn
+        S = 2 ** len(scn.event_ids)
+        out = []
+        for mid, mech in scn.mechanisms.items():
+            values = {
+                name: self.quantity(f"mechanisms.{mid}.{name}").per_state(S)
+                for name in MECHANISM_NUMBERS
+            }
+            active = np.full((self.n, S), 1.0 if mech.enabled else 0.0)
+            for e, eid in enumerate(scn.event_ids):
+                if mid in scn.events[eid].ends:
+                    active[:, [s for s in range(S) if s >> e & 1]] = 0.0
+            side = None if mech.side is None else scn.actor_ids.index(mech.side)
+            out.append(MechanismParams(mech.kind, side, values, active))
+        return tuple(out)

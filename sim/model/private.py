@@ -99,6 +99,7 @@ class MaskSolver:
         self.records = {a: _MaskRecord.empty(n, T, bin(a).count("1")) for a in self.multi}
         self.first: dict[int, BayesPlay] = {}
         self.first_wars: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.T = T
 
     # -- the pieces of one mask's stage game -------------------------------------------------
     def beliefs(self, a: int) -> np.ndarray:
@@ -127,23 +128,31 @@ class MaskSolver:
         wu = np.stack([w[j].N[U][:, cols], own[U][:, cols], other[U][:, cols]])
         return wi, wu
 
-    def hold_tables(self, a: int, next_wars: list[Wars]) -> tuple[list[dict], list[dict]]:
-        """For each type j of the mask: continuation mask -> hold payoff (type's, U's)."""
+    def hold_tables(self, a: int, next_wars: list[Wars], t: int) -> tuple[list[dict], list[dict]]:
+        """For each type j of the mask: continuation mask -> hold payoff (type's, U's).
+
+        With monitoring that may reveal the type (chance r this period), the continuation
+        into a mask of several holders is (1 - r) V(holders) + r V({j}).
+        """
         hold_I, hold_U = [], []
         for j in _members(a, self.m):
             mj = self.bws[j].m
-            lam = mj.lam
+            lam, r = mj.lam, mj.reveal
             subs = _subsets(a, j)
             arrays = []
             for sub in subs:
                 arrays += list(self.values(sub, j))
             arrays += [next_wars[j].N[self.I], next_wars[j].N[self.U]]
-            ex = expect_next(mj.P, arrays)
+            ex = expect_next(mj.P_of(t), arrays)
             eWI, eWU = ex[-2], ex[-1]
+            single = subs.index(1 << j)
+            sVI, sVU = ex[2 * single], ex[2 * single + 1]
             hI: dict[int, np.ndarray] = {}
             hU: dict[int, np.ndarray] = {}
             for i, sub in enumerate(subs):
                 eVI, eVU = ex[2 * i], ex[2 * i + 1]
+                if sub != 1 << j and mj.channels.any:
+                    eVI, eVU = (1 - r) * eVI + r * sVI, (1 - r) * eVU + r * sVU
                 hI[sub] = mj.x[self.I] + mj.delta[self.I] * ((1 - lam) * eVI + lam * eWI)
                 hU[sub] = mj.x[self.U] + mj.delta[self.U] * ((1 - lam) * eVU + lam * eWU)
             hold_I.append(hI)
@@ -158,7 +167,7 @@ class MaskSolver:
         played: dict[int, BayesPlay] = {}
         for a in self.multi:
             ts = _members(a, self.m)
-            hold_I, hold_U = self.hold_tables(a, next_wars)
+            hold_I, hold_U = self.hold_tables(a, next_wars, t)
             wi = np.stack([self.wars(wars, j)[0] for j in ts], axis=1)
             wu = np.stack([self.wars(wars, j)[1] for j in ts], axis=1)
             mu = np.broadcast_to(self.beliefs(a), (len(ts), *wi.shape[2:]))
@@ -235,20 +244,27 @@ class MaskSolver:
         loops = np.zeros((2, 2, len(ts), self.prior.shape[0], idx.size))
         for kj, j in enumerate(ts):
             mj = self.bws[j].m
-            lam, P, p_self = mj.lam[:, idx], mj.P[:, idx, :], mj.P[:, idx, idx]
+            PT = mj.P_of(self.T)
+            lam, P, p_self = mj.lam[:, idx], PT[:, idx, :], PT[:, idx, idx]
+            keep = 1.0 - mj.reveal[:, idx]  # the chance that monitoring does not reveal j
             hI: dict[int, np.ndarray] = {}
             hU: dict[int, np.ndarray] = {}
             for side, table, war in ((self.I, hI, 0), (self.U, hU, 1)):
                 ew = np.einsum("nst,nt->ns", P, wars[j].N[side])
                 d = mj.delta[side][:, idx]
+                known = np.einsum("nst,nt->ns", P, self.values(1 << j, j)[war])
                 for sub in _subsets(a, j):
                     vals = (VI[kj], VU[kj])[war] if sub == a else self.values(sub, j)[war]
                     others = np.einsum("nst,nt->ns", P, vals)
                     if sub == a:
                         others = others - p_self * vals[:, idx]
+                    slope = d * (1 - lam) * p_self
+                    if sub != 1 << j and mj.channels.any:
+                        others = keep * others + (1 - keep) * known
+                        slope = slope * keep
                     table[sub] = mj.x[side][:, idx] + d * ((1 - lam) * others + lam * ew)
                     if sub == a:
-                        loops[war, 0, kj], loops[war, 1, kj] = table[sub], d * (1 - lam) * p_self
+                        loops[war, 0, kj], loops[war, 1, kj] = table[sub], slope
             hold_I.append(hI)
             hold_U.append(hU)
         return hold_I, hold_U, loops
@@ -262,7 +278,7 @@ def solve_private(
     assert types is not None
     T = scn.horizon
     inputs = [Inputs(p, scn.actor_ids) for p in types.params]
-    path_state, event_period = event_states(inputs[0].hazards, event_u, T)
+    path_state, event_period = event_states(inputs[0].hazards, event_u, T, inputs[0].dates)
     bws = [Backward(mi, select, rule, path_state, keep_power) for mi in inputs]
     pv = MaskSolver(bws, types.prior, types.informed, rule)
     pv.terminal(T)

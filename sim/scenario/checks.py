@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from sim.beliefs import Choice, Distribution
-from sim.scenario.keys import CHANGEABLE, Key, changeable_keys, key
+from sim.scenario.keys import CHANGEABLE, MECHANISM_KEYS, Key, changeable_keys, key
 from sim.scenario.numbers import value_type
 from sim.scenario.observed import observed_problems
 from sim.scenario.problems import KeyLines, Problem, problem_at
@@ -82,6 +82,7 @@ class _Checks:
         self.changes: dict[str, dict] = {}
         self.actors = list(scn.actors)
         self.regions = list(scn.regions)
+        self.mechanism_ids = list(scn.mechanisms)
         self.one_of_actors = f"allowed: {', '.join(self.actors)}"
 
     def add(
@@ -187,14 +188,17 @@ class _Checks:
                 list(self.scn.events),
                 True,
             )
-        changeable = changeable_keys(self.actors, self.regions)
+        changeable = changeable_keys(self.actors, self.regions, self.mechanism_ids)
         for eid, event in self.scn.events.items():
             self.changes[eid] = {}
+            self._when(eid, event)
             for target, value in event.changes.items():
                 path = ("events", eid, "changes", target)
                 if target not in changeable:
                     why = _unchangeable(target, self.scn, changeable)
                     self.add(path, f"{why}; an event can change only: {CHANGEABLE}")
+                    continue
+                if not self._mechanism_change(path, target):
                     continue
                 try:
                     self.changes[eid][target] = check_change(changeable[target], value)
@@ -212,7 +216,7 @@ class _Checks:
                 f"{informed[0]} has types already",
             )
         most = int(key("actors.<id>.types.<type>").range.hi)
-        changeable = changeable_keys(self.actors, self.regions)
+        changeable = changeable_keys(self.actors, self.regions, self.mechanism_ids)
         for aid in informed:
             types = self.scn.actors[aid].types
             if len(types) > most:
@@ -226,6 +230,12 @@ class _Checks:
                     if target not in changeable:
                         why = _unchangeable(target, self.scn, changeable)
                         self.add(path, f"{why}; a type can change only: {CHANGEABLE}")
+                        continue
+                    if target.startswith("terms."):
+                        self.add(path, "the terms are known to both sides, so a type cannot "
+                                 "change them (an event can)")  # fmt: skip
+                        continue
+                    if not self._mechanism_change(path, target):
                         continue
                     try:
                         parsed[target] = check_change(changeable[target], value)
@@ -260,6 +270,61 @@ class _Checks:
         elif abs(math.fsum(given.values()) - 1.0) > 1e-9:
             self.add(path, f"priors must sum to 1 (they sum to {math.fsum(given.values()):g}); or "
                      "leave out one type's prior and it gets the rest", given, True)  # fmt: skip
+
+    def _when(self, eid: str, event: Any) -> None:
+        """An event needs a hazard or a date; what it ends must be a mechanism; one event
+        gives one actor's share of a region, not both."""
+        if event.hazard is None and event.at_years is None:
+            self.add(("events", eid), "give the event a hazard (per period), a date "
+                     "(at_years), or both")  # fmt: skip
+        for mid in event.ends:
+            if mid not in self.scn.mechanisms:
+                allowed = ", ".join(self.mechanism_ids) or "none: the scenario has no mechanisms"
+                self.add(("events", eid, "ends"), f"unknown mechanism; allowed: {allowed}",
+                         mid, True)  # fmt: skip
+        regions = [t.split(".")[1] for t in event.changes if t.startswith("terms.")]
+        for rid in {r for r in regions if regions.count(r) > 1}:
+            self.add(("events", eid, "changes"), f"give one actor's share of {rid} only "
+                     f"(terms.{rid}.<actor>); the other actor gets the rest")  # fmt: skip
+
+    def _mechanism_change(self, path: tuple[str, ...], target: str) -> bool:
+        """A change of a mechanism's key must be a key its kind takes."""
+        parts = target.split(".")
+        if parts[0] != "mechanisms":
+            return True
+        kind = self.scn.mechanisms[parts[1]].kind
+        if parts[2] not in MECHANISM_KEYS[kind]:
+            self.add(path, f"a {kind} mechanism has no {parts[2]}; it takes "
+                     f"{', '.join(MECHANISM_KEYS[kind])}")  # fmt: skip
+            return False
+        return True
+
+    def mechanisms(self) -> None:
+        """Each mechanism gives only the keys of its kind, a side where its kind needs one,
+        and (for a guarantee or restraint) a cost; ``reveal`` needs types."""
+        most = int(key("mechanisms.<id>").range.hi)
+        if len(self.scn.mechanisms) > most:
+            self.add(("mechanisms",), f"at most {most} mechanisms are allowed, found "
+                     f"{len(self.scn.mechanisms)}", self.mechanism_ids, True)  # fmt: skip
+        common = {"label", "kind", "enabled", "note"}
+        for mid, mech in self.scn.mechanisms.items():
+            path = ("mechanisms", mid)
+            allowed = MECHANISM_KEYS[mech.kind]
+            for name in sorted(mech.model_fields_set - common - set(allowed)):
+                self.add((*path, name), f"a {mech.kind} mechanism does not use {name}; it "
+                         f"takes {', '.join(allowed)}")  # fmt: skip
+            if "side" in allowed:
+                if mech.side is None:
+                    self.add(path, f"a {mech.kind} needs side: the actor it is about "
+                             f"({', '.join(self.actors)})")  # fmt: skip
+                elif mech.side not in self.actors:
+                    self.unknown_actor((*path, "side"), mech.side)
+            if mech.kind in ("guarantee", "restraint") and "cost" not in mech.model_fields_set:
+                self.add(path, f"a {mech.kind} needs cost: the lump-sum cost it imposes, in "
+                         "periods of the whole stake")  # fmt: skip
+            if "reveal" in mech.model_fields_set and self.scn.informed is None:
+                self.add((*path, "reveal"), "reveal needs private information: give one "
+                         "actor types (actors.<id>.types)")  # fmt: skip
 
     def values_before_events(self) -> None:
         """Every actor values some region for certain before any event: that fixes its unit
@@ -314,6 +379,7 @@ def semantic_problems(
     checks.outcomes()
     checks.events()
     checks.types()
+    checks.mechanisms()
     checks.solver()
     observed_problems(scn, checks.add)
     if not checks.problems:

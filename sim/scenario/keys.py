@@ -30,15 +30,23 @@ import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from sim.names import PERIODS_PER_YEAR, REMOVED_RULES, SAMPLERS, SELECTION_RULES, SOLVER_METHODS
+from sim.names import (
+    MECHANISM_KINDS,
+    PERIODS_PER_YEAR,
+    REMOVED_RULES,
+    SAMPLERS,
+    SELECTION_RULES,
+    SOLVER_METHODS,
+)
 
 __all__ = [
     "CHANGEABLE",
-    "FLAG",
     "ID_PATTERN",
     "NAME_PATTERN",
     "KEYS",
     "MAX_EVENTS",
+    "MAX_MECHANISMS",
+    "MECHANISM_KEYS",
     "MAX_TYPES",
     "REQUIRED",
     "Key",
@@ -55,6 +63,17 @@ NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 """A scenario's ``name``: letters, digits, ``_``, ``.`` and ``-``."""
 MAX_EVENTS = 5
 """Most events a scenario may have (each doubles the number of stage games)."""
+MAX_MECHANISMS = 8
+"""Most mechanisms a scenario may have."""
+MECHANISM_KEYS = {
+    "guarantee": ("side", "cost", "credibility"),
+    "restraint": ("side", "cost", "credibility"),
+    "peacekeepers": ("cost", "credibility", "first_strike_cut", "incident_cut"),
+    "monitoring": ("incident_cut", "reveal"),
+    "support": ("side", "capacity", "ceiling"),
+}
+"""The keys each kind of mechanism takes (besides label, kind, enabled and note); ``side``
+is required where listed."""
 MAX_TYPES = 3
 """Most types an actor may have (the uninformed side's beliefs are the 2**types - 1 sets of
 types it has not ruled out)."""
@@ -63,8 +82,8 @@ types it has not ruled out)."""
 # a range; REAL: a plain finite number in a range (never a distribution); CHOICE: one of
 # ``choices``; TEXT: text; NAME: text of letters, digits, '_', '.', '-'; TEXT_LIST: a list of
 # text; HOLDER: an actor id or each actor's share; GROUP: a mapping of ids to entries;
-# CHANGE: an event's change of another key.
-NUMBER, WHOLE, REAL, CHOICE, TEXT, NAME, TEXT_LIST, HOLDER, GROUP, CHANGE = (
+# CHANGE: an event's change of another key; BOOL: true or false.
+NUMBER, WHOLE, REAL, CHOICE, TEXT, NAME, TEXT_LIST, HOLDER, GROUP, CHANGE, BOOL = (
     "number",
     "whole",
     "real",
@@ -75,9 +94,8 @@ NUMBER, WHOLE, REAL, CHOICE, TEXT, NAME, TEXT_LIST, HOLDER, GROUP, CHANGE = (
     "holder",
     "group",
     "change",
+    "yes/no",
 )
-# FLAG: true or false (the observations of ``sim calibrate``).
-FLAG = "flag"
 
 
 class _Required:
@@ -232,9 +250,10 @@ KEYS: tuple[Key, ...] = (
             label="{id} discount"),
     _number("actors.<id>.war_cost", "lump-sum cost of a new war", Range(0.0),
             "periods of the whole stake", changeable=True, label="{id} war_cost"),
-    _number("actors.<id>.capacity", "military capacity when the ceasefire starts",
-            Range(0.0, lo_open=True), "force, in any unit common to both actors",
-            label="{id} capacity"),
+    _number("actors.<id>.capacity", "military capacity when the ceasefire starts (an event's "
+            "change is a jump: the capacity path of the states after it starts from the new "
+            "value)", Range(0.0, lo_open=True), "force, in any unit common to both actors",
+            changeable=True, label="{id} capacity"),
     _number("actors.<id>.ceiling", "capacity the actor rebuilds toward",
             Range(0.0, lo_open=True), "force, as capacity", default=None, default_text="capacity",
             changeable=True, label="{id} ceiling"),
@@ -278,8 +297,9 @@ KEYS: tuple[Key, ...] = (
         Range(0), "people", default=None),
     _text("regions.<id>.note", "a note for the reader"),
     Key("terms.<region>", HOLDER, "the proposal: who holds the region (every region needs it)"),
-    _number("terms.<region>.<actor>", "the actor's share of the region under the terms",
-            _UNIT, "share", default_text="the rest, when the other's is given",
+    _number("terms.<region>.<actor>", "the actor's share of the region under the terms (an "
+            "event may change it: a phased withdrawal, a region handed over at a date)",
+            _UNIT, "share", default_text="the rest, when the other's is given", changeable=True,
             label="terms: {region} share to {actor}"),
     _number("war.decisiveness", "Tullock contest exponent γ: how much an edge in force decides",
             Range(0.0, lo_open=True), default=1.0, changeable=True, label="war decisiveness"),
@@ -298,11 +318,55 @@ KEYS: tuple[Key, ...] = (
         Range(0, MAX_EVENTS), default={}),
     _text("events.<id>.label", "name shown in tables and plots"),
     _number("events.<id>.hazard", "chance that the event happens, each period until it does",
-            _UNIT, "per period", label="{id} hazard"),
+            _UNIT, "per period", default=None, default_text="0; give a hazard, a date or both",
+            label="{id} hazard"),
+    _number("events.<id>.at_years", "the date at which the event happens if its hazard has not "
+            "brought it earlier (rounded to the nearest period, at least the first); a date "
+            "beyond the horizon is never reached", Range(0.0, lo_open=True),
+            "years after signing", default=None, label="{id} date"),
+    Key("events.<id>.ends", TEXT_LIST, "mechanisms the event ends (from the period after it)",
+        default=[]),
     Key("events.<id>.changes.<key path>", CHANGE,
         "new value of a key marked 'event may change', from the period after the event; "
         "checked as that key", default={}, label="{change} after {id}"),
     _text("events.<id>.note", "a note for the reader"),
+    Key("mechanisms.<id>", GROUP, "parts of the agreement that change how it holds: a "
+        "guarantee, a patron's restraint, peacekeepers or a demilitarised zone, monitoring, "
+        "outside support (see sim.model.mechanisms)", Range(0, MAX_MECHANISMS), default={}),
+    _text("mechanisms.<id>.label", "name shown in tables and plots"),
+    Key("mechanisms.<id>.kind", CHOICE, "what the mechanism is; each kind takes only its own "
+        "keys: guarantee and restraint side, cost, credibility; peacekeepers cost, "
+        "credibility, first_strike_cut, incident_cut; monitoring incident_cut, reveal; "
+        "support side, capacity, ceiling", choices=MECHANISM_KINDS),
+    _text("mechanisms.<id>.side", "the actor it is about: the side a guarantee protects, the "
+          "client a patron restrains, the side support goes to (peacekeepers and monitoring "
+          "act on both)"),
+    _number("mechanisms.<id>.cost", "lump-sum cost to a side that attacks a side that holds: "
+            "guarantee, on the side attacking the protected one; restraint, on the client; "
+            "peacekeepers, on either (a tripwire)", Range(0.0), "periods of the whole stake",
+            default=0.0, changeable=True, label="{id} cost"),
+    _number("mechanisms.<id>.credibility", "chance that the cost is imposed (the attacker "
+            "expects credibility x cost)", _UNIT, "probability", default=1.0, changeable=True,
+            label="{id} credibility"),
+    _number("mechanisms.<id>.first_strike_cut", "share of the first-strike bonus removed "
+            "(peacekeepers, a demilitarised zone)", _UNIT, "share", default=0.0,
+            changeable=True, label="{id} first_strike_cut"),
+    _number("mechanisms.<id>.incident_cut", "share of the incident hazard removed "
+            "(peacekeepers, monitoring)", _UNIT, "share", default=0.0, changeable=True,
+            label="{id} incident_cut"),
+    _number("mechanisms.<id>.reveal", "monitoring with private information: chance per period "
+            "that the uninformed side learns the informed side's true type", _UNIT,
+            "per period", default=0.0, changeable=True, label="{id} reveal"),
+    _number("mechanisms.<id>.capacity", "support: fraction added to the side's capacity",
+            Range(-1.0, lo_open=True), "fraction", default=0.0, changeable=True,
+            label="{id} capacity"),
+    _number("mechanisms.<id>.ceiling", "support: fraction added to the side's ceiling",
+            Range(-1.0, lo_open=True), "fraction", default=0.0, changeable=True,
+            label="{id} ceiling"),
+    Key("mechanisms.<id>.enabled", BOOL, "false switches the mechanism off but keeps its numbers "
+        "drawn, so runs with and without it use the same draws (`sim run --without ID`)",
+        default=True),
+    _text("mechanisms.<id>.note", "a note for the reader: what it is, and its source"),
     Key("solver.method", CHOICE, "how stage games are solved (nashpy: slow reference)",
         default=SOLVER_METHODS[0], choices=SOLVER_METHODS),
     Key("solver.selection", CHOICE, "how a stage game is played: a Nash equilibrium picked by "
@@ -318,7 +382,7 @@ KEYS: tuple[Key, ...] = (
     Key("montecarlo.sampler", CHOICE, "how the draws are spread", default="lhs",
         choices=SAMPLERS),
     # What happened, for `sim calibrate` (sim.calibration); `sim run` does not read it.
-    Key("observed.accepted", FLAG, "observed: whether both sides accepted the terms",
+    Key("observed.accepted", BOOL, "observed: whether both sides accepted the terms",
         default=None, default_text="true when a break, a duration or a survival table is given"),
     Key("observed.broke_after_years", REAL, "observed: the ceasefire broke in the period "
         "holding this time", Range(0.0), "years after it began", default=None),
@@ -371,20 +435,26 @@ CHANGEABLE = _changeable_text()
 """The key paths an event may change, as error messages state them."""
 
 
-def changeable_keys(actors: Sequence[str], regions: Sequence[str]) -> dict[str, Key]:
+def changeable_keys(
+    actors: Sequence[str], regions: Sequence[str], mechanisms: Sequence[str] = ()
+) -> dict[str, Key]:
     """Every key path an event of a scenario with these ids may change -> its :class:`Key`.
 
     Grouped like the file: each actor's keys, then each region's (value per actor, then
-    each effect, for any holder and per holder), then the war's.
+    each effect, for any holder and per holder), the terms' shares, the war's, then each
+    mechanism's.
     """
-    owners = {"actors": actors, "regions": regions, "war": [""]}
+    owners = {
+        "actors": actors, "regions": regions, "terms": regions, "war": [""],
+        "mechanisms": mechanisms,
+    }  # fmt: skip
     out: dict[str, Key] = {}
     changeable = [k for k in KEYS if k.changeable]
     for group, members in itertools.groupby(changeable, key=lambda k: k.path.split(".")[0]):
         keys = list(members)
         for owner in owners[group]:
             for k in keys:
-                path = k.path.replace("<id>", owner)
+                path = k.path.replace("<id>", owner).replace("<region>", owner)
                 for p in (
                     [path.replace("<actor>", a) for a in actors] if "<actor>" in path else [path]
                 ):

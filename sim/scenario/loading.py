@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import stat
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from pydantic import ValidationError
 
@@ -68,20 +68,40 @@ def parse_scenario_text(
     file: str = "<scenario>",
     overrides: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
     default_name: str | None = None,
+    without: Sequence[str] = (),
 ) -> Scenario:
     """Parse and validate scenario YAML text (``overrides``: key path -> value, applied
-    before validation). Raises :class:`ScenarioError` and nothing else."""
+    before validation; ``without``: mechanism ids to switch off, as ``--without``).
+    Raises :class:`ScenarioError` and nothing else."""
     if not isinstance(text, str):
         raise ScenarioError(
             [Problem(file, None, "", f"scenario text must be str, got {type(text).__name__}")]
         )
     data, lines = load_yaml(text, file)
+    if without:
+        overrides = [*_items(overrides), *_switch_off(data, without)]
     if overrides:
         data = apply_overrides(data, overrides, lines)
     scn = validate_data(data, file, lines, default_name)
-    items = overrides.items() if isinstance(overrides, Mapping) else overrides or ()
-    scn.set_source(text, file, tuple((k, v) for k, v in items))
+    scn.set_source(text, file, tuple((k, v) for k, v in _items(overrides)))
     return scn
+
+
+def _items(overrides: Mapping[str, Any] | list[tuple[str, Any]] | None) -> list[tuple[str, Any]]:
+    return list(overrides.items() if isinstance(overrides, Mapping) else overrides or ())
+
+
+def _switch_off(data: Any, without: Sequence[str]) -> list[tuple[str, Any]]:
+    """``mechanisms.<id>.enabled = false`` for each id, which must be a mechanism of the
+    file: its numbers stay drawn, so the run keeps the same draws."""
+    known = list(data.get("mechanisms") or {}) if isinstance(data, dict) else []
+    bad = [m for m in without if m not in known]
+    if bad:
+        allowed = ", ".join(known) or "none: the scenario has no mechanisms"
+        raise ScenarioError(
+            [Problem("--without", None, m, f"unknown mechanism; allowed: {allowed}") for m in bad]
+        )
+    return [(f"mechanisms.{m}.enabled", False) for m in without]
 
 
 def _read_text(path: Path) -> str:
@@ -126,6 +146,7 @@ def _read_text(path: Path) -> str:
 def load_scenario(
     path: str | Path,
     overrides: Mapping[str, Any] | list[tuple[str, Any]] | list[str] | None = None,
+    without: Sequence[str] = (),
 ) -> Scenario:
     """Load, check and return a scenario file.
 
@@ -136,6 +157,9 @@ def load_scenario(
     overrides
         Key path -> value, (key path, value) pairs, or ``KEY=VALUE`` strings as given to
         ``--set``.
+    without
+        Mechanism ids to switch off (``--without``): each is kept with its numbers drawn
+        but ``enabled: false``, so the run has the same draws as with it.
 
     Raises
     ------
@@ -154,7 +178,7 @@ def load_scenario(
         if problems:
             raise ScenarioError(problems)
         overrides = parsed
-    return parse_scenario_text(text, str(path), overrides, default_name=path.stem)
+    return parse_scenario_text(text, str(path), overrides, default_name=path.stem, without=without)
 
 
 def json_schema() -> dict:

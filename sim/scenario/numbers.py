@@ -36,8 +36,8 @@ from sim.beliefs import (
 )
 from sim.beliefs import parse as parse_number
 from sim.scenario.keys import (
+    BOOL,
     CHOICE,
-    FLAG,
     ID_PATTERN,
     NAME,
     NAME_PATTERN,
@@ -272,7 +272,7 @@ def value_type(path: str) -> Any:
         return Annotated[str, Field(pattern=NAME_PATTERN, strict=True)]
     if k.kind == TEXT_LIST:
         return list[Text]
-    if k.kind == FLAG:
+    if k.kind == BOOL:
         return Annotated[bool, Field(strict=True)]
     raise ValueError(f"{path} is a {k.kind}, not a leaf key with a type of its own")
 

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Sequence
 
 from sim.scenario.keys import (
+    BOOL,
     CHANGE,
     CHOICE,
-    FLAG,
     GROUP,
     HOLDER,
     KEYS,
@@ -68,7 +68,7 @@ def type_text(k: Key) -> str:
         HOLDER: "an actor id, or each actor's share: `{<actor>: share}`",
         GROUP: f"mapping of ids, {_count_text(rng)}",
         CHANGE: "as the key it changes",
-        FLAG: "`true` or `false`",
+        BOOL: "`true` or `false`",
     }
     return texts[k.kind]
 

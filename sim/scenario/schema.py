@@ -118,6 +118,11 @@ Event = _model(
     # Targets and values are checked against the scenario in sim.scenario.checks.
     changes=(dict[Text, Annotated[Any, NUMBER_SERIALISER]], {}),
 )
+Mechanism = _model(
+    "Mechanism",
+    "A part of the agreement: a guarantee, restraint, peacekeepers, monitoring or support.",
+    "mechanisms.<id>",
+)
 Solver = _model("Solver", "How the stage games are solved.", "solver")
 MonteCarlo = _model("MonteCarlo", "How the uncertain numbers are drawn.", "montecarlo")
 # What happened (for `sim calibrate`); checked against the scenario in sim.scenario.observed.
@@ -144,6 +149,7 @@ _Fields = _model(
     terms=(dict[Identifier, _holder("terms.<region>.<actor>")], ...),
     war=(War, War()),
     events=(dict[Identifier, Event], {}),
+    mechanisms=(dict[Identifier, Mechanism], {}),
     solver=(Solver, Solver()),
     montecarlo=(MonteCarlo, MonteCarlo()),
     observed=(Observed | None, None),
@@ -152,6 +158,7 @@ _Fields = _model(
 _ACTOR_NUMBERS = number_names("actors.<id>")
 _EFFECT_NUMBERS = number_names("regions.<id>.effects")
 _WAR_NUMBERS = number_names("war")
+_MECHANISM_NUMBERS = number_names("mechanisms.<id>")
 _UNNAMED = key("regions.<id>.value.<actor>").default  # a value or effect not given: 0
 
 
@@ -246,7 +253,9 @@ class Scenario(_Fields):  # type: ignore[misc, valid-type]
             for rid, holder in outcome.items():
                 out.update(_shares(f"war.outcomes.{winner}.{rid}", holder))
         for eid, event in self.events.items():
-            out[f"events.{eid}.hazard"] = event.hazard
+            out[f"events.{eid}.hazard"] = 0.0 if event.hazard is None else event.hazard
+            if event.at_years is not None:
+                out[f"events.{eid}.at_years"] = event.at_years
             for target, val in event.changes.items():
                 out[f"events.{eid}.changes.{target}"] = val
         if self.solver.qre_precision is not None:
@@ -257,7 +266,15 @@ class Scenario(_Fields):  # type: ignore[misc, valid-type]
                     out[f"actors.{aid}.types.{tid}.prior"] = typ.prior
                 for target, val in typ.changes.items():
                     out[f"actors.{aid}.types.{tid}.changes.{target}"] = val
+        for mid, mech in self.mechanisms.items():  # last again, for the same reason
+            for name in _MECHANISM_NUMBERS:
+                out[f"mechanisms.{mid}.{name}"] = getattr(mech, name)
         return out
+
+    @property
+    def mechanism_ids(self) -> tuple[str, ...]:
+        """The mechanism ids, in file order."""
+        return tuple(self.mechanisms)
 
     @property
     def informed(self) -> str | None:

@@ -88,6 +88,7 @@ def test_a_degenerate_prior_is_the_complete_information_model():
     base = yaml.safe_load(
         open(sim.__file__.replace("sim/__init__.py", "scenarios/minsk_2015.yaml"))
     )
+    base["actors"]["russia"].pop("types")  # the file's own types, replaced below
     typed = yaml.safe_load(yaml.safe_dump(base))
     typed["actors"]["russia"]["types"] = {
         "maximalist": {"prior": 1.0, "changes": {"regions.independence.value.russia": 4.0}},
@@ -107,6 +108,7 @@ def test_a_degenerate_prior_is_the_complete_information_model():
     common = [c for c in b.draws.columns if c in a.draws.columns]
     pd.testing.assert_frame_equal(a.draws[common], b.draws[common])
     assert (a.draws["type"] == "maximalist").all()
+    assert "survival.limited" not in a.survival  # no draw can be of a type with prior 0
     for key in ("p_holds", "p_holds_if_accepted", "breakdown_by_cause", "breakdown_by_actor"):
         assert a.summary[key] == b.summary[key], key
     assert a.summary["p_accepted"]["estimate"] == b.summary["p_accepted"]["estimate"]

@@ -26,6 +26,8 @@ from tests.unit.scenario.helpers import (
 
 CHANGE_CASES = [  # (target, a valid value, an invalid value, what the message says is allowed)
     ("actors.a.discount", 0.95, 1.0, "(0, 1)"),
+    ("actors.a.capacity", 1.5, 0, "> 0"),
+    ("terms.r.a", 0.0, 1.5, "[0, 1]"),
     ("actors.b.war_cost", "uniform(0.5, 2)", -1, ">= 0"),
     ("actors.b.ceiling", 0.7, 0, "> 0"),
     ("actors.a.rebuild_rate", 0.2, 1.5, "[0, 1]"),
@@ -202,7 +204,7 @@ def test_an_event_may_leave_an_actor_valuing_nothing():
         ("actors.a.foo", "foo is not a key an event can change"),
         ("actors.a.discont", "(did you mean actors.a.discount?)"),
         ("actors.c.discount", "unknown actor 'c' (allowed: a, b)"),
-        ("actors.a.capacity", "capacity is not a key an event can change"),
+        ("actors.a.label", "label is not a key an event can change"),
         ("regions.q.value.a", "unknown region 'q' (allowed: r)"),
         ("regions.r.value.c", "unknown actor 'c' (allowed: a, b)"),
         ("regions.r.effects.speed", "speed is not a key an event can change"),

@@ -18,6 +18,7 @@ from sim.scenario.keys import (
     CHANGE,
     GROUP,
     HOLDER,
+    MECHANISM_KEYS,
     NUMBER,
     REAL,
     WHOLE,
@@ -121,24 +122,39 @@ def test_number_names_come_from_the_table():
 
 def test_changeable_text_and_keys():
     assert CHANGEABLE == (
-        "actors.<id>.{discount, war_cost, ceiling, rebuild_rate, flow, war_flow}, "
+        "actors.<id>.{discount, war_cost, capacity, ceiling, rebuild_rate, flow, war_flow}, "
         "regions.<id>.value.<actor>, regions.<id>.effects.{ceiling, growth, power}[.<actor>], "
-        "war.{decisiveness, first_strike, incident_hazard}"
+        "terms.<region>.<actor>, war.{decisiveness, first_strike, incident_hazard}, "
+        "mechanisms.<id>.{cost, credibility, first_strike_cut, incident_cut, reveal, capacity, "
+        "ceiling}"
     )
-    got = changeable_keys(["a", "b"], ["r"])
-    actor = ["discount", "war_cost", "ceiling", "rebuild_rate", "flow", "war_flow"]
+    got = changeable_keys(["a", "b"], ["r"], ["m"])
+    actor = ["discount", "war_cost", "capacity", "ceiling", "rebuild_rate", "flow", "war_flow"]
+    mech = [
+        "cost",
+        "credibility",
+        "first_strike_cut",
+        "incident_cut",
+        "reveal",
+        "capacity",
+        "ceiling",
+    ]
     assert list(got) == [
         *(f"actors.{a}.{k}" for a in "ab" for k in actor),
         "regions.r.value.a",
         "regions.r.value.b",
         *(f"regions.r.effects.{e}{h}" for e in ("ceiling", "growth", "power")
           for h in ("", ".a", ".b")),
+        "terms.r.a",
+        "terms.r.b",
         "war.decisiveness",
         "war.first_strike",
         "war.incident_hazard",
+        *(f"mechanisms.m.{k}" for k in mech),
     ]  # fmt: skip
     assert got["regions.r.effects.power.b"] is key("regions.<id>.effects.power")
     assert {k.path for k in got.values()} == {k.path for k in KEYS if k.changeable}
+    assert "mechanisms.m.cost" not in changeable_keys(["a", "b"], ["r"])  # no such mechanism
 
 
 def test_model_fields_are_the_table_keys_in_table_order():
@@ -206,6 +222,15 @@ def _scenario_with(path: str, value: float) -> dict:
         data["observed"] = {"broke_after_years": 0.0}  # the window it closes
     if path == "observed.cases":
         data["observed"] = {"survival": {1: 0.5}}  # the table it counts
+    if path.startswith("mechanisms."):  # a mechanism of a kind that takes the key
+        name = path.rpartition(".")[2]
+        kind = next(k for k, names in MECHANISM_KEYS.items() if name in names)
+        mech = {"kind": kind, **({"side": "a"} if "side" in MECHANISM_KEYS[kind] else {})}
+        if kind in ("guarantee", "restraint") and name != "cost":
+            mech["cost"] = 1.0
+        data["mechanisms"] = {"r": mech}
+        if name == "reveal":
+            data["actors"]["a"]["types"] = {"u": {}, "v": {"prior": 0.5}}
     return set_in(data, path, value)
 
 

@@ -69,9 +69,14 @@ def test_required_keys(path, parent_needle):
     assert not p.has_value
 
 
-def test_event_hazard_required():
+def test_event_needs_a_hazard_or_a_date():
     text = dump(with_("events.e", {"changes": {}}))
-    check(text, "events.e.hazard", "required key is missing", line=line_of_path(text, "events.e"))
+    check(
+        text,
+        "events.e",
+        "give the event a hazard (per period), a date (at_years), or both",
+        line=line_of_path(text, "events.e"),
+    )
 
 
 @pytest.mark.parametrize(

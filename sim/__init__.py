@@ -13,6 +13,8 @@ The Python API used from notebooks::
     sim.compare([result, "results/other_run"])  # headline figures side by side
     sim.paired(result, "results/without_dmz")   # the effect of a change on the same draws
     sim.report("results/my_run")         # a brief: results/my_run.html
+    cal = sim.calibrate(["scenarios/minsk_2015.yaml"], draws=1000)  # history weighs beliefs
+    cal.save("results/cal"); sim.run(scn, posterior="results/cal")
 
 Names are imported lazily so that ``import sim`` (and the CLI) start fast. The functions
 live in :mod:`sim.api`, the facade over the subpackages, which follow the data:
@@ -31,6 +33,7 @@ __all__ = [
     "compare",
     "paired",
     "report",
+    "calibrate",
     "load_scenario",
     "load_result",
     "Result",
@@ -48,6 +51,7 @@ _LAZY = {
     "compare": "sim.api",
     "paired": "sim.api",
     "report": "sim.api",
+    "calibrate": "sim.api",
     "load_scenario": "sim.api",
     "load_result": "sim.api",
     "Scenario": "sim.scenario",

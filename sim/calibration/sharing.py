@@ -4,10 +4,12 @@ A belief is **shared** when it takes one value across the cases (and, through
 ``sim run --posterior``, in the scenario the posterior is applied to): the cases then
 weigh it jointly. The rule:
 
-* a key path that is a belief in at least two cases, with the same prior in every case
-  that has it as a belief, is shared by those cases (the same key path with the same
-  prior is taken to be the same belief: the shipped history checks copy the flagship's
-  beliefs under its key paths for this reason);
+* a key path that is a belief with the same prior in at least two cases is shared by
+  those cases (the same key path with the same prior is taken to be the same belief: the
+  shipped history checks copy the flagship's beliefs under their key paths for this
+  reason); a case with another prior there keeps its own (Korea's first-strike bonus,
+  narrowed for its demilitarised zone, is not Minsk's). Should two groups of cases each
+  agree on a prior of their own, the group of the first case in the order given shares;
 * ``--shared KEY`` names more (``*`` and ``?`` match as in file names, e.g.
   ``'actors.russia.*'``): every case with a number at that key path shares it, whatever its
   own prior or fixed value there (each replaced one is reported), and its prior is the
@@ -78,8 +80,9 @@ def find_shared(scenarios: Sequence[Scenario], patterns: Sequence[str] = ()) -> 
     found: dict[str, Distribution] = {}
     for k in order:
         priors = [nums[k] for nums in numbers if isinstance(nums.get(k), Distribution)]
-        if alone or (len(priors) >= 2 and all(p == priors[0] for p in priors)):
-            found[k] = priors[0]
+        common = next((p for p in priors if priors.count(p) >= 2), None)
+        if alone or common is not None:
+            found[k] = priors[0] if alone else common
     named: list[str] = []
     for pattern in patterns:
         hits = [k for k in order if fnmatch.fnmatchcase(k, pattern)]

@@ -3,8 +3,8 @@
 
 A facade at the top layer, beside the command line: each function is a docstring and a
 call into the layer that does the work (:mod:`sim.montecarlo`, :mod:`sim.analysis`,
-:mod:`sim.calibration`, :mod:`sim.io`, :mod:`sim.scenario`, :mod:`sim.reporting`), and ``import sim`` maps its
-names here lazily.
+:mod:`sim.calibration`, :mod:`sim.io`, :mod:`sim.scenario`, :mod:`sim.reporting`), and
+``import sim`` maps its names here lazily.
 
 Why a facade. The persistence layer (:mod:`sim.io`) never imports plotting, yet
 ``sim.run(...).save(path)`` must keep writing the four figures. So the layer that may see

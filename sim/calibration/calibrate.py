@@ -43,7 +43,9 @@ MIN_CONSISTENT = 20
 #: Most prior populations drawn to find draws that give every case's observation.
 MAX_PRIOR = 16
 #: How the posterior was made, as calibration.json says it.
-METHOD = "importance sampling from the prior; adaptive tempering with pCN moves when the ESS collapses"
+METHOD = (
+    "importance sampling from the prior; adaptive tempering with pCN moves when the ESS collapses"
+)
 
 
 @dataclass

@@ -139,8 +139,9 @@ def case_summary(
     }  # fmt: skip
     if obs.kind == "table":
         out["observed_survival"] = {label: share for label, _, share in obs.table}
-        out["prior_survival"] = {lab: _holding(prior["survival"], ones, t) for lab, t, _ in obs.table}
-        out["posterior_survival"] = {lab: _holding(post["survival"], w, t) for lab, t, _ in obs.table}  # noqa: E501
+        times = [(lab, t) for lab, t, _ in obs.table]
+        out["prior_survival"] = {lab: _holding(prior["survival"], ones, t) for lab, t in times}
+        out["posterior_survival"] = {lab: _holding(post["survival"], w, t) for lab, t in times}
         out["cases_per_interval"] = [round(c, 6) for c in table_counts(obs)]
     if "types" in prior:
         ids = list(scn.actors[scn.informed].types) if scn.informed else []

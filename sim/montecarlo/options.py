@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
 from typing import Any
 
 from sim.names import REMOVED_RULES, SAMPLERS, SELECTION_RULES, SOLVER_METHODS

@@ -12,9 +12,10 @@ much the answer differs between draws of the uncertain assumptions (it does not 
 
 One module per figure (:mod:`~sim.plots.survival`, :mod:`~sim.plots.breakdown`,
 :mod:`~sim.plots.sensitivity`, :mod:`~sim.plots.power`, :mod:`~sim.plots.compare`,
-:mod:`~sim.plots.sweep`, :mod:`~sim.plots.calibration`), the shared look in :mod:`~sim.plots.style`, and writing files
-in :mod:`~sim.plots.save`. The tables behind the figures are computed in
-:mod:`sim.analysis`; ``sensitivity_table`` and ``readable_key`` are re-exported here.
+:mod:`~sim.plots.sweep`, :mod:`~sim.plots.calibration`), the shared look in
+:mod:`~sim.plots.style`, and writing files in :mod:`~sim.plots.save`. The tables behind
+the figures are computed in :mod:`sim.analysis`; ``sensitivity_table`` and
+``readable_key`` are re-exported here.
 """
 
 from sim.analysis.sensitivity import sensitivity_table

@@ -19,7 +19,15 @@ import yaml
 
 from sim.scenario.problems import KeyLines, Problem, ScenarioError, one_line
 
-__all__ = ["MAX_DEPTH", "MAX_NUMBER_CHARS", "NUMBER_KEYS", "compose", "construct", "is_refusal", "load_yaml"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_NUMBER_CHARS",
+    "NUMBER_KEYS",
+    "compose",
+    "construct",
+    "is_refusal",
+    "load_yaml",
+]
 
 MAX_DEPTH = 32
 """Deepest nesting of YAML mappings and lists accepted (a scenario needs about 6)."""

@@ -152,7 +152,9 @@ def test_a_small_effective_sample_is_warned_about(tmp_path):
     with pytest.warns(CalibrationWarning, match="effective sample of"):
         calibrate(files, draws=60, seed=2, inner=4)
     res = invoke("calibrate", *files, "--out", tmp_path / "c", "--draws", 60, "--inner", 4, "-q")
-    assert res.exit_code == 0 and "warning: the posterior rests on an effective sample" in res.output
+    assert (
+        res.exit_code == 0 and "warning: the posterior rests on an effective sample" in res.output
+    )
 
 
 # ---------------------------------------------------------------- sim run --posterior
@@ -178,7 +180,10 @@ def test_a_run_draws_the_shared_beliefs_from_the_posterior(calibrated, tmp_path)
     assert abs(lam.mean() - cal.summary["shared"]["war.incident_hazard"]["posterior_mean"]) < 0.01
     # the rest is the file's own draws, as without the posterior (common random numbers)
     assert np.array_equal(with_post.draws["actors.b.war_cost"], without.draws["actors.b.war_cost"])
-    assert with_post.summary["p_holds"]["5y"]["estimate"] > without.summary["p_holds"]["5y"]["estimate"]
+    assert (
+        with_post.summary["p_holds"]["5y"]["estimate"]
+        > without.summary["p_holds"]["5y"]["estimate"]
+    )
     post = load_posterior(folder)
     assert post.keys == ("war.incident_hazard",) and post.cases == ("class_200", "one")
 
@@ -232,7 +237,9 @@ def test_a_changed_or_foreign_posterior_is_refused(calibrated, tmp_path):
     assert res.exit_code == 1 and "not a calibration folder" in res.output
     other = _write(tmp_path, {**incident_case("other"), "war": {"incident_hazard": 0.1}})
     res = invoke("run", other, "--posterior", folder, "--out", tmp_path / "r", "--no-plots")
-    assert res.exit_code == 0 and "warning: war.incident_hazard: scenario other says 0.1" in res.output
+    assert (
+        res.exit_code == 0 and "warning: war.incident_hazard: scenario other says 0.1" in res.output
+    )
     foreign = Posterior(("actors.zz.discount",), np.ones((1, 1)), np.ones(1), folder="f")
     with pytest.raises(ResultError, match="has no number at actors.zz.discount"):
         sim.run(target, posterior=foreign)

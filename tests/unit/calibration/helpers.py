@@ -58,7 +58,7 @@ def exact_posterior(table: dict) -> tuple[float, float]:
     def dens(lam: float) -> float:
         return float(np.exp(loglik(lam) - top))
 
-    points = list(grid[:: 200])
+    points = list(grid[::200])
     mass = integrate.quad(dens, 0, LAMBDA_HIGH, points=points, limit=400)[0]
     mean = integrate.quad(lambda x: x * dens(x), 0, LAMBDA_HIGH, points=points, limit=400)[0]
     second = integrate.quad(lambda x: x * x * dens(x), 0, LAMBDA_HIGH, points=points, limit=400)[0]

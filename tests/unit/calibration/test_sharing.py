@@ -24,7 +24,9 @@ def _case(name: str, **numbers):
 
 
 def test_the_shipped_cases_share_what_they_copy_under_the_same_prior():
-    cases = [load_scenario(SCN / f"{n}.yaml") for n in ("minsk_2015", "korea_1953", "reference_truce")]
+    cases = [
+        load_scenario(SCN / f"{n}.yaml") for n in ("minsk_2015", "korea_1953", "reference_truce")
+    ]
     got = find_shared(cases)
     assert list(got.priors) == ["war.decisiveness", "war.first_strike", "war.incident_hazard"]
     assert got.cases["war.decisiveness"] == ("minsk_2015", "korea_1953", "reference_truce")

@@ -87,6 +87,29 @@ def run(
     step = opts.chunk_size
     tasks = [(scn, opts, s, min(s + step, opts.draws)) for s in range(0, opts.draws, step)]
     t0 = time.perf_counter()
+    total, power_parts, frames = _gather(tasks, opts, progress, draws_sink)
+    tables = finish(scn, opts, total, power_parts)
+    return Result(
+        scenario=scn,
+        summary=tables.summary,
+        survival=tables.survival,
+        breakdown=tables.breakdown,
+        power=tables.power,
+        beliefs=tables.beliefs,
+        draws=pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
+        options=opts,
+        wall_seconds=time.perf_counter() - t0,
+    )
+
+
+def _gather(
+    tasks: list[tuple],
+    opts: RunOptions,
+    progress: Callable[[int, int], None] | None,
+    draws_sink: Callable[[pd.DataFrame], None] | None,
+) -> tuple[Sums, list[np.ndarray], list[pd.DataFrame]]:
+    """The chunks' sums added in task order, their power rows, and their draws tables
+    (kept, or handed to ``draws_sink``)."""
     total: Sums | None = None
     power_parts: list[np.ndarray] = []
     frames: list[pd.DataFrame] = []
@@ -103,18 +126,7 @@ def run(
         if progress is not None:
             progress(done, opts.draws)
     assert total is not None  # draws >= 1: at least one chunk
-    tables = finish(scn, opts, total, power_parts)
-    return Result(
-        scenario=scn,
-        summary=tables.summary,
-        survival=tables.survival,
-        breakdown=tables.breakdown,
-        power=tables.power,
-        beliefs=tables.beliefs,
-        draws=pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
-        options=opts,
-        wall_seconds=time.perf_counter() - t0,
-    )
+    return total, power_parts, frames
 
 
 def _scenario(scenario: Scenario | str | os.PathLike, overrides: Any) -> Scenario:

@@ -25,7 +25,14 @@ from sim.calibration import CalibrationError, calibrate
 from sim.cli import main
 from sim.errors import CalibrationWarning, ResultError
 from sim.montecarlo import Posterior, load_posterior
-from tests.unit.calibration.helpers import exact_posterior, incident_case, scenario, simulated_table
+from tests.unit.calibration.helpers import (
+    exact_posterior,
+    exact_posterior_of_histories,
+    incident_case,
+    scenario,
+    simulated_histories,
+    simulated_table,
+)
 
 TRUTH = 0.08  # the synthetic incident hazard per year
 
@@ -71,6 +78,28 @@ def test_the_posterior_concentrates_on_the_truth_as_cases_grow(concentration):
     assert errors[2] < 3 * sds[2] and errors[2] < 0.01
     q05, q95 = concentration[1000][0]["posterior_q05"], concentration[1000][0]["posterior_q95"]
     assert q05 < TRUTH < q95 and q95 - q05 < 0.03  # the prior's 90% range is 0.27 wide
+
+
+def test_many_single_histories_share_the_belief_and_concentrate_on_the_truth():
+    """k cases, one file each, every one a history of the same draw λ = 0.08 (a break by an
+    incident in some year, or six quiet years): the shared λ is weighted jointly by all of
+    them, and its posterior is the exact one and narrows on the truth as k grows."""
+    horizon, got = 6, {}
+    for k in (3, 30, 100):
+        observed = simulated_histories(k, TRUTH, horizon, seed=k)
+        cases = [
+            scenario(incident_case(f"h{i}", horizon=horizon, observed=o))
+            for i, o in enumerate(observed)
+        ]
+        cal = calibrate(cases, draws=600, seed=2)
+        assert cal.summary["shared"]["war.incident_hazard"]["cases"] == [c.name for c in cases]
+        got[k] = cal.summary["shared"]["war.incident_hazard"]
+        mean, sd = exact_posterior_of_histories(observed, horizon)
+        assert got[k]["posterior_mean"] == pytest.approx(mean, abs=0.15 * sd), k
+        assert got[k]["posterior_sd"] == pytest.approx(sd, rel=0.15), k
+    sds = [got[k]["posterior_sd"] for k in (3, 30, 100)]
+    assert sds[0] > 2 * sds[1] > 2 * 1.5 * sds[2]  # about 1/sqrt(k) once the data dominate
+    assert abs(got[100]["posterior_mean"] - TRUTH) < 3 * sds[2] and sds[2] < 0.015
 
 
 def _pair(tmp_path):

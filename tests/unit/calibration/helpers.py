@@ -64,3 +64,37 @@ def exact_posterior(table: dict) -> tuple[float, float]:
     second = integrate.quad(lambda x: x * x * dens(x), 0, LAMBDA_HIGH, points=points, limit=400)[0]
     mean /= mass
     return mean, float(np.sqrt(second / mass - mean**2))
+
+
+def simulated_histories(k: int, lam: float, horizon: int, seed: int = 0) -> list[dict]:
+    """``k`` single histories of the draw λ = ``lam``, each an observed block: broken by an
+    incident in period ``year - 1`` (a geometric year >= 1), or, if not within the
+    horizon, held the whole horizon (censored)."""
+    years = np.random.default_rng(seed).geometric(lam, size=k)
+    return [
+        {"broke_after_years": float(y - 1), "broken_by": "incident"}
+        if y - 1 < horizon
+        else {"held_at_least_years": horizon}
+        for y in years
+    ]
+
+
+def exact_posterior_of_histories(observed: list[dict], horizon: int) -> tuple[float, float]:
+    """Posterior mean and sd of λ given single histories, by numerical integration."""
+
+    def lik(lam: float) -> float:
+        return float(
+            np.prod(
+                [
+                    (1 - lam) ** o["broke_after_years"] * lam
+                    if "broke_after_years" in o
+                    else (1 - lam) ** horizon
+                    for o in observed
+                ]
+            )
+        )
+
+    mass = integrate.quad(lik, 0, LAMBDA_HIGH, limit=200)[0]
+    mean = integrate.quad(lambda x: x * lik(x), 0, LAMBDA_HIGH, limit=200)[0] / mass
+    second = integrate.quad(lambda x: x * x * lik(x), 0, LAMBDA_HIGH, limit=200)[0] / mass
+    return mean, float(np.sqrt(second - mean**2))

@@ -124,18 +124,25 @@ def _prob(p: float) -> str:
     return pct(p) if p >= 1e-3 else f"{p:.1e}"
 
 
+def _grid(summary: dict[str, Any]) -> tuple[int, int, int]:
+    """(columns, rows of beliefs, rows of cases): up to :data:`COLUMNS` columns, no more
+    than the longer of the two rows needs."""
+    n_keys = min(len(summary.get("shared", {})), MAX_BELIEFS)
+    cols = min(COLUMNS, max(n_keys, len(summary["cases"]), 1))
+    return cols, max(1, math.ceil(n_keys / cols)), math.ceil(len(summary["cases"]) / cols)
+
+
 def plot_calibration(cal, fig: Figure) -> Figure:
     """Draw a calibration (:class:`sim.calibration.Calibration`) into ``fig``."""
     s = cal.summary
     keys = _moved(s)[:MAX_BELIEFS]
     names = list(s["cases"])
-    brow = math.ceil(len(keys) / COLUMNS) if keys else 1
-    crow = math.ceil(len(names) / COLUMNS)
+    cols, brow, crow = _grid(s)
     top, bottom = fig.subfigures(2, 1, height_ratios=[2.7 * brow, 3.6 * crow])
     more = len(s.get("shared", {})) - len(keys)
     note = f" (the {len(keys)} moved most; {more} more in calibration.json)" if more > 0 else ""
     top.suptitle(f"Shared beliefs: prior and posterior{note}", fontsize=TITLE_SIZE)
-    axes = np.atleast_1d(top.subplots(brow, COLUMNS, squeeze=False)).ravel()
+    axes = np.atleast_1d(top.subplots(brow, cols, squeeze=False)).ravel()
     w = cal.posterior["weight"].to_numpy()
     for ax, key in zip(axes, keys, strict=False):
         _belief_panel(ax, key, cal.prior[key].to_numpy(), cal.posterior[key].to_numpy(), w,
@@ -147,11 +154,12 @@ def plot_calibration(cal, fig: Figure) -> Figure:
     for ax in axes[max(len(keys), 1) :]:
         ax.set_visible(False)
     bottom.suptitle(
-        f"Cases: what happened against the prior and the posterior "
-        f"({s['draws']:,} particles, effective sample {s['ess']:.0f})",
+        "Cases: what happened against the prior and the posterior"
+        + (" " if cols == COLUMNS else "\n")  # a narrow figure: two lines
+        + f"({s['draws']:,} particles, effective sample {s['ess']:.0f})",
         fontsize=TITLE_SIZE,
     )
-    caxes = np.atleast_1d(bottom.subplots(crow, COLUMNS, squeeze=False)).ravel()
+    caxes = np.atleast_1d(bottom.subplots(crow, cols, squeeze=False)).ravel()
     for ax, name in zip(caxes, names, strict=False):
         _case_panel(ax, name, s["cases"][name], cal.curves[name])
     for ax in caxes[len(names) :]:
@@ -161,8 +169,8 @@ def plot_calibration(cal, fig: Figure) -> Figure:
 
 def save_calibration(cal, path: str | Path, fmt: str | None = None) -> Path:
     """Write the calibration figure to ``path`` (png, svg or pdf)."""
-    brow = max(1, math.ceil(min(len(cal.summary.get("shared", {})), MAX_BELIEFS) / COLUMNS))
-    crow = math.ceil(len(cal.summary["cases"]) / COLUMNS)
-    fig = Figure(figsize=(13, 2.7 * brow + 3.6 * crow + 0.8), layout="constrained")
+    cols, brow, crow = _grid(cal.summary)
+    width = max(6.5, 13 * cols / COLUMNS)  # a column as wide as in a full row of three
+    fig = Figure(figsize=(width, 2.7 * brow + 3.6 * crow + 0.8), layout="constrained")
     plot_calibration(cal, fig)
     return save_figure(fig, path, fmt)

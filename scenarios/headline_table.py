@@ -51,6 +51,7 @@ SCENARIOS = (
     "liberate_south",
     "minsk_2015",
     "korea_1953",
+    "reference_truce",
     "textbook_powell",
 )
 #: Draws per scenario for the headline table and the history checks.

@@ -16,6 +16,8 @@ The Python API used from notebooks::
     sim.report("results/my_run")         # a brief: results/my_run.html
     sim.explain(result)                  # which beliefs make it hold: PRIM boxes in words
     sim.sensitivity(result)              # global sensitivity indices with 95% intervals
+    cal = sim.calibrate(["scenarios/minsk_2015.yaml"], draws=1000)  # history weighs beliefs
+    cal.save("results/cal"); sim.run(scn, posterior="results/cal")
 
 Names are imported lazily so that ``import sim`` (and the CLI) start fast. The functions
 live in :mod:`sim.api`, the facade over the subpackages, which follow the data:
@@ -37,6 +39,7 @@ __all__ = [
     "report",
     "explain",
     "sensitivity",
+    "calibrate",
     "load_scenario",
     "load_result",
     "Result",
@@ -57,6 +60,7 @@ _LAZY = {
     "report": "sim.api",
     "explain": "sim.api",
     "sensitivity": "sim.api",
+    "calibrate": "sim.api",
     "load_scenario": "sim.api",
     "load_result": "sim.api",
     "Scenario": "sim.scenario",

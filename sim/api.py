@@ -1,11 +1,11 @@
 """The public Python API: ``sim.run``, ``sim.sweep``, ``sim.terms``, ``sim.compare``,
-``sim.paired``, ``sim.report``, ``sim.explain``, ``sim.sensitivity``, ``sim.load_result``,
-``sim.load_scenario``.
+``sim.paired``, ``sim.report``, ``sim.explain``, ``sim.sensitivity``, ``sim.calibrate``,
+``sim.load_result``, ``sim.load_scenario``.
 
 A facade at the top layer, beside the command line: each function is a docstring and a
 call into the layer that does the work (:mod:`sim.montecarlo`, :mod:`sim.analysis`,
-:mod:`sim.io`, :mod:`sim.scenario`, :mod:`sim.reporting`), and ``import sim`` maps its
-names here lazily.
+:mod:`sim.calibration`, :mod:`sim.io`, :mod:`sim.scenario`, :mod:`sim.reporting`), and
+``import sim`` maps its names here lazily.
 
 Why a facade. The persistence layer (:mod:`sim.io`) never imports plotting, yet
 ``sim.run(...).save(path)`` must keep writing the four figures. So the layer that may see
@@ -34,10 +34,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
+    from sim.calibration import Calibration
     from sim.io import Result
+    from sim.montecarlo import Posterior
     from sim.scenario import Scenario
 
 __all__ = [
+    "calibrate",
+    "calibration_figure",
     "compare",
     "paired",
     "discovery_figure",
@@ -116,6 +120,77 @@ def terms_figure(table: pd.DataFrame, path: str | os.PathLike, fmt: str | None =
     return plots.save_terms(table, path, fmt=fmt)
 
 
+def calibration_figure(cal: Calibration, path: str | os.PathLike, fmt: str = "png") -> Path:
+    """Write the figure of a calibration to ``path``: :func:`sim.plots.save_calibration`.
+
+    The figure function the command line gives :meth:`sim.calibration.Calibration.save`;
+    matplotlib is imported only when it is called.
+    """
+    from sim import plots
+
+    return plots.save_calibration(cal, path, fmt=fmt)
+
+
+def calibrate(
+    cases: Sequence[Scenario | str | os.PathLike],
+    *,
+    draws: int | None = None,
+    seed: int | None = None,
+    shared: Sequence[str] = (),
+    inner: int = 64,
+    workers: int = 1,
+    chunk_size: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Calibration:
+    """Weigh the beliefs the cases share by what was observed: :func:`sim.calibration.calibrate`.
+
+    Parameters
+    ----------
+    cases
+        Scenario files (or loaded scenarios) with an ``observed`` block.
+    draws
+        Particles (default 1000).
+    seed
+        Fixes every number (default: the first case's ``montecarlo.seed``).
+    shared
+        More key paths to share (``*`` and ``?`` match), beyond those with the same key
+        path and prior in several cases.
+    inner
+        Draws of a reference class's own beliefs per particle.
+    workers, chunk_size
+        Worker processes and particles per chunk; neither changes a number.
+    progress
+        Called with a line of text after each step of the sampler.
+
+    Returns
+    -------
+    Calibration
+        ``.summary`` (what ``calibration.json`` says: ``ess``, ``cases``, ``shared``),
+        ``.posterior`` (the particles and weights); ``.save(out)`` writes the folder with
+        its figure (:func:`calibration_figure`) for ``sim.run(..., posterior=out)``.
+
+    Raises
+    ------
+    CalibrationError
+        A case without an observation, one that no prior draw can give (named), or a
+        ``shared`` pattern that names no belief.
+    """
+    from sim import calibration
+
+    cal = calibration.calibrate(
+        cases,
+        draws=draws,
+        seed=seed,
+        shared=shared,
+        inner=inner,
+        workers=workers,
+        chunk_size=chunk_size,
+        progress=progress,
+    )
+    cal.figure = calibration_figure
+    return cal
+
+
 def run(
     scenario: Scenario | str | os.PathLike,
     *,
@@ -132,6 +207,7 @@ def run(
     executor: Any = None,
     scheduler: str | None = None,
     label: str | None = None,
+    posterior: Posterior | str | os.PathLike | None = None,
 ) -> Result:
     """Run a scenario's Monte Carlo and return its :class:`~sim.io.Result`.
 
@@ -170,6 +246,10 @@ def run(
     label
         A name for the run (one line, at most 80 characters): kept in its summary and
         manifest, shown by ``sim show``, ``sim compare`` and the plots' titles and legends.
+    posterior
+        A folder written by ``sim calibrate`` (or ``sim.calibrate(...).save(...)``): the
+        shared beliefs it holds are drawn from its posterior, the rest from the scenario;
+        the manifest records the folder and its hash.
 
     Returns
     -------
@@ -207,6 +287,7 @@ def run(
         executor=executor,
         scheduler=scheduler,
         label=label,
+        posterior=posterior,
     )
     result.figures, result.tables = standard_figures, standard_tables
     return result

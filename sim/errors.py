@@ -16,3 +16,12 @@ class ExecutorError(RuntimeError):
 
 class BudgetError(ValueError):
     """A run would need more memory or time than allowed; the message says what to lower."""
+
+
+class CalibrationError(ValueError):
+    """Observations that no draw of a case's beliefs can give (``sim calibrate``)."""
+
+
+class CalibrationWarning(UserWarning):
+    """A calibration whose posterior rests on few effective draws, or a posterior applied
+    to a scenario whose own beliefs differ from the ones it was calibrated from."""

@@ -39,10 +39,11 @@ samplers), :data:`STREAM_EVENTS` (1, event times), :data:`STREAM_BREAKS` (2, inc
 and sampled break times), :data:`STREAM_SOBOL` (3, the Sobol' scramble, used with the
 one-element key ``(3,)``), :data:`STREAM_TYPES` (4, each draw's true type),
 :data:`STREAM_SALTELLI` (5, the scramble of the Saltelli design, key ``(5,)``),
-:data:`STREAM_BOOTSTRAP` (6, the bootstrap of sensitivity indices, key ``(6,)``).  A new
-user takes the next free id.  Do not derive other streams with
-``SeedSequence(seed).spawn(...)``: its children have the spawn keys ``(0,)``, ``(1,)``,
-... and would collide with this scheme.
+:data:`STREAM_BOOTSTRAP` (6, the bootstrap of sensitivity indices, key ``(6,)``),
+:data:`STREAM_POSTERIOR` (7, the particle of a calibration's posterior each draw takes),
+:data:`STREAM_CALIBRATION` (8, the moves of ``sim calibrate``).  A new user takes the
+next free id.  Do not derive other streams with ``SeedSequence(seed).spawn(...)``: its
+children have the spawn keys ``(0,)``, ``(1,)``, ... and would collide with this scheme.
 
 ``scipy.stats.qmc`` is imported only when a Sobol' sequence is drawn (see
 :mod:`sim.beliefs.distributions` for why scipy is not imported at start-up).
@@ -62,9 +63,11 @@ __all__ = [
     "METHODS",
     "STREAM_BOOTSTRAP",
     "STREAM_BREAKS",
+    "STREAM_CALIBRATION",
     "STREAM_EVENTS",
     "STREAM_PARAMS",
     "STREAM_SALTELLI",
+    "STREAM_POSTERIOR",
     "STREAM_SOBOL",
     "STREAM_TYPES",
     "DESIGNS",
@@ -83,6 +86,10 @@ STREAM_SOBOL = 3
 """Stream id of the Sobol' scramble (spawn key ``(STREAM_SOBOL,)``, one per run)."""
 STREAM_TYPES = 4
 """Stream id of each draw's true type, with private information (Monte Carlo layer)."""
+STREAM_POSTERIOR = 7
+"""Stream id of the particle each draw of a run takes from a calibration's posterior."""
+STREAM_CALIBRATION = 8
+"""Stream id of ``sim calibrate``'s resampling and moves (spawn keys ``(8, stage, ...)``)."""
 
 STREAM_SALTELLI = 5
 """Stream id of the Saltelli design's scramble (spawn key ``(STREAM_SALTELLI,)``)."""

@@ -7,6 +7,7 @@
 * :mod:`sim.cli.sweep`: ``sim sweep``;
 * :mod:`sim.cli.terms`: ``sim terms``;
 * :mod:`sim.cli.explain`: ``sim explain``;
+* :mod:`sim.cli.calibrate`: ``sim calibrate``;
 * :mod:`sim.cli.common`, :mod:`sim.cli.progress` and :mod:`sim.cli.execution` (the
   ``--executor``, ``--workers`` and ``--scheduler`` options): what the commands share.
 
@@ -33,7 +34,7 @@ import threading
 
 import click
 
-from sim.cli import compare, explain, report, runs, scenarios, sweep, terms
+from sim.cli import calibrate, compare, explain, report, runs, scenarios, sweep, terms
 from sim.cli.common import EXIT_USAGE, fail, report_scenario_error, safe_streams
 
 __all__ = ["EXIT_USAGE", "SimGroup", "main"]
@@ -177,5 +178,6 @@ for _command in (
     sweep.sweep,
     terms.terms,
     explain.explain,
+    calibrate.calibrate,
 ):
     main.add_command(_command)

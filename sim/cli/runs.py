@@ -90,6 +90,11 @@ __all__ = ["announce_estimate", "print_headline", "run", "show"]
 @click.option(
     "--report", "brief", is_flag=True, help="Also write the brief, DIR.html (sim report)."
 )
+@click.option(
+    "--posterior",
+    type=click.Path(path_type=Path),
+    help="A sim calibrate folder: draw the beliefs it holds from its posterior.",
+)
 def run(
     file,
     draws,
@@ -108,6 +113,7 @@ def run(
     quiet,
     label,
     brief,
+    posterior,
 ) -> None:
     """Run scenario FILE and write results/<name>/ (results/<name>_without_<ID> with
     --without).
@@ -120,6 +126,7 @@ def run(
     sim run scenarios/freeze_lines.yaml --executor dask --scheduler tcp://head:8786
     """
     from sim import api
+    from sim.cli.calibrate import reporting_warnings
     from sim.io import ResultWriter
     from sim.scenario import load_scenario
 
@@ -135,6 +142,7 @@ def run(
         with (
             cli_executor(executor, workers, scheduler, quiet) as ex,
             ProgressBar(quiet) as progress,
+            reporting_warnings(),
         ):
             result = api.run(
                 scn,
@@ -146,6 +154,7 @@ def run(
                 draws_sink=writer.write_draws,
                 executor=ex,
                 label=label,
+                posterior=posterior,
             )
         path = writer.finish(result, plots=not no_plots, fmt=fmt, command=command_line())
     except BaseException:
@@ -156,6 +165,9 @@ def run(
             print_headline(result)
             if design:
                 click.echo(_design_note(scn, result.summary["draws"]))
+            post = getattr(result.options, "posterior", None)
+            if post is not None:
+                click.echo(f"beliefs from the posterior of {post.folder}: {', '.join(post.keys)}")
             click.echo(f"wrote {path} in {result.wall_seconds:.1f} s")
     if brief:
         click.echo(f"wrote {api.report(path)}")

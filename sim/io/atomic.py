@@ -68,9 +68,9 @@ __all__ = [
     "unlisted_files",
 ]
 
-#: Files that mark a folder as one of ours (a run's, a sweep's, a discovery's or a terms
-#: table's), safe to replace.
-MARKERS = ("manifest.json", "sweep.json", "discovery.json", "terms.json")
+#: Files that mark a folder as one of ours (a run's, a sweep's, a discovery's, a terms
+#: table's or a calibration's), safe to replace.
+MARKERS = ("manifest.json", "sweep.json", "discovery.json", "terms.json", "calibration.json")
 #: Name parts of the hidden folders of an unfinished write and of a swap in progress.
 TEMP_MARK, OLD_MARK = ".tmp-", ".old-"
 
@@ -179,6 +179,7 @@ _MARKER_OF = {
     "sweep": "sweep.json",
     "discovery": "discovery.json",
     "terms": "terms.json",
+    "calibration": "calibration.json",
 }
 
 
@@ -202,7 +203,9 @@ def folder_kind(path: Path) -> str | None:
     ``format_version`` with ``files`` (format 1) or, written before, ``vary``; a
     ``discovery.json`` (``sim explain``) is one when it has ``base_rate``, ``boxes`` and
     ``command``; a ``terms.json`` (``sim terms``) when it has ``term_sets``, ``rows``,
-    ``command`` and a ``files`` mapping. A folder
+    ``command`` and a ``files`` mapping; a ``calibration.json`` (``sim calibrate``) when
+    its ``format`` is ``ceasefire-sim calibration`` and it has a ``files`` mapping. A
+    folder
     that merely holds a file of that name (a browser extension's ``manifest.json``, a
     ``sweep.json`` beside a thesis) is not ours.
     """
@@ -218,6 +221,9 @@ def folder_kind(path: Path) -> str | None:
     found = _read_marker(path / "discovery.json") if (path / "discovery.json").is_file() else None
     if isinstance(found, dict) and all(k in found for k in ("base_rate", "boxes", "command")):
         return "discovery" if isinstance(found.get("files", {}), dict) else None
+    cal = _read_marker(path / "calibration.json") if (path / "calibration.json").is_file() else None
+    if isinstance(cal, dict) and cal.get("format") == "ceasefire-sim calibration":
+        return "calibration" if isinstance(cal.get("files"), dict) else None
     terms = _read_marker(path / "terms.json") if (path / "terms.json").is_file() else None
     if isinstance(terms, dict) and all(k in terms for k in ("term_sets", "rows", "command")):
         return "terms" if isinstance(terms.get("files"), dict) else None
@@ -292,7 +298,8 @@ def check_replaceable(target: Path) -> None:
         why = (
             f"its {markers[0]} was not written by sim"
             if markers
-            else "it holds no manifest.json, sweep.json, discovery.json or terms.json "
+            else "it holds no manifest.json, sweep.json, discovery.json, terms.json or "
+            "calibration.json "
             "written by sim"
         )
         raise ResultError(

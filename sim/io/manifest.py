@@ -3,7 +3,8 @@
 The manifest is written last, so its presence marks a complete folder; it records the
 run's ``--label``, the scenario text and its sha256, the ``--set`` overrides and the
 resolved scenario, the run options (seed, sampler, draws, chunk size, workers, executor,
-solver method and selection), the
+solver method and selection), the calibration a run drew beliefs from (``posterior``: its
+folder and hash, when given), the
 package versions, the command, the start time, the wall time, the git commit, and the
 size and sha256 of every other file. :func:`sim.io.load_result` checks those sha256s.
 """
@@ -25,6 +26,8 @@ __all__ = [
     "FORMAT_VERSION",
     "build_manifest",
     "file_list",
+    "git_commit",
+    "package_versions",
     "sha256_file",
     "sha256_stream",
     "write_json",
@@ -58,6 +61,9 @@ def build_manifest(
     text = scn.source_text if scn is not None else ""
     opts = result.options
     files = file_list(folder, exclude="manifest.json")
+    # a calibrated run: the posterior's folder and hash (sim.montecarlo.posterior)
+    post = getattr(opts, "posterior", None)
+    calibration = {"posterior": post.record()} if post is not None else {}
     return {
         "format_version": FORMAT_VERSION,
         "complete": True,
@@ -76,6 +82,7 @@ def build_manifest(
         "executor": getattr(opts, "executor", None),
         "solver_method": getattr(opts, "method", None),
         "selection": getattr(opts, "selection", None),
+        **calibration,
         "versions": _versions(),
         "command": command if command is not None else " ".join(sys.argv),
         "started": started.isoformat(timespec="seconds"),
@@ -127,6 +134,16 @@ def sha256_stream(fh: IO[bytes]) -> str:
     for block in iter(lambda: fh.read(1 << 20), b""):
         h.update(block)
     return h.hexdigest()
+
+
+def package_versions() -> dict[str, str]:
+    """Python's version and those of the packages a manifest records."""
+    return _versions()
+
+
+def git_commit() -> str | None:
+    """The git commit of the package's checkout, or None outside one."""
+    return _git_commit()
 
 
 def _versions() -> dict[str, str]:

@@ -7,10 +7,12 @@ draws give identical results whatever ``workers`` and ``chunk_size``. Modules:
 :mod:`~sim.montecarlo.options` (what a run was asked for), :mod:`~sim.montecarlo.sampling`,
 :mod:`~sim.montecarlo.chunk` (one chunk: sample, solve, tell each draw's story),
 :mod:`~sim.montecarlo.summary` (the headline tables), :mod:`~sim.montecarlo.runner`
-(:func:`run`), :mod:`~sim.montecarlo.batch` (:func:`run_many`: many runs in one stream of
-chunks), :mod:`~sim.montecarlo.executors` (where chunks are solved: here, local worker
-processes, or a Dask cluster, :mod:`~sim.montecarlo.cluster`) and
-:mod:`~sim.montecarlo.assembly` (chunk results put together in any order).
+(:func:`run`, and :func:`map_chunks`, which other layers use to solve in chunks too),
+:mod:`~sim.montecarlo.batch` (:func:`run_many`: many runs in one stream of chunks),
+:mod:`~sim.montecarlo.executors` (where chunks are solved: here, local worker processes,
+or a Dask cluster, :mod:`~sim.montecarlo.cluster`), :mod:`~sim.montecarlo.assembly`
+(chunk results put together in any order) and :mod:`~sim.montecarlo.posterior` (a
+calibration's posterior, read back for a run).
 """
 
 from sim.montecarlo.assembly import RunAssembly
@@ -31,7 +33,8 @@ from sim.montecarlo.options import (
     default_chunk,
     milestones,
 )
-from sim.montecarlo.runner import run
+from sim.montecarlo.posterior import Posterior, check_posterior, load_posterior
+from sim.montecarlo.runner import map_chunks, run
 from sim.montecarlo.sampling import STORY_BLOCK, draw_stories, sample_beliefs, story_uniforms
 from sim.montecarlo.summary import FIXED, Sums, Tables, finish
 
@@ -40,6 +43,7 @@ __all__ = [
     "EXECUTORS",
     "FIXED",
     "POWER_DRAWS",
+    "Posterior",
     "STORY_BLOCK",
     "ChunkResult",
     "Executor",
@@ -50,8 +54,11 @@ __all__ = [
     "Sums",
     "Tables",
     "check_options",
+    "check_posterior",
     "default_chunk",
     "finish",
+    "load_posterior",
+    "map_chunks",
     "milestones",
     "open_executor",
     "run",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sim.names import DESIGNS, REMOVED_RULES, SAMPLERS, SELECTION_RULES, SOLVER_METHODS
 from sim.scenario import Scenario
@@ -17,7 +18,8 @@ class RunOptions:
     """The settings of one run (the scenario's own, or as overridden by the caller).
 
     ``chunk_size``, ``workers`` and ``executor`` (where the chunks were solved, and by how
-    many workers at once) change how a run is computed, never its numbers.
+    many workers at once) change how a run is computed, never its numbers; ``posterior``
+    draws the beliefs it holds from a calibration instead of the file.
     """
 
     draws: int
@@ -28,6 +30,8 @@ class RunOptions:
     method: str
     selection: str
     executor: str = "local"
+    #: The shared beliefs from a calibration (:class:`~sim.montecarlo.posterior.Posterior`).
+    posterior: Any = field(default=None, compare=False)
 
 
 def milestones(scn: Scenario) -> dict[str, int]:

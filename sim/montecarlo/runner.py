@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -23,9 +23,12 @@ from sim.montecarlo.budget import check_budget
 from sim.montecarlo.chunk import solve_draws
 from sim.montecarlo.executors import executor_kind, using_executor
 from sim.montecarlo.options import RunOptions, check_options, default_chunk
+from sim.montecarlo.posterior import Posterior, check_posterior
 from sim.scenario import Scenario, load_scenario, parse_scenario_text, parse_set_option
 
-__all__ = ["chunk_tasks", "run", "run_options"]
+__all__ = ["chunk_tasks", "map_chunks", "run", "run_options"]
+
+T = TypeVar("T")
 
 
 @checked_arguments
@@ -45,6 +48,7 @@ def run(
     executor: Any = None,
     scheduler: str | None = None,
     label: str | None = None,
+    posterior: Posterior | str | os.PathLike | None = None,
 ) -> Result:
     """Run a scenario's Monte Carlo and return a :class:`sim.io.Result`.
 
@@ -81,6 +85,12 @@ def run(
         ``LocalCluster`` started for the run); see :mod:`sim.montecarlo.cluster`.
     label
         A name for the run, shown by ``sim show``, ``sim compare`` and the plots.
+    posterior
+        A calibration folder written by ``sim calibrate`` (or its
+        :class:`~sim.montecarlo.posterior.Posterior`): the beliefs it holds are drawn from
+        it, the rest from the scenario; the manifest records it. A belief the scenario
+        does not have is an error; one whose prior differs from the calibration's is a
+        :class:`~sim.errors.CalibrationWarning`.
     """
     scn = _scenario(scenario, overrides)
     opts = run_options(
@@ -94,6 +104,7 @@ def run(
         workers=workers,
         executor=executor,
         scheduler=scheduler,
+        posterior=posterior,
     )
     check_budget(scn, opts, streamed=draws_sink is not None)  # before any chunk is built
     tasks = chunk_tasks(scn, opts)
@@ -121,6 +132,7 @@ def run_options(
     workers: int | None = None,
     executor: Any = None,
     scheduler: str | None = None,
+    posterior: Any = None,
 ) -> RunOptions:
     """The checked :class:`RunOptions` of a run of ``scn`` (None: the scenario's own)."""
     mc = scn.montecarlo
@@ -133,6 +145,7 @@ def run_options(
         method=method or scn.solver.method,
         selection=selection or scn.solver.selection,
         executor=executor_kind(executor, workers, scheduler),
+        posterior=None if posterior is None else check_posterior(scn, posterior),
     )
     check_options(opts)
     return opts
@@ -165,3 +178,23 @@ def _scenario(scenario: Scenario | str | os.PathLike, overrides: Any) -> Scenari
         merged,
         default_name=scenario.name,
     )
+
+
+def map_chunks(fn: Callable[[Any], T], tasks: list, workers: int) -> Iterable[T]:
+    """``fn(task)`` for each task, in task order, here or in local worker processes.
+
+    ``fn`` must be a top-level function (worker processes import it by name); a run maps
+    :func:`~sim.montecarlo.chunk.solve_draws` over its chunks, and ``sim calibrate`` its
+    likelihoods (:mod:`sim.calibration`). The work goes through the executor layer
+    (:func:`~sim.montecarlo.executors.using_executor`: a dead worker stops the run naming
+    it, Ctrl-C is the parent's alone); results come back in any order and are handed on
+    in task order, so they never depend on ``workers``.
+    """
+    with using_executor(None, workers=workers) as ex:
+        pending: dict[int, T] = {}
+        nxt = 0
+        for i, part in ex.imap_unordered(fn, tasks):
+            pending[i] = part
+            while nxt in pending:
+                yield pending.pop(nxt)
+                nxt += 1

@@ -22,6 +22,7 @@ import numpy as np
 
 from sim import beliefs
 from sim.montecarlo.options import RunOptions
+from sim.montecarlo.posterior import posterior_rows
 from sim.scenario import Scenario
 
 __all__ = ["STORY_BLOCK", "draw_stories", "sample_beliefs", "story_uniforms"]
@@ -33,7 +34,8 @@ def sample_beliefs(scn: Scenario, opts: RunOptions, start: int, stop: int) -> di
     """Every number of the scenario for draws [start, stop), by key path.
 
     A sampled belief is an array over the draws; a fixed number is a float. The uncertain
-    numbers take the sampler's columns in the order of ``scn.numbers()``.
+    numbers take the sampler's columns in the order of ``scn.numbers()``. With a posterior
+    (``opts.posterior``), its beliefs then replace theirs (:mod:`~sim.montecarlo.posterior`).
     """
     numbers = scn.numbers()
     uncertain = [p for p, v in numbers.items() if isinstance(v, beliefs.Distribution)]
@@ -43,6 +45,9 @@ def sample_beliefs(scn: Scenario, opts: RunOptions, start: int, stop: int) -> di
     }
     for j, p in enumerate(uncertain):
         params[p] = numbers[p].ppf(u[:, j])
+    if opts.posterior is not None:  # the shared beliefs from a calibration's posterior
+        pick = story_uniforms(opts.seed, beliefs.STREAM_POSTERIOR, start, stop, 1)[:, 0]
+        params.update(posterior_rows(opts.posterior, pick))
     return params
 
 

@@ -13,7 +13,8 @@ much the answer differs between draws of the uncertain assumptions (it does not 
 One module per figure (:mod:`~sim.plots.survival`, :mod:`~sim.plots.breakdown`,
 :mod:`~sim.plots.sensitivity` (the tornado) with :mod:`~sim.plots.indices` (the indices
 beside it), :mod:`~sim.plots.power`, :mod:`~sim.plots.compare`, :mod:`~sim.plots.sweep`,
-:mod:`~sim.plots.discovery`, :mod:`~sim.plots.terms`), the shared look in
+:mod:`~sim.plots.discovery`, :mod:`~sim.plots.terms`, :mod:`~sim.plots.calibration`), the
+shared look in
 :mod:`~sim.plots.style`, and writing files in :mod:`~sim.plots.save`. The tables behind
 the figures are computed in :mod:`sim.analysis`; ``sensitivity_table`` and
 ``readable_key`` are re-exported here.
@@ -22,6 +23,7 @@ the figures are computed in :mod:`sim.analysis`; ``sensitivity_table`` and
 from sim.analysis.sensitivity import sensitivity_table
 from sim.plots.beliefs import plot_beliefs
 from sim.plots.breakdown import plot_breakdown
+from sim.plots.calibration import plot_calibration, save_calibration
 from sim.plots.compare import plot_compare
 from sim.plots.discovery import plot_discovery, plot_restrictions, plot_trajectories
 from sim.plots.indices import plot_indices, plot_sensitivity_panels
@@ -46,6 +48,7 @@ __all__ = [
     "OKABE_ITO",
     "plot_beliefs",
     "plot_breakdown",
+    "plot_calibration",
     "plot_compare",
     "plot_discovery",
     "plot_indices",
@@ -59,6 +62,7 @@ __all__ = [
     "plot_trajectories",
     "readable_key",
     "save_all",
+    "save_calibration",
     "save_compare",
     "save_discovery",
     "save_figure",

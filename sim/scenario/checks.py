@@ -21,6 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 from sim.beliefs import Choice, Distribution
 from sim.scenario.keys import CHANGEABLE, MECHANISM_KEYS, Key, changeable_keys, key
 from sim.scenario.numbers import value_type
+from sim.scenario.observed import observed_problems
 from sim.scenario.problems import KeyLines, Problem, problem_at
 from sim.scenario.schema import Scenario
 
@@ -403,6 +404,7 @@ def semantic_problems(
     checks.types()
     checks.mechanisms()
     checks.solver()
+    observed_problems(scn, checks.add)
     if not checks.problems:
         checks.values_before_events()
     return checks.problems, checks.changes

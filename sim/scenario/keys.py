@@ -402,6 +402,23 @@ KEYS: tuple[Key, ...] = (
     Key("montecarlo.seed", WHOLE, "seed of the draws", Range(0, 2**63 - 1), default=0),
     Key("montecarlo.sampler", CHOICE, "how the draws are spread", default="lhs",
         choices=SAMPLERS),
+    # What happened, for `sim calibrate` (sim.calibration); `sim run` does not read it.
+    Key("observed.accepted", BOOL, "observed: whether both sides accepted the terms",
+        default=None, default_text="true when a break, a duration or a survival table is given"),
+    Key("observed.broke_after_years", REAL, "observed: the ceasefire broke in the period "
+        "holding this time", Range(0.0), "years after it began", default=None),
+    Key("observed.broke_before_years", REAL, "observed: ... or in a later period before this "
+        "time (a window)", Range(0.0, lo_open=True), "years after it began", default=None,
+        default_text="the period of broke_after_years only"),
+    Key("observed.broken_by", NAME, "observed: who broke it: an actor id, both or incident",
+        default=None, default_text="anyone"),
+    Key("observed.held_at_least_years", REAL, "observed: it still held this long (censored)",
+        Range(0.0, lo_open=True), "years", default=None),
+    Key("observed.survival.<years>", REAL, "observed in a reference class: the share of its "
+        "agreed ceasefires still holding after <years> years", _UNIT, "share", default=None),
+    Key("observed.cases", WHOLE, "how many ceasefires the survival table counts (each draws "
+        "its own beliefs but the shared ones)", Range(1, 100_000), default=1),
+    _text("observed.note", "where the observation comes from"),
 )  # fmt: skip
 """Every key of the scenario format, in the order of the file."""
 

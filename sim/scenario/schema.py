@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, create_model
 from sim.beliefs import Distribution
 from sim.names import PERIODS_PER_YEAR
 from sim.scenario.keys import KEYS, MECHANISM_KEYS, REQUIRED, key, number_names
-from sim.scenario.numbers import NUMBER_SERIALISER, Identifier, Text, key_type
+from sim.scenario.numbers import NUMBER_SERIALISER, Identifier, Text, key_type, value_type
 
 __all__ = [
     "Actor",
@@ -31,6 +31,7 @@ __all__ = [
     "Effects",
     "Event",
     "MonteCarlo",
+    "Observed",
     "Region",
     "Scenario",
     "Solver",
@@ -124,6 +125,17 @@ Mechanism = _model(
 )
 Solver = _model("Solver", "How the stage games are solved.", "solver")
 MonteCarlo = _model("MonteCarlo", "How the uncertain numbers are drawn.", "montecarlo")
+# What happened (for `sim calibrate`); checked against the scenario in sim.scenario.observed.
+Observed = _model(
+    "Observed",
+    "What happened after this ceasefire (or a reference class of them), for sim calibrate.",
+    "observed",
+    survival=(
+        dict[Annotated[float, Field(gt=0, allow_inf_nan=False)],
+             value_type("observed.survival.<years>")] | None,
+        None,
+    ),
+)  # fmt: skip
 
 _Fields = _model(
     "Scenario",
@@ -140,6 +152,7 @@ _Fields = _model(
     mechanisms=(dict[Identifier, Mechanism], {}),
     solver=(Solver, Solver()),
     montecarlo=(MonteCarlo, MonteCarlo()),
+    observed=(Observed | None, None),
 )
 
 _ACTOR_NUMBERS = number_names("actors.<id>")

@@ -22,6 +22,7 @@ from sim.scenario.problems import KeyLines, Problem, ScenarioError, one_line
 __all__ = [
     "MAX_DEPTH",
     "MAX_NUMBER_CHARS",
+    "NUMBER_KEYS",
     "compose",
     "construct",
     "is_refusal",
@@ -37,6 +38,8 @@ MAX_NUMBER_CHARS = 100
 _TAG_PREFIX = "tag:yaml.org,2002:"
 _STR_TAG = _TAG_PREFIX + "str"
 _NUMBER_TAGS = {_TAG_PREFIX + "int", _TAG_PREFIX + "float"}
+#: Mappings whose keys are numbers: the years of an observed survival table.
+NUMBER_KEYS = {("observed", "survival")}
 _STANDARD_TAGS = {_TAG_PREFIX + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
 # Parsing and composing use libyaml when PyYAML has it (several times faster); both give
 # the same events and nodes. Objects are always built by PyYAML's SafeConstructor.
@@ -307,7 +310,9 @@ class _Walk:
             if key_node.tag == _TAG_PREFIX + "merge":
                 self.add(line, path, "YAML merge keys (<<) are not allowed; write the keys out")
                 continue
-            if key_node.tag != _STR_TAG:
+            if key_node.tag != _STR_TAG and not (
+                key_node.tag in _NUMBER_TAGS and path in NUMBER_KEYS
+            ):
                 kind = _KEY_KINDS.get(key_node.tag, _short_tag(key_node.tag))
                 self.add(
                     line,

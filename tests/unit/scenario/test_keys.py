@@ -206,7 +206,8 @@ def test_json_schema_states_the_table_limits(k):
 
 
 def _concrete(pattern: str) -> str:
-    ids = {"<id>": "r", "<region>": "r", "<actor>": "a", "<winner>": "b", "<type>": "t"}
+    ids = {"<id>": "r", "<region>": "r", "<actor>": "a", "<winner>": "b", "<type>": "t",
+           "<years>": "1"}  # fmt: skip
     parts = pattern.split(".")
     if parts[0] in ("actors", "events"):
         ids["<id>"] = "a" if parts[0] == "actors" else "e"
@@ -225,6 +226,10 @@ def _scenario_with(path: str, value: float) -> dict:
         data["solver"] = {"selection": "qre"}  # the precision goes with the quantal response
     if path.startswith("actors.a.types."):
         data["actors"]["a"]["types"] = {"u": {}}  # another type, which gets the rest
+    if path == "observed.broke_before_years":
+        data["observed"] = {"broke_after_years": 0.0}  # the window it closes
+    if path == "observed.cases":
+        data["observed"] = {"survival": {1: 0.5}}  # the table it counts
     if path.startswith("mechanisms."):  # a mechanism of a kind that takes the key
         name = path.rpartition(".")[2]
         kind = next(k for k, names in MECHANISM_KEYS.items() if name in names)

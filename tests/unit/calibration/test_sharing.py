@@ -30,8 +30,9 @@ def test_the_shipped_cases_share_what_they_copy_under_the_same_prior():
     got = find_shared(cases)
     assert list(got.priors) == ["war.decisiveness", "war.first_strike", "war.incident_hazard"]
     assert got.cases["war.decisiveness"] == ("minsk_2015", "korea_1953", "reference_truce")
-    # Korea's first strike and incidents are narrowed for its DMZ: its own beliefs
-    assert got.cases["war.first_strike"] == ("minsk_2015", "reference_truce")
+    # Korea keeps the flagship's first strike (its DMZ is a mechanism that cuts it) but
+    # counts incidents per year: that belief is its own
+    assert got.cases["war.first_strike"] == ("minsk_2015", "korea_1953", "reference_truce")
     assert got.cases["war.incident_hazard"] == ("minsk_2015", "reference_truce")
     assert not got.named and not got.notes
 

@@ -16,6 +16,7 @@ from sim.errors import ResultError
 from sim.io import ResultWriter, atomic, load_result
 from sim.io.atomic import AtomicFolder
 
+OUR_CALIBRATION = {"format": "ceasefire-sim calibration", "format_version": 1, "files": {}}
 OUR_TERMS = {"term_sets": 1, "rows": [], "command": "sim terms f", "files": {}}
 OUR_DISCOVERY = {"base_rate": 0.5, "boxes": [], "command": "sim explain r"}
 OUR_SWEEP = {"format_version": 1, "vary": ["k"], "rows": 1, "command": "sim sweep", "files": {}}
@@ -30,6 +31,7 @@ def _ours(folder, marker: str, files: dict | None = None) -> None:
             "manifest.json": OUR_MANIFEST,
             "discovery.json": OUR_DISCOVERY,
             "terms.json": OUR_TERMS,
+            "calibration.json": OUR_CALIBRATION,
         }.get(marker, OUR_SWEEP)
     )
     data["files"] = {name: {"bytes": 0, "sha256": ""} for name in files or {}}

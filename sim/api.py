@@ -132,6 +132,8 @@ def run(
     executor: Any = None,
     scheduler: str | None = None,
     label: str | None = None,
+    curves: bool = False,
+    curves_sink: Callable[[pd.DataFrame], None] | None = None,
 ) -> Result:
     """Run a scenario's Monte Carlo and return its :class:`~sim.io.Result`.
 
@@ -170,6 +172,13 @@ def run(
     label
         A name for the run (one line, at most 80 characters): kept in its summary and
         manifest, shown by ``sim show``, ``sim compare`` and the plots' titles and legends.
+    curves
+        Also keep each draw's survival at every period: ``Result.curves``, one row per
+        draw (``draw``, then ``p_holds.<t>`` for t = 0 .. horizon), saved as
+        ``curves.parquet`` (``sim run --save-curves``). Off by default; no other number
+        changes.
+    curves_sink
+        With ``curves``: each chunk's curves go to it in draw order, as ``draws_sink``.
 
     Returns
     -------
@@ -207,6 +216,8 @@ def run(
         executor=executor,
         scheduler=scheduler,
         label=label,
+        curves=curves,
+        curves_sink=curves_sink,
     )
     result.figures, result.tables = standard_figures, standard_tables
     return result

@@ -90,6 +90,11 @@ __all__ = ["announce_estimate", "print_headline", "run", "show"]
 @click.option(
     "--report", "brief", is_flag=True, help="Also write the brief, DIR.html (sim report)."
 )
+@click.option(
+    "--save-curves",
+    is_flag=True,
+    help="Also write curves.parquet: each draw's survival at every period (one row per draw).",
+)
 def run(
     file,
     draws,
@@ -108,6 +113,7 @@ def run(
     quiet,
     label,
     brief,
+    save_curves,
 ) -> None:
     """Run scenario FILE and write results/<name>/ (results/<name>_without_<ID> with
     --without).
@@ -146,6 +152,8 @@ def run(
                 draws_sink=writer.write_draws,
                 executor=ex,
                 label=label,
+                curves=save_curves,
+                curves_sink=writer.write_curves if save_curves else None,
             )
         path = writer.finish(result, plots=not no_plots, fmt=fmt, command=command_line())
     except BaseException:

@@ -17,7 +17,9 @@ class RunOptions:
     """The settings of one run (the scenario's own, or as overridden by the caller).
 
     ``chunk_size``, ``workers`` and ``executor`` (where the chunks were solved, and by how
-    many workers at once) change how a run is computed, never its numbers.
+    many workers at once) change how a run is computed, never its numbers. ``curves``
+    asks for each draw's survival at every period (``curves.parquet``); it adds a table
+    and changes no other number.
     """
 
     draws: int
@@ -28,6 +30,7 @@ class RunOptions:
     method: str
     selection: str
     executor: str = "local"
+    curves: bool = False
 
 
 def milestones(scn: Scenario) -> dict[str, int]:

@@ -45,6 +45,8 @@ def run(
     executor: Any = None,
     scheduler: str | None = None,
     label: str | None = None,
+    curves: bool = False,
+    curves_sink: Callable[[pd.DataFrame], None] | None = None,
 ) -> Result:
     """Run a scenario's Monte Carlo and return a :class:`sim.io.Result`.
 
@@ -81,6 +83,13 @@ def run(
         ``LocalCluster`` started for the run); see :mod:`sim.montecarlo.cluster`.
     label
         A name for the run, shown by ``sim show``, ``sim compare`` and the plots.
+    curves
+        Also keep each draw's survival at every period (``Result.curves``, written as
+        ``curves.parquet``: ``draw`` and ``p_holds.<t>`` for t = 0 .. horizon). Off by
+        default; it changes no other number.
+    curves_sink
+        With ``curves``: each chunk's curves are handed to it in draw order instead of
+        being kept in memory (``Result.curves`` is then None).
     """
     scn = _scenario(scenario, overrides)
     opts = run_options(
@@ -94,11 +103,13 @@ def run(
         workers=workers,
         executor=executor,
         scheduler=scheduler,
+        curves=curves,
     )
-    check_budget(scn, opts, streamed=draws_sink is not None)  # before any chunk is built
+    streamed = {"streamed": draws_sink is not None, "curves_streamed": curves_sink is not None}
+    check_budget(scn, opts, **streamed)  # before any chunk is built
     tasks = chunk_tasks(scn, opts)
     t0 = time.perf_counter()
-    assembly = RunAssembly(scn, opts, len(tasks), draws_sink)
+    assembly = RunAssembly(scn, opts, len(tasks), draws_sink, curves_sink=curves_sink)
     with using_executor(executor, workers=workers, scheduler=scheduler) as ex:
         for i, part in ex.imap_unordered(solve_draws, tasks):
             assembly.add(i, part)
@@ -121,6 +132,7 @@ def run_options(
     workers: int | None = None,
     executor: Any = None,
     scheduler: str | None = None,
+    curves: bool = False,
 ) -> RunOptions:
     """The checked :class:`RunOptions` of a run of ``scn`` (None: the scenario's own)."""
     mc = scn.montecarlo
@@ -133,6 +145,7 @@ def run_options(
         method=method or scn.solver.method,
         selection=selection or scn.solver.selection,
         executor=executor_kind(executor, workers, scheduler),
+        curves=bool(curves),
     )
     check_options(opts)
     return opts

@@ -256,3 +256,11 @@ def test_load_result_refuses_a_table_in_the_old_format(runs, tmp_path):
     write_json(copy / "manifest.json", manifest)
     with pytest.raises(ResultError, match="breaker holds 'none'"):
         sim.load_result(copy)
+
+
+def test_curves_arguments_are_checked():
+    scn = parse_scenario_text(PLAIN, "<plain>", default_name="plain")
+    with pytest.raises(TypeError, match="curves must be True or False"):
+        sim.run(scn, draws=2, curves="yes")
+    with pytest.raises(ValueError, match="curves_sink needs curves=True"):
+        sim.run(scn, draws=2, curves_sink=lambda table: None)

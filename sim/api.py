@@ -208,6 +208,8 @@ def run(
     scheduler: str | None = None,
     label: str | None = None,
     posterior: Posterior | str | os.PathLike | None = None,
+    curves: bool = False,
+    curves_sink: Callable[[pd.DataFrame], None] | None = None,
 ) -> Result:
     """Run a scenario's Monte Carlo and return its :class:`~sim.io.Result`.
 
@@ -250,6 +252,13 @@ def run(
         A folder written by ``sim calibrate`` (or ``sim.calibrate(...).save(...)``): the
         shared beliefs it holds are drawn from its posterior, the rest from the scenario;
         the manifest records the folder and its hash.
+    curves
+        Also keep each draw's survival at every period: ``Result.curves``, one row per
+        draw (``draw``, then ``p_holds.<t>`` for t = 0 .. horizon), saved as
+        ``curves.parquet`` (``sim run --save-curves``). Off by default; no other number
+        changes.
+    curves_sink
+        With ``curves``: each chunk's curves go to it in draw order, as ``draws_sink``.
 
     Returns
     -------
@@ -288,6 +297,8 @@ def run(
         scheduler=scheduler,
         label=label,
         posterior=posterior,
+        curves=curves,
+        curves_sink=curves_sink,
     )
     result.figures, result.tables = standard_figures, standard_tables
     return result

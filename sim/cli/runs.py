@@ -95,6 +95,11 @@ __all__ = ["announce_estimate", "print_headline", "run", "show"]
     type=click.Path(path_type=Path),
     help="A sim calibrate folder: draw the beliefs it holds from its posterior.",
 )
+@click.option(
+    "--save-curves",
+    is_flag=True,
+    help="Also write curves.parquet: each draw's survival at every period (one row per draw).",
+)
 def run(
     file,
     draws,
@@ -114,6 +119,7 @@ def run(
     label,
     brief,
     posterior,
+    save_curves,
 ) -> None:
     """Run scenario FILE and write results/<name>/ (results/<name>_without_<ID> with
     --without).
@@ -155,6 +161,8 @@ def run(
                 executor=ex,
                 label=label,
                 posterior=posterior,
+                curves=save_curves,
+                curves_sink=writer.write_curves if save_curves else None,
             )
         path = writer.finish(result, plots=not no_plots, fmt=fmt, command=command_line())
     except BaseException:

@@ -26,11 +26,14 @@ __all__ = [
     "probability_problems",
 ]
 
-#: Draws-table columns that hold probabilities or shares in [0, 1]. ``nash_share_a`` is
-#: missing (null) where no split gives both sides their war value (an empty bargaining
-#: set); every other one must be present.
+#: Draws-table columns that hold probabilities or shares in [0, 1] (``p_holds.<t>``: the
+#: survival curves of ``curves.parquet``). ``nash_share_a`` is missing (null) where no
+#: split gives both sides their war value (an empty bargaining set); every other one must
+#: be present.
 PROBABILITY_COLUMNS = (
     "p_holds_",
+    "p_holds.",
+    "p_accepted",
     "win_prob_",
     "fearon_low",
     "fearon_high",

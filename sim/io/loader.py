@@ -46,7 +46,8 @@ def load_result(folder: str | os.PathLike, *, verify: bool = True, draws: bool =
         Check every file listed in the manifest against its sha256.
     draws
         Read the draws table too (else ``Result.draws`` is empty; :func:`read_draws`
-        reads it from the folder when needed).
+        reads it from the folder when needed), and the survival curves of every draw
+        when the run saved them (``curves.parquet``: ``Result.curves``, else None).
 
     Returns
     -------
@@ -126,7 +127,7 @@ def _load_from(folder: Path, dfd: int, verify: bool, draws: bool) -> Result:
     finally:
         for fh in handles.values():
             fh.close()
-    survival, breakdown, power, table, beliefs = tables
+    survival, breakdown, power, table, beliefs, curves = tables
     wall = manifest.get("wall_seconds")
     result = Result(
         scenario=None,
@@ -136,6 +137,7 @@ def _load_from(folder: Path, dfd: int, verify: bool, draws: bool) -> Result:
         power=power,
         draws=table,
         beliefs=beliefs,
+        curves=curves,
         wall_seconds=float(wall) if isinstance(wall, (int, float)) and wall >= 0 else 0.0,
         manifest=manifest,
         path=folder,
@@ -215,6 +217,16 @@ def _read_tables(folder: Path, handles: dict[str, io.BufferedReader], draws: boo
         power = pd.read_csv(handles["power.csv"])
         table = pd.read_parquet(handles["draws.parquet"]) if draws else pd.DataFrame()
         beliefs = pd.read_csv(handles["beliefs.csv"]) if "beliefs.csv" in handles else None
+        curves = None
+        if "curves.parquet" in handles:
+            curve_rows = pq.ParquetFile(handles["curves.parquet"]).metadata.num_rows
+            handles["curves.parquet"].seek(0)
+            if curve_rows != rows:
+                raise ResultError(
+                    f"{folder}: curves.parquet has {curve_rows} rows for {rows} draws; not a "
+                    f"complete result: {_AGAIN}"
+                )
+            curves = pd.read_parquet(handles["curves.parquet"]) if draws else None
     except ResultError:
         raise
     except (OSError, ValueError) as exc:
@@ -223,7 +235,7 @@ def _read_tables(folder: Path, handles: dict[str, io.BufferedReader], draws: boo
         raise ResultError(
             f"{folder}: cannot read the result ({type(exc).__name__}: {exc}); {_AGAIN}"
         ) from None
-    return summary, (survival, breakdown, power, table, beliefs)
+    return summary, (survival, breakdown, power, table, beliefs, curves)
 
 
 def _scenario_of(manifest: dict, summary: Any) -> Any:

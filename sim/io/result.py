@@ -6,7 +6,13 @@ A result folder (``results/<name>/``) holds::
     survival.csv     period, years, survival, ci_low, ci_high, survival_if_accepted
     breakdown.csv    expected probability of a breakdown per period, by breaker and cause
     power.csv        A's win probability per event state and period (quantiles over draws)
-    draws.parquet    one row per draw: every sampled parameter (by key path) and outcome
+    draws.parquet    one row per draw: every sampled parameter (by key path) and the
+                     draw's story (accepted; rejected_by, rejection_cause; break_period,
+                     break_year, breaker, cause; NA where they do not apply), its p_holds_*
+                     and t = 0 references; every column is documented in README.md
+                     ("Reading the output")
+    curves.parquet   with --save-curves only: one row per draw, ``draw`` and p_holds.<t>
+                     for every period t = 0 .. horizon
     sensitivity.csv  global sensitivity indices of the beliefs with 95% intervals (when the
                      Result has a table function: sim.run and sim.load_result attach one)
     manifest.json    scenario text and sha256, seed, sampler, draws, versions, command,
@@ -54,8 +60,9 @@ __all__ = [
 
 #: The files every result folder holds (besides ``manifest.json`` and the figures).
 REQUIRED_FILES = ("summary.json", "survival.csv", "breakdown.csv", "power.csv", "draws.parquet")
-#: Files a result folder holds when the run has them: ``beliefs.csv`` with private information.
-OPTIONAL_FILES = ("beliefs.csv",)
+#: Files a result folder holds when the run has them: ``beliefs.csv`` with private
+#: information, ``curves.parquet`` when the run kept each draw's survival curve.
+OPTIONAL_FILES = ("beliefs.csv", "curves.parquet")
 
 #: Draws a run's figures into a folder in a format (``"png"``, ``"svg"``, ``"pdf"``) and
 #: returns their paths: ``figures(result, folder, fmt)``, e.g. ``sim.plots.save_all``.
@@ -87,6 +94,8 @@ class Result:
     figures: FigureFunction | None = field(default=None, repr=False, compare=False)
     beliefs: pd.DataFrame | None = None  # with private information: beliefs.csv
     tables: TableFunction | None = field(default=None, repr=False, compare=False)
+    #: Each draw's survival at every period (``curves.parquet``), when the run kept it.
+    curves: pd.DataFrame | None = None
 
     @property
     def name(self) -> str:
@@ -160,6 +169,8 @@ class Result:
         writer = ResultWriter(out)
         try:
             writer.write_draws(self.draws)
+            if self.curves is not None:
+                writer.write_curves(self.curves)
             return writer.finish(self, plots=plots, fmt=fmt, command=command, figures=figures)
         except BaseException:
             writer.abort()

@@ -23,9 +23,15 @@ from typing import Any
 import pandas as pd
 
 from sim.io.checks import check_draws, probability_problems
-from sim.names import PERIODS_PER_YEAR
+from sim.names import CAUSES, PERIODS_PER_YEAR
 
-__all__ = ["REQUIRED_COLUMNS", "result_problems", "summary_problems", "table_problems"]
+__all__ = [
+    "REQUIRED_COLUMNS",
+    "draws_problems",
+    "result_problems",
+    "summary_problems",
+    "table_problems",
+]
 
 _SLACK = 1e-9
 _HORIZON_LABEL = re.compile(r"[0-9]+y")
@@ -170,9 +176,58 @@ def result_problems(result: Any) -> list[str]:
     if problems:
         return problems
     problems = probability_problems(result)
-    if not problems and result.draws is not None and len(result.draws.columns):
+    for name, table in (("draws.parquet", result.draws), ("curves.parquet", result.curves)):
+        if problems or table is None or not len(table.columns):
+            continue
         try:
-            check_draws(result.draws)
+            check_draws(table)
         except ValueError as exc:  # ResultError naming the column
-            problems.append(str(exc).split("; nothing was written")[0])
+            problems.append(f"{name}: " + str(exc).split("; nothing was written")[0])
+    if not problems and result.draws is not None and len(result.draws.columns):
+        problems += draws_problems(result.draws, result.summary.get("actors") or [])
+    return problems
+
+
+#: The story columns of the draws table: when each applies, and the values it may take
+#: (``actors``: the actor ids). Elsewhere each is missing (NA), never ``''``.
+_STORY = {
+    "rejected_by": ("rejected", ("actors", "both")),
+    "rejection_cause": ("rejected", CAUSES),
+    "breaker": ("broke", ("actors", "both", "incident")),
+    "cause": ("broke", CAUSES),
+}
+
+
+def draws_problems(draws: pd.DataFrame, actors: list[str]) -> list[str]:
+    """Each way the story columns of a draws table break the format of README.md
+    ("Reading the output"): a value outside its categories (``none`` or ``''`` as a
+    breaker, as tables written before the tidy format had), or a value present where the
+    column does not apply (a rejection cause for an accepted draw) or missing where it
+    does."""
+    problems: list[str] = []
+    if "accepted" not in draws or "break_period" not in draws:
+        return ["draws.parquet has no column accepted or break_period"]
+    where = {
+        "rejected": ~draws["accepted"].astype(bool).to_numpy(),
+        "broke": draws["break_period"].notna().to_numpy(),
+    }
+    for col, (applies, allowed) in _STORY.items():
+        if col not in draws:
+            problems.append(f"draws.parquet has no column {col}")
+            continue
+        values = draws[col]
+        present = values.notna().to_numpy()
+        names = {*(actors if "actors" in allowed else ()), *(a for a in allowed if a != "actors")}
+        bad = sorted({str(v) for v in values[present]} - names)
+        if bad:
+            problems.append(
+                f"draws.parquet column {col} holds {', '.join(map(repr, bad[:3]))}, not one "
+                f"of {', '.join(sorted(names))} (a table written before the tidy format; "
+                "run it again)"
+            )
+        elif (present != where[applies]).any():
+            problems.append(
+                f"draws.parquet column {col} is not present exactly where the draw is "
+                f"{applies} (missing, NA, elsewhere)"
+            )
     return problems

@@ -69,53 +69,28 @@ class ResultWriter:
     def __init__(self, out: str | os.PathLike):
         self.folder = AtomicFolder(out)
         self.target, self.tmp = self.folder.target, self.folder.tmp
-        self._parquet = None
-        self._pending: list = []
-        self._pending_rows = 0
-        self._schema = None
-        self._rows = 0
+        self._draws = _ParquetStream(self.tmp / "draws.parquet")
+        self._curves = _ParquetStream(self.tmp / "curves.parquet")
         self.started = datetime.now(timezone.utc)
 
     def write_draws(self, frame: pd.DataFrame) -> None:
         """Append one chunk of the draws table to ``draws.parquet``."""
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
         check_draws(frame)
-        table = pa.Table.from_pandas(frame, preserve_index=False)
+        self._append(self._draws, frame)
+
+    def write_curves(self, frame: pd.DataFrame) -> None:
+        """Append one chunk of the survival curves to ``curves.parquet`` (``--save-curves``)."""
+        check_draws(frame)
+        self._append(self._curves, frame)
+
+    def _append(self, stream: _ParquetStream, frame: pd.DataFrame) -> None:
         try:
-            if self._parquet is None:
-                self._schema = table.schema
-                self._parquet = pq.ParquetWriter(
-                    self.tmp / "draws.parquet", table.schema, compression="zstd"
-                )
-            else:
-                table = table.cast(self._schema)
-            # Row groups of a fixed size, whatever the chunks: the file's bytes then do
-            # not depend on --chunk-size or --workers either.
-            self._pending.append(table)
-            self._pending_rows += table.num_rows
-            self._rows += table.num_rows
-            if self._pending_rows >= ROW_GROUP:
-                self._flush(final=False)
+            stream.append(frame)
         except OSError as exc:
             raise ResultError(
-                f"{self.target}: cannot write draws.parquet ({explain(exc)}); nothing was replaced"
+                f"{self.target}: cannot write {stream.path.name} ({explain(exc)}); nothing "
+                "was replaced"
             ) from None
-
-    def _flush(self, *, final: bool) -> None:
-        import pyarrow as pa
-
-        if not self._pending:
-            return
-        table = pa.concat_tables(self._pending).combine_chunks()
-        full = (table.num_rows // ROW_GROUP) * ROW_GROUP
-        cut = table.num_rows if final else full
-        if cut:
-            self._parquet.write_table(table.slice(0, cut), row_group_size=ROW_GROUP)
-        rest = table.slice(cut)
-        self._pending = [rest] if rest.num_rows else []
-        self._pending_rows = rest.num_rows
 
     def finish(
         self,
@@ -175,20 +150,26 @@ class ResultWriter:
         self, result: Result, draw: FigureFunction | None, fmt: str, command: str | None
     ) -> dict:
         """Everything but the swap: draws, tables, figures, then the manifest; fsync."""
-        if self._parquet is None:
+        if not self._draws.started:
             self.write_draws(
                 result.draws if len(result.draws.columns) else pd.DataFrame({"draw": []})
             )
-        self._flush(final=True)
-        self._parquet.close()
+        if not self._curves.started and result.curves is not None:
+            self.write_curves(result.curves)
+        self._draws.close()
+        self._curves.close()
         n = (result.summary or {}).get("draws")
-        if n is not None and self._rows != n:
-            raise ResultError(
-                f"{self.target}: the draws table has {self._rows} rows for {n} draws, so the "
-                "folder would not be a complete result; nothing was written (a Result whose "
-                "draws were streamed to another folder cannot be saved again: run it again "
-                "without draws_sink)"
-            )
+        for stream, table, sink in (
+            (self._draws, "draws table", "draws_sink"),
+            (self._curves, "survival curves", "curves_sink"),
+        ):
+            if n is not None and stream.started and stream.rows != n:
+                raise ResultError(
+                    f"{self.target}: the {table} has {stream.rows} rows for {n} draws, so the "
+                    "folder would not be a complete result; nothing was written (a Result "
+                    f"whose {table} was streamed to another folder cannot be saved again: run "
+                    f"it again without {sink})"
+                )
         write_json(self.tmp / "summary.json", result.summary)
         result.survival.to_csv(self.tmp / "survival.csv", index=False)
         result.breakdown.to_csv(self.tmp / "breakdown.csv", index=False)
@@ -208,9 +189,66 @@ class ResultWriter:
 
     def abort(self) -> None:
         """Remove the temporary folder (after an error or an interrupt)."""
-        try:
-            if self._parquet is not None:
-                self._parquet.close()
-        except Exception:  # noqa: BLE001 - best effort while cleaning up
-            pass
+        for stream in (self._draws, self._curves):
+            try:
+                stream.close(flush=False)
+            except Exception:  # noqa: BLE001 - best effort while cleaning up
+                pass
         self.folder.abort()
+
+
+class _ParquetStream:
+    """A parquet file written chunk by chunk in row groups of :data:`ROW_GROUP` rows, so
+    that its bytes do not depend on the chunks (``--chunk-size``, ``--workers``)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._writer = None
+        self._schema = None
+        self._pending: list = []
+        self._pending_rows = 0
+        self.rows = 0
+
+    @property
+    def started(self) -> bool:
+        """Something was appended (the file exists)."""
+        return self._schema is not None
+
+    def append(self, frame: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        if self._writer is None:
+            self._schema = table.schema
+            self._writer = pq.ParquetWriter(self.path, table.schema, compression="zstd")
+        else:
+            table = table.cast(self._schema)
+        self._pending.append(table)
+        self._pending_rows += table.num_rows
+        self.rows += table.num_rows
+        if self._pending_rows >= ROW_GROUP:
+            self._flush(final=False)
+
+    def _flush(self, *, final: bool) -> None:
+        import pyarrow as pa
+
+        if not self._pending:
+            return
+        table = pa.concat_tables(self._pending).combine_chunks()
+        full = (table.num_rows // ROW_GROUP) * ROW_GROUP
+        cut = table.num_rows if final else full
+        if cut:
+            self._writer.write_table(table.slice(0, cut), row_group_size=ROW_GROUP)
+        rest = table.slice(cut)
+        self._pending = [rest] if rest.num_rows else []
+        self._pending_rows = rest.num_rows
+
+    def close(self, *, flush: bool = True) -> None:
+        """Write what is pending (unless ``flush`` is False) and close the file."""
+        if self._writer is None:
+            return
+        if flush:
+            self._flush(final=True)
+        self._writer.close()
+        self._writer = None

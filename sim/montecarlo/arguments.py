@@ -131,6 +131,8 @@ def check_run_arguments(
     progress: Any,
     draws_sink: Any = None,
     label: Any = None,
+    curves: Any = False,
+    curves_sink: Any = None,
 ) -> None:
     """Raise TypeError/ValueError for the first argument of ``sim.run`` that is not allowed.
 
@@ -152,6 +154,11 @@ def check_run_arguments(
         )
     _callable(progress, "progress", "(done, total)")
     _callable(draws_sink, "draws_sink", "(table)")
+    if not isinstance(curves, bool):
+        raise TypeError(f"curves must be True or False, got {type(curves).__name__}")
+    _callable(curves_sink, "curves_sink", "(table)")
+    if curves_sink is not None and not curves:
+        raise ValueError("curves_sink needs curves=True (without it the run has no curves)")
     check_label(label)
 
 

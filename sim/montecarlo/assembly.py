@@ -6,7 +6,8 @@ Executors hand chunk results back as they complete (:mod:`sim.montecarlo.executo
 * the headline sums are exact integers (:class:`sim.montecarlo.summary.Sums`), so adding
   them in any order gives the same bits;
 * the draws table goes to the sink (or into memory) in draw order: a chunk that comes
-  early waits until the chunks before it are in. The executors keep few tasks in flight
+  early waits until the chunks before it are in. So do the survival curves, when the run
+  asks for them (``curves_sink``, or into memory). The executors keep few tasks in flight
   past the first unfinished one, so few wait;
 * the power paths (the first draws only) are put in draw order at the end.
 """
@@ -43,6 +44,9 @@ class RunAssembly:
     keep_draws
         False: the draws tables are dropped (``Result.draws`` is empty), e.g. for a
         sweep, which needs only the headline figures.
+    curves_sink
+        Called with each chunk's survival curves, in draw order, when the run has them
+        (:attr:`RunOptions.curves`); None: kept in memory (``Result.curves``).
     """
 
     def __init__(
@@ -52,13 +56,16 @@ class RunAssembly:
         n_chunks: int,
         draws_sink: Callable[[pd.DataFrame], None] | None = None,
         keep_draws: bool = True,
+        curves_sink: Callable[[pd.DataFrame], None] | None = None,
     ):
         self.scn, self.opts, self.n_chunks = scn, opts, n_chunks
         self.sink, self.keep = draws_sink, keep_draws
+        self.curves_sink = curves_sink
+        self.curve_frames: list[pd.DataFrame] = []
         self.total: Sums | None = None
         self.power: dict[int, np.ndarray] = {}
         self.frames: list[pd.DataFrame] = []
-        self.waiting: dict[int, pd.DataFrame] = {}
+        self.waiting: dict[int, ChunkResult] = {}
         self.next_chunk = 0
         self.chunks_in = 0
         #: Draws whose chunk is in (in any order).
@@ -78,14 +85,20 @@ class RunAssembly:
         self.done += len(part.draws)
         if not self.keep:
             return
-        self.waiting[index] = part.draws
+        self.waiting[index] = part
         while self.next_chunk in self.waiting:
-            frame = self.waiting.pop(self.next_chunk)
+            ready = self.waiting.pop(self.next_chunk)
             self.next_chunk += 1
             if self.sink is not None:
-                self.sink(frame)
+                self.sink(ready.draws)
             else:
-                self.frames.append(frame)
+                self.frames.append(ready.draws)
+            if ready.curves is None:
+                continue
+            if self.curves_sink is not None:
+                self.curves_sink(ready.curves)
+            else:
+                self.curve_frames.append(ready.curves)
 
     def result(self, wall_seconds: float, label: str | None = None, **options: object) -> Result:
         """The run's Result, once every chunk is in; ``options`` update its RunOptions.
@@ -107,4 +120,5 @@ class RunAssembly:
             draws=pd.concat(self.frames, ignore_index=True) if self.frames else pd.DataFrame(),
             options=opts,
             wall_seconds=wall_seconds,
+            curves=pd.concat(self.curve_frames, ignore_index=True) if self.curve_frames else None,
         )

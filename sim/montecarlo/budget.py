@@ -23,6 +23,8 @@ the flagship (within about 15% of it from 300 MB to 500 MB):
   horizon and the chunk size;
 * **draws table**: held in memory when the draws are not streamed to a file (``sim run``
   streams them; ``sim.run`` keeps them unless given ``draws_sink``);
+* **curves table**: with ``curves`` (``--save-curves``), each draw's survival at every
+  period, ``8 (T + 2)`` bytes a draw, in memory unless streamed the same way;
 * **chunk list**: the bookkeeping of every chunk, which tiny chunks make large.
 
 The time is ``draws x S x (T + 1)`` stage games at :data:`SECONDS_PER_STAGE_GAME` each,
@@ -110,11 +112,14 @@ def human_seconds(s: float) -> str:
     return f"{s / 86400:.0f} days"
 
 
-def estimate(scn: Scenario, opts: RunOptions, *, streamed: bool) -> Estimate:
+def estimate(
+    scn: Scenario, opts: RunOptions, *, streamed: bool, curves_streamed: bool = False
+) -> Estimate:
     """The peak memory (by part) and wall time of running ``scn`` with ``opts``.
 
     ``streamed``: the draws table goes to a sink (a file) chunk by chunk rather than
-    being kept in memory.
+    being kept in memory; ``curves_streamed``: so do the survival curves
+    (``opts.curves``).
     """
     S, R, T = 2 ** len(scn.events), len(scn.regions), scn.horizon
     chunk = min(opts.chunk_size, opts.draws)
@@ -133,6 +138,9 @@ def estimate(scn: Scenario, opts: RunOptions, *, streamed: bool) -> Estimate:
         "draws table": rows * columns * _BYTES_PER_CELL,
         "chunk list": chunks * BYTES_PER_CHUNK,
     }
+    if opts.curves:
+        curve_rows = min(opts.draws, chunk * busy + 65_536) if curves_streamed else opts.draws
+        parts["curves table"] = curve_rows * (T + 2) * 8
     seconds = opts.draws * S * (T + 1) * SECONDS_PER_STAGE_GAME / busy
     return Estimate(parts, seconds, chunks)
 
@@ -163,14 +171,18 @@ _ADVICE = {
     "power of every event state)",
     "draws table": "stream the draws to disk (sim.run(..., draws_sink=...); `sim run` "
     "does) or lower --draws",
+    "curves table": "stream the curves to disk (sim.run(..., curves_sink=...); `sim run "
+    "--save-curves` does) or lower --draws",
     "chunk list": "raise --chunk-size: the chunks are so small that keeping track of them "
     "costs more than solving them",
 }
 
 
-def check_budget(scn: Scenario, opts: RunOptions, *, streamed: bool) -> Estimate:
+def check_budget(
+    scn: Scenario, opts: RunOptions, *, streamed: bool, curves_streamed: bool = False
+) -> Estimate:
     """The run's :class:`Estimate`; raise :class:`BudgetError` if it is over budget."""
-    est = estimate(scn, opts, streamed=streamed)
+    est = estimate(scn, opts, streamed=streamed, curves_streamed=curves_streamed)
     budget = memory_budget()
     if est.peak_bytes > budget:
         biggest = max(est.parts, key=lambda k: est.parts[k])

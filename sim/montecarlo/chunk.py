@@ -3,7 +3,8 @@
 :func:`solve_draws` is the unit of work of a run (a top-level function, so worker
 processes can run it): draws [start, stop) are sampled, solved by the model, and turned
 into rows of the draws table and exact sums for the headline figures
-(:class:`sim.montecarlo.summary.Sums`).
+(:class:`sim.montecarlo.summary.Sums`), and, on request, rows of ``curves.parquet``
+(each draw's survival at every period).
 """
 
 from __future__ import annotations
@@ -30,12 +31,14 @@ POWER_DRAWS = 1000
 
 @dataclass
 class ChunkResult:
-    """What a chunk hands back to the run: its rows, its exact sums, its power paths."""
+    """What a chunk hands back to the run: its rows, its exact sums, its power paths, and
+    (when the run asks for them, :attr:`RunOptions.curves`) its survival curves."""
 
     start: int
     draws: pd.DataFrame
     sums: Sums
     power: np.ndarray | None
+    curves: pd.DataFrame | None = None
 
 
 def solve_draws(task: tuple[Scenario, RunOptions, int, int]) -> ChunkResult:
@@ -68,7 +71,8 @@ def solve_draws(task: tuple[Scenario, RunOptions, int, int]) -> ChunkResult:
     power = None
     if out.power is not None:  # only the periods power.csv reports: bounded whatever T
         power = out.power[: min(n, POWER_DRAWS - start)][:, :, power_periods(scn.horizon)]
-    return ChunkResult(start, draws, chunk_sums(out), power)
+    curves = _curves_table(start, out) if opts.curves else None
+    return ChunkResult(start, draws, chunk_sums(out), power, curves)
 
 
 @dataclass
@@ -136,56 +140,77 @@ def _true_type(out: ChunkOutput, u_type: np.ndarray) -> _Told:
     )  # fmt: skip
 
 
+def _text(values: np.ndarray, present: np.ndarray) -> pd.arrays.StringArray:
+    """A text column: ``values`` where ``present``, missing (NA, null in parquet) elsewhere."""
+    return pd.array(np.where(present, values, None), dtype="string")
+
+
+def _periods(per: np.ndarray, horizon: int) -> pd.arrays.IntegerArray:
+    """A period column: the period where it is within the horizon, missing elsewhere."""
+    within = per <= horizon
+    arr = pd.array(np.where(within, per, 0).astype(np.int64), dtype="Int64")
+    arr[~within] = pd.NA
+    return arr
+
+
 def _draws_table(
     scn: Scenario, start: int, samples: dict[str, Any], out: ChunkOutput, told, story: _Story
 ) -> pd.DataFrame:
     """The chunk's rows of ``draws.parquet``: sampled beliefs, then the draw's outcome.
 
-    The story columns (accepted, rejected_by, break_period, breaker, cause) tell what
-    happened in the draw (with types: to its true type); the ``p_`` columns are its
-    probabilities (with types: mixtures over the types with the prior).
+    The story columns tell what happened in the draw (with types: to its true type):
+    ``accepted``; for a rejection ``rejected_by`` and ``rejection_cause``; for a breakdown
+    within the horizon ``break_period``, ``break_year``, ``breaker`` (the summary's
+    categories: an actor id, ``both`` or ``incident``) and ``cause``. A column that does
+    not apply to a draw is missing (NA), never ``''``. The ``p_`` columns are its
+    probabilities (with types: mixtures over the types with the prior). Every column is
+    documented in README.md ("Reading the output"); a test holds the two together.
     """
     n, T = out.survival.shape[0], scn.horizon
     a, b = scn.actor_ids
-    breaker_names = np.array([a, b, "both", "none"], dtype=object)
+    breaker_names = np.array([a, b, "both", "incident"], dtype=object)
     cause_names = np.array(CAUSES, dtype=object)
-    rej_names = np.array(["", a, b, "both"], dtype=object)
+    rej_names = np.array([None, a, b, "both"], dtype=object)
     broke = story.broke
+    accepted = told.accepted.astype(bool)
     cols: dict[str, Any] = {"draw": np.arange(start, start + n, dtype=np.int64)}
     for p, v in samples.items():
         if isinstance(v, np.ndarray):
             cols[p] = v
-    cols["accepted"] = told.accepted.astype(bool)
-    cols["rejected_by"] = rej_names[told.rejected_by]
-    cols["break_period"] = pd.array(np.where(broke, story.period, 0), dtype="Int64")
-    cols["break_period"][~broke] = pd.NA
-    cols["break_year"] = np.where(broke, story.period / scn.periods_per_year, np.nan)
-    cols["breaker"] = np.where(broke, breaker_names[story.who], "")
-    cols["cause"] = np.where(
-        broke,
-        cause_names[story.cause],
-        np.where(told.accepted, "", cause_names[np.maximum(told.reject_cause, 0)]),
+    cols["accepted"] = accepted
+    cols["rejected_by"] = _text(rej_names[told.rejected_by], ~accepted)
+    cols["rejection_cause"] = _text(cause_names[np.maximum(told.reject_cause, 0)], ~accepted)
+    cols["break_period"] = _periods(np.where(broke, story.period, T + 1), T)
+    cols["break_year"] = pd.array(
+        np.where(broke, story.period / scn.periods_per_year, np.nan), dtype="Float64"
     )
+    cols["breaker"] = _text(breaker_names[story.who], broke)
+    cols["cause"] = _text(cause_names[story.cause], broke)
     if out.types is not None:
         ty = out.types
-        cols["type"] = np.array(ty.ids, dtype=object)[told.type_index]
+        cols["type"] = pd.array(np.array(ty.ids, dtype=object)[told.type_index], dtype="string")
         cols["p_accepted"] = out.accepted
         for j, tid in enumerate(ty.ids):
-            per = ty.ruled_out[:, j]
-            arr = pd.array(np.where(per <= T, per, 0).astype(np.int64), dtype="Int64")
-            arr[~(per <= T)] = pd.NA
-            cols[f"ruled_out_period.{tid}"] = arr
+            cols[f"ruled_out_period.{tid}"] = _periods(ty.ruled_out[:, j], T)
     for label, t in milestones(scn).items():
         cols[f"p_holds_{label}"] = out.survival[:, t]
     cols["p_holds_end"] = out.survival[:, T]
     cols["win_prob_a_t0"] = out.p0
     cols["fearon_low"] = out.fearon_low
     cols["fearon_high"] = out.fearon_high
-    cols["nash_share_a"] = out.nash_share_a
+    cols["nash_share_a"] = pd.array(out.nash_share_a, dtype="Float64")  # NaN -> NA
     cols["terms_share_a"] = out.terms_share_a
     for e, eid in enumerate(scn.event_ids):
-        per = out.event_period[:, e]
-        arr = pd.array(np.where(per <= T, per, 0).astype(np.int64), dtype="Int64")
-        arr[~(per <= T)] = pd.NA
-        cols[f"event_period.{eid}"] = arr
+        cols[f"event_period.{eid}"] = _periods(out.event_period[:, e], T)
+    return pd.DataFrame(cols)
+
+
+def _curves_table(start: int, out: ChunkOutput) -> pd.DataFrame:
+    """The chunk's rows of ``curves.parquet``: per draw, ``p_holds.<t>`` for t = 0 .. T,
+    the probability that it is accepted and still holds after t periods (the columns
+    ``p_holds_<k>y`` and ``p_holds_end`` of the draws table are some of them)."""
+    n, width = out.survival.shape
+    cols: dict[str, Any] = {"draw": np.arange(start, start + n, dtype=np.int64)}
+    for t in range(width):
+        cols[f"p_holds.{t}"] = out.survival[:, t]
     return pd.DataFrame(cols)

@@ -19,7 +19,9 @@ class RunOptions:
 
     ``chunk_size``, ``workers`` and ``executor`` (where the chunks were solved, and by how
     many workers at once) change how a run is computed, never its numbers; ``posterior``
-    draws the beliefs it holds from a calibration instead of the file.
+    draws the beliefs it holds from a calibration instead of the file. ``curves`` asks for
+    each draw's survival at every period (``curves.parquet``); it adds a table and changes
+    no other number.
     """
 
     draws: int
@@ -32,6 +34,7 @@ class RunOptions:
     executor: str = "local"
     #: The shared beliefs from a calibration (:class:`~sim.montecarlo.posterior.Posterior`).
     posterior: Any = field(default=None, compare=False)
+    curves: bool = False
 
 
 def milestones(scn: Scenario) -> dict[str, int]:

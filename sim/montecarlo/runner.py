@@ -49,6 +49,8 @@ def run(
     scheduler: str | None = None,
     label: str | None = None,
     posterior: Posterior | str | os.PathLike | None = None,
+    curves: bool = False,
+    curves_sink: Callable[[pd.DataFrame], None] | None = None,
 ) -> Result:
     """Run a scenario's Monte Carlo and return a :class:`sim.io.Result`.
 
@@ -91,6 +93,13 @@ def run(
         it, the rest from the scenario; the manifest records it. A belief the scenario
         does not have is an error; one whose prior differs from the calibration's is a
         :class:`~sim.errors.CalibrationWarning`.
+    curves
+        Also keep each draw's survival at every period (``Result.curves``, written as
+        ``curves.parquet``: ``draw`` and ``p_holds.<t>`` for t = 0 .. horizon). Off by
+        default; it changes no other number.
+    curves_sink
+        With ``curves``: each chunk's curves are handed to it in draw order instead of
+        being kept in memory (``Result.curves`` is then None).
     """
     scn = _scenario(scenario, overrides)
     opts = run_options(
@@ -105,11 +114,13 @@ def run(
         executor=executor,
         scheduler=scheduler,
         posterior=posterior,
+        curves=curves,
     )
-    check_budget(scn, opts, streamed=draws_sink is not None)  # before any chunk is built
+    streamed = {"streamed": draws_sink is not None, "curves_streamed": curves_sink is not None}
+    check_budget(scn, opts, **streamed)  # before any chunk is built
     tasks = chunk_tasks(scn, opts)
     t0 = time.perf_counter()
-    assembly = RunAssembly(scn, opts, len(tasks), draws_sink)
+    assembly = RunAssembly(scn, opts, len(tasks), draws_sink, curves_sink=curves_sink)
     with using_executor(executor, workers=workers, scheduler=scheduler) as ex:
         for i, part in ex.imap_unordered(solve_draws, tasks):
             assembly.add(i, part)
@@ -133,6 +144,7 @@ def run_options(
     executor: Any = None,
     scheduler: str | None = None,
     posterior: Any = None,
+    curves: bool = False,
 ) -> RunOptions:
     """The checked :class:`RunOptions` of a run of ``scn`` (None: the scenario's own)."""
     mc = scn.montecarlo
@@ -146,6 +158,7 @@ def run_options(
         selection=selection or scn.solver.selection,
         executor=executor_kind(executor, workers, scheduler),
         posterior=None if posterior is None else check_posterior(scn, posterior),
+        curves=bool(curves),
     )
     check_options(opts)
     return opts

@@ -60,6 +60,7 @@ def test_draws_table_columns(reference):
         "draw",
         "accepted",
         "rejected_by",
+        "rejection_cause",
         "break_period",
         "breaker",
         "cause",
@@ -77,8 +78,10 @@ def test_draws_table_columns(reference):
     broke = d["break_period"].notna()
     assert (d.loc[broke, "accepted"]).all()
     assert set(d.loc[broke, "cause"]) <= set(CAUSES)
+    assert set(d.loc[broke, "breaker"]) <= {"russia", "ukraine", "both", "incident"}
     assert set(d.loc[~d["accepted"], "rejected_by"]) <= {"russia", "ukraine", "both"}
-    assert (d.loc[d["accepted"], "rejected_by"] == "").all()
+    assert d.loc[d["accepted"], "rejected_by"].isna().all()
+    assert d.loc[~broke, ["breaker", "cause"]].isna().all().all()
 
 
 def test_summary_keys(reference):

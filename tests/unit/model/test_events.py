@@ -98,5 +98,5 @@ def test_events_are_anticipated_and_change_the_path():
     res = sim.run(parse_scenario_text(text, "<t>", default_name="t"), draws=1)
     row = res.draws.iloc[0]
     assert row["event_period.surge"] == 1
-    assert row["cause"] == "commitment"
+    assert row["rejection_cause"] == "commitment"
     assert not row["accepted"]

@@ -28,7 +28,8 @@ def test_commitment_cause_is_exactly_powells_condition(p_next):
     res = _run(text, draws=1)
     row = res.draws.iloc[0]
     war = bool(powell_war(P_NOW, float(p_next), DELTA, COST_A, COST_B))
-    assert (row["cause"] == "commitment") == war, (p_next, row["cause"], war)
+    said = [c for c in (row["cause"], row["rejection_cause"]) if not pd.isna(c)]
+    assert ("commitment" in said) == war, (p_next, said, war)
     if war:
         assert not row["accepted"]  # a commitment problem at t = 0 means the terms are refused
         assert res.summary["rejection_cause"]["commitment"] == 1.0
@@ -38,10 +39,10 @@ def test_commitment_cause_is_exactly_powells_condition(p_next):
         # shift favours would break them after it (and the other foresees that).
         low, high = fearon_range(float(p_next), (1 - DELTA) * COST_A, (1 - DELTA) * COST_B)
         if low <= 0.6 <= high:  # terms inside the Fearon range at every period
-            assert row["accepted"] and row["cause"] == ""
+            assert row["accepted"] and pd.isna(row["cause"]) and pd.isna(row["rejection_cause"])
             assert res.summary["p_holds_end"]["estimate"] == pytest.approx(1.0)
         else:
-            assert row["cause"] == "shift"
+            assert row["rejection_cause"] == "shift" and pd.isna(row["cause"])
             assert row["rejected_by"] == ("a" if p_next < 0.6 else "b")
 
 
@@ -67,8 +68,10 @@ def test_fearon_range_and_terms_in_one_dimension(share_a):
     inside = low <= share_a <= high
     assert bool(row["accepted"]) == inside
     if not inside:
-        assert row["cause"] == "terms"
+        assert row["rejection_cause"] == "terms" and pd.isna(row["cause"])
         assert row["rejected_by"] == ("a" if share_a < low else "b")
+    else:
+        assert pd.isna(row["rejected_by"]) and pd.isna(row["rejection_cause"])
 
 
 def test_incidents_only_give_geometric_survival():
@@ -88,11 +91,11 @@ def test_stag_hunt_selection_changes_the_outcome():
         p_now=0.5, delta=0.9, cost_a=1.6, cost_b=1.6, share_a=0.5, first_strike=0.8, horizon=4
     )
     peaceful = _run(one_region(**base, selection="peaceful"), draws=1).draws.iloc[0]
-    assert peaceful["accepted"] and peaceful["cause"] == ""
+    assert peaceful["accepted"] and pd.isna(peaceful["cause"])
     risky = _run(one_region(**base, selection="risk_dominant"), draws=1)
     row = risky.draws.iloc[0]
     assert not row["accepted"]
-    assert row["cause"] == "preemption"
+    assert row["rejection_cause"] == "preemption" and pd.isna(row["cause"])
     assert row["rejected_by"] == "both"
 
 
@@ -117,7 +120,7 @@ def test_events_are_anticipated_and_change_the_path():
     row = res.draws.iloc[0]
     assert row["event_period.surge"] == 1
     # B foresees A's surge and is the declining side: a commitment problem at t = 0
-    assert row["cause"] == "commitment"
+    assert row["rejection_cause"] == "commitment"
     assert not row["accepted"]
 
 
@@ -190,7 +193,7 @@ def test_a_defenders_advantage_is_a_negative_first_strike():
     attacked = _run(one_region(**base, first_strike=0.1), draws=1).draws.iloc[0]
     defended = _run(one_region(**base, first_strike=-0.3), draws=1).draws.iloc[0]
     assert not attacked["accepted"] and attacked["rejected_by"] == "a"
-    assert defended["accepted"] and defended["cause"] == ""
+    assert defended["accepted"] and pd.isna(defended["cause"])
 
 
 def test_terms_worse_than_fighting_on_are_rejected_for_the_terms():
@@ -201,7 +204,8 @@ def test_terms_worse_than_fighting_on_are_rejected_for_the_terms():
             one_region(p_now=0.5, cost_a=0.2, cost_b=0.2, share_a=0.45, horizon=4, first_strike=fs),
             draws=1,
         ).draws.iloc[0]
-        assert not row["accepted"] and row["rejected_by"] == "a" and row["cause"] == "terms"
+        assert not row["accepted"] and row["rejected_by"] == "a"
+        assert row["rejection_cause"] == "terms"
 
 
 def test_no_first_strike_advantage_means_no_preemption():
@@ -209,10 +213,11 @@ def test_no_first_strike_advantage_means_no_preemption():
     is never strict, so no breakdown or rejection may be put down to preemption, even
     when events make a side's future worse (that is a matter of terms)."""
     res = sim.run(FREEZE, draws=500, seed=1, overrides={"war.first_strike": 0.0})
-    assert "preemption" not in set(res.draws["cause"])
+    assert "preemption" not in set(res.draws["cause"].dropna())
+    assert "preemption" not in set(res.draws["rejection_cause"].dropna())
     assert res.summary["breakdown_by_cause"]["preemption"] == 0.0
     assert res.summary["rejection_cause"]["preemption"] == 0.0
-    assert (res.draws["cause"] == "terms").sum() > 0
+    assert (res.draws["rejection_cause"] == "terms").sum() > 0
 
 
 def _effects_scenario(effect, change=None) -> str:

@@ -141,6 +141,8 @@ def calibrate(
     workers: int = 1,
     chunk_size: int | None = None,
     progress: Callable[[str], None] | None = None,
+    executor: Any = None,
+    scheduler: str | None = None,
 ) -> Calibration:
     """Weigh the beliefs the cases share by what was observed: :func:`sim.calibration.calibrate`.
 
@@ -159,6 +161,9 @@ def calibrate(
         Draws of a reference class's own beliefs per particle.
     workers, chunk_size
         Worker processes and particles per chunk; neither changes a number.
+    executor, scheduler
+        Where the likelihoods are solved, as for :func:`run` (a Dask cluster too); no
+        number depends on it.
     progress
         Called with a line of text after each step of the sampler.
 
@@ -186,6 +191,8 @@ def calibrate(
         workers=workers,
         chunk_size=chunk_size,
         progress=progress,
+        executor=executor,
+        scheduler=scheduler,
     )
     cal.figure = calibration_figure
     return cal
@@ -443,6 +450,8 @@ def terms(
     method: str | None = None,
     selection: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    executor: Any = None,
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """Grade every assignment of the contested ``regions`` on the same draws.
 
@@ -461,6 +470,9 @@ def terms(
         A's shares to try (``"0,0.5,1"``, ``"0:1:5"`` or a list); None: whole regions.
     draws, seed, sampler, workers, overrides, chunk_size, method, selection
         As for :func:`run`, the same for every term set.
+    executor, scheduler
+        Where the draws are solved, as for :func:`run` (a Dask cluster too); the table does
+        not depend on it.
     progress
         Called with (draws solved, draws x term sets).
 
@@ -485,6 +497,8 @@ def terms(
         method=method,
         selection=selection,
         progress=progress,
+        executor=executor,
+        scheduler=scheduler,
     )
 
 

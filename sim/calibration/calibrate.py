@@ -29,6 +29,7 @@ from sim.calibration.sharing import Sharing, find_shared
 from sim.calibration.smc import Block, Tempered, ess, temper
 from sim.calibration.summaries import belief_summary, case_summary, survival_curves
 from sim.errors import CalibrationError, CalibrationWarning
+from sim.montecarlo import using_executor
 from sim.scenario import Scenario, load_scenario
 
 __all__ = ["DEFAULT_DRAWS", "METHOD", "MIN_ESS", "Calibration", "calibrate"]
@@ -201,6 +202,8 @@ def calibrate(
     workers: int = 1,
     chunk_size: int | None = None,
     progress: Callable[[str], None] | None = None,
+    executor: Any = None,
+    scheduler: str | None = None,
 ) -> Calibration:
     """Weigh the beliefs the cases share by how probable they make what was observed.
 
@@ -219,6 +222,9 @@ def calibrate(
         Draws of a reference class's own beliefs per particle (:mod:`~sim.calibration.cases`).
     workers, chunk_size
         Worker processes and particles per chunk; neither changes a number.
+    executor, scheduler
+        Where the likelihoods are solved, as for :func:`sim.run` (``"dask"`` or a
+        ``distributed.Client`` for a cluster); nothing depends on it.
     progress
         Called with a line of text after each step of the sampler.
 
@@ -240,17 +246,28 @@ def calibrate(
         raise CalibrationError(f"inner must be at least 1 (got {inner})")
     sharing = find_shared(scenarios, shared)
     layout = _layout(scenarios, sharing, seed, int(inner))
-    model = Cases(layout, sharing.priors, workers=workers, chunk_size=chunk_size)
-    sampler = scenarios[0].montecarlo.sampler
-    z0, rows0 = _prior(model, n, seed, sampler, progress)
-    _check(layout, rows0, len(z0))
-    d = len(sharing.priors)
-    blocks = [Block("shared", slice(0, d), tuple(c for c, k in enumerate(layout) if k.shared))]
-    blocks += [Block(k.name, k.columns, (c,)) for c, k in enumerate(layout)]
-    result = temper(
-        model.evaluate, z0, blocks, len(layout), seed=seed, progress=progress, rows0=rows0, size=n
-    )
-    out = _summarise(layout, sharing, model, result, seed, sampler)
+    # one executor for every stage of the sampler (a cluster is started once, if at all)
+    # one worker is the default, which a running cluster (which has its own) takes as none
+    pool = workers if workers > 1 and executor is None else None
+    with using_executor(executor, workers=pool, scheduler=scheduler) as ex:
+        model = Cases(layout, sharing.priors, workers=workers, chunk_size=chunk_size, executor=ex)
+        sampler = scenarios[0].montecarlo.sampler
+        z0, rows0 = _prior(model, n, seed, sampler, progress)
+        _check(layout, rows0, len(z0))
+        d = len(sharing.priors)
+        blocks = [Block("shared", slice(0, d), tuple(c for c, k in enumerate(layout) if k.shared))]
+        blocks += [Block(k.name, k.columns, (c,)) for c, k in enumerate(layout)]
+        result = temper(
+            model.evaluate,
+            z0,
+            blocks,
+            len(layout),
+            seed=seed,
+            progress=progress,
+            rows0=rows0,
+            size=n,
+        )
+        out = _summarise(layout, sharing, model, result, seed, sampler)
     out.summary["inner"] = int(inner)
     out.wall_seconds = time.perf_counter() - t0
     for message in out.warnings:

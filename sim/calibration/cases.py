@@ -181,6 +181,8 @@ class Cases:
     workers, chunk_size
         Worker processes and particles per chunk (``None``: a chunk per worker, at most
         the run's default); neither changes a number.
+    executor
+        An open executor (:func:`sim.montecarlo.using_executor`) the chunks go to.
     """
 
     def __init__(
@@ -189,8 +191,10 @@ class Cases:
         shared: dict[str, Distribution],
         workers: int = 1,
         chunk_size: int | None = None,
+        executor: Any = None,
     ) -> None:
         self.cases = tuple(cases)
+        self.executor = executor
         self.shared = dict(shared)
         self.workers = max(1, int(workers))
         self.chunk_size = chunk_size
@@ -220,7 +224,16 @@ class Cases:
                 tasks.append((case, mine, z[s : s + step, case.columns]))
                 owners.append(c)
         parts: dict[int, list[dict[str, np.ndarray]]] = {c: [] for c in which}
-        for c, part in zip(owners, map_chunks(case_chunk, tasks, self.workers), strict=True):
+        for c, part in zip(
+            owners,
+            map_chunks(
+                case_chunk,
+                tasks,
+                self.workers if self.workers > 1 else None,
+                executor=self.executor,
+            ),
+            strict=True,
+        ):
             parts[c].append(part)
         return {
             c: {k: np.concatenate([p[k] for p in chunks]) for k in chunks[0]}

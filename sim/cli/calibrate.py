@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from sim.cli.common import command_line, fail
+from sim.cli.execution import cli_executor, executor_options
 
 __all__ = ["calibrate", "print_calibration", "reporting_warnings"]
 
@@ -58,13 +59,7 @@ def reporting_warnings():
     show_default=True,
     help="Draws of a reference class's own beliefs per particle.",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Worker processes (results do not depend on it).",
-)
+@executor_options
 @click.option(
     "--chunk-size",
     type=click.IntRange(min=1),
@@ -81,8 +76,9 @@ def reporting_warnings():
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no table.")
 def calibrate(
-    cases, out, draws, seed, shared, inner, workers, chunk_size, no_plots, fmt, quiet
-) -> None:
+    cases, out, draws, seed, shared, inner, executor, workers, scheduler, chunk_size, no_plots,
+    fmt, quiet,
+) -> None:  # fmt: skip
     """Weigh the beliefs that scenario files CASE... share by what was observed.
 
     Each CASE is a scenario with an observed block (what happened: accepted, broke after
@@ -103,7 +99,7 @@ def calibrate(
 
     check_replaceable(Path(out).absolute())  # refuse a bad --out before the work
     progress = None if quiet else (lambda line: click.echo(line, err=True))
-    with reporting_warnings():
+    with reporting_warnings(), cli_executor(executor, workers, scheduler, quiet) as ex:
         try:
             cal = api.calibrate(
                 list(cases),
@@ -111,9 +107,10 @@ def calibrate(
                 seed=seed,
                 shared=list(shared),
                 inner=inner,
-                workers=workers,
+                workers=ex.slots,
                 chunk_size=chunk_size,
                 progress=progress,
+                executor=ex,
             )
         except CalibrationError as exc:
             fail(str(exc))

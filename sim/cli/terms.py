@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from sim.cli.common import command_line
+from sim.cli.execution import cli_executor, executor_options
 from sim.cli.progress import ProgressBar
 from sim.names import SAMPLERS
 
@@ -54,13 +55,7 @@ __all__ = ["print_terms", "terms"]
     help="Plot file format.",
 )
 @click.option("--no-plots", is_flag=True, help="Skip terms.png.")
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Worker processes (results do not depend on it).",
-)
+@executor_options
 @click.option(
     "--chunk-size",
     type=click.IntRange(min=1),
@@ -68,8 +63,8 @@ __all__ = ["print_terms", "terms"]
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
 def terms(
-    file, regions, shares, draws, seed, sampler, sets, out, fmt, no_plots, workers, chunk_size,
-    quiet,
+    file, regions, shares, draws, seed, sampler, sets, out, fmt, no_plots, executor, workers,
+    scheduler, chunk_size, quiet,
 ) -> None:  # fmt: skip
     """Grade every assignment of the named regions of scenario FILE; write terms.csv and terms.png.
 
@@ -91,7 +86,10 @@ def terms(
     count = len(term_sets(scn, parse_regions(scn, regions), parse_shares(shares)))
     out = out or Path("results") / f"{scn.name}_terms"
     check_replaceable(Path(out).absolute())  # refuse a bad --out before the work
-    with ProgressBar(quiet, unit="draws", what=f"solving {count} term sets") as progress:
+    with (
+        cli_executor(executor, workers, scheduler, quiet) as ex,
+        ProgressBar(quiet, unit="draws", what=f"solving {count} term sets") as progress,
+    ):
         table = api.terms(
             scn,
             regions,
@@ -99,9 +97,10 @@ def terms(
             draws=draws,
             seed=seed,
             sampler=sampler,
-            workers=workers,
+            workers=ex.slots,
             chunk_size=chunk_size,
             progress=progress,
+            executor=ex,
         )
     path = write_terms(
         table, out, plots=not no_plots, fmt=fmt, command=command_line(), figure=api.terms_figure

@@ -193,8 +193,16 @@ def _scenario(scenario: Scenario | str | os.PathLike, overrides: Any) -> Scenari
     )
 
 
-def map_chunks(fn: Callable[[Any], T], tasks: list, workers: int) -> Iterable[T]:
-    """``fn(task)`` for each task, in task order, here or in local worker processes.
+def map_chunks(
+    fn: Callable[[Any], T],
+    tasks: list,
+    workers: int | None = None,
+    *,
+    executor: Any = None,
+    scheduler: str | None = None,
+) -> Iterable[T]:
+    """``fn(task)`` for each task, in task order: here, in local worker processes, or on a
+    Dask cluster (``executor`` and ``scheduler`` as for :func:`run`).
 
     ``fn`` must be a top-level function (worker processes import it by name); a run maps
     :func:`~sim.montecarlo.chunk.solve_draws` over its chunks, and ``sim calibrate`` its
@@ -203,7 +211,7 @@ def map_chunks(fn: Callable[[Any], T], tasks: list, workers: int) -> Iterable[T]
     it, Ctrl-C is the parent's alone); results come back in any order and are handed on
     in task order, so they never depend on ``workers``.
     """
-    with using_executor(None, workers=workers) as ex:
+    with using_executor(executor, workers=workers, scheduler=scheduler) as ex:
         pending: dict[int, T] = {}
         nxt = 0
         for i, part in ex.imap_unordered(fn, tasks):

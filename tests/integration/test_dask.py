@@ -217,3 +217,25 @@ def test_without_dask_installed_executor_dask_says_how_to_install_it(monkeypatch
     assert not (tmp_path / "x").exists()
     res = invoke("sweep", FREEZE, "--vary", "horizon=4,8", "--draws", "5", "--executor", "dask")
     assert res.exit_code == 1 and "not installed" in res.stderr
+
+
+def test_sim_terms_on_the_cluster_gives_the_table_of_the_local_path(client):
+    """Every term set is solved on the cluster's workers; the table is the same."""
+    kw = dict(regions="crimea,land_bridge", draws=60, seed=3, overrides={"horizon": 8})
+    local = sim.terms(FREEZE, **kw)
+    on_dask = sim.terms(FREEZE, **kw, executor=client)
+    assert local.to_csv() == on_dask.to_csv()
+
+
+def test_a_calibration_on_the_cluster_is_the_local_one(client, tmp_path):
+    """The likelihoods of every stage go to the cluster; weights and summary are the same."""
+    from tests.integration.test_calibration import _pair
+
+    files = _pair(tmp_path)
+    local = sim.calibrate(files, draws=120, seed=9, inner=4)
+    on_dask = sim.calibrate(files, draws=120, seed=9, inner=4, executor=client)
+    assert len(local.summary["stages"]) > 1
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(local.posterior, on_dask.posterior, check_exact=True)
+    assert local.summary == on_dask.summary

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -45,7 +45,7 @@ from sim import beliefs
 from sim.analysis.terms.grid import TermSet
 from sim.errors import ModelError
 from sim.model import TOL, ChunkOutput, Params, solve_chunk
-from sim.montecarlo import RunOptions, Sums, sample_beliefs, story_uniforms
+from sim.montecarlo import RunOptions, Sums, map_chunks, sample_beliefs, story_uniforms
 from sim.montecarlo.summary import chunk_sums
 from sim.scenario import Scenario
 
@@ -265,6 +265,8 @@ def solve_term_sets(
     sets: Sequence[TermSet],
     opts: RunOptions,
     progress: Callable[[int, int], None] | None = None,
+    executor: Any = None,
+    scheduler: str | None = None,
 ) -> list[TermOutcome]:
     """Every term set's outcome over the run's draws, on the same draws.
 
@@ -280,6 +282,9 @@ def solve_term_sets(
         The run's options (draws, seed, sampler, chunk size, workers, solver).
     progress
         Called with (draws solved, draws x term sets) as tasks finish.
+    executor, scheduler
+        Where the tasks are solved, as for :func:`sim.run` (:func:`sim.montecarlo.map_chunks`);
+        the results never depend on it.
     """
     tasks = [
         (base, list(regions), [(i, sets[i]) for i in block], opts, start, stop)
@@ -287,7 +292,10 @@ def solve_term_sets(
     ]
     totals: list[TermOutcome | None] = [None] * len(sets)
     done, total = 0, opts.draws * len(sets)
-    for task, part in zip(tasks, _run(tasks, opts.workers), strict=True):
+    # an executor given has its own workers; one worker is the default (none to start)
+    workers = opts.workers if opts.workers > 1 and executor is None else None
+    parts = map_chunks(solve_block, tasks, workers, executor=executor, scheduler=scheduler)
+    for task, part in zip(tasks, parts, strict=True):
         for index, outcome in part:
             prev = totals[index]
             totals[index] = outcome if prev is None else prev + outcome
@@ -296,29 +304,3 @@ def solve_term_sets(
             progress(done, total)
     assert all(t is not None for t in totals)  # every term set was in a task of every chunk
     return [t for t in totals if t is not None]
-
-
-def _run(tasks: list[tuple], workers: int) -> Iterable[list]:
-    """Each task's results in task order, solved here or by a pool of worker processes."""
-    if workers <= 1 or len(tasks) == 1:
-        for task in tasks:
-            yield solve_block(task)
-        return
-    import multiprocessing as mp
-
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    with ctx.Pool(min(workers, len(tasks)), initializer=_worker_init) as pool:
-        try:
-            yield from pool.imap(solve_block, tasks)
-        except BaseException:
-            pool.terminate()
-            raise
-
-
-def _worker_init() -> None:
-    """Workers ignore Ctrl-C (the parent handles it and terminates the pool) and take
-    SIGTERM's default action, as the workers of ``sim run`` do."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)

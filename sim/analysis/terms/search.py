@@ -53,6 +53,8 @@ def terms(
     method: str | None = None,
     selection: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    executor: Any = None,
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """Grade every assignment of ``regions`` with the rest of the terms as in the file.
 
@@ -73,6 +75,8 @@ def terms(
     draws, seed, sampler, workers, overrides, chunk_size, method, selection
         As for :func:`sim.run`, the same for every term set; ``workers`` and
         ``chunk_size`` never change a number.
+    executor, scheduler
+        Where the draws are solved, as for :func:`sim.run`; nothing depends on it.
     progress
         Called with (draws solved, draws x term sets).
 
@@ -106,7 +110,7 @@ def terms(
     )
     check_options(opts)
     t0 = time.perf_counter()
-    outcomes = solve_term_sets(base, names, sets, opts, progress)
+    outcomes = solve_term_sets(base, names, sets, opts, progress, executor, scheduler)
     table = terms_table(base, names, sets, outcomes, opts)
     table.attrs.update(table_attrs(base, names, grid, opts))
     table.attrs["wall_seconds"] = time.perf_counter() - t0

@@ -102,7 +102,10 @@ def _how_to_read(d: Any) -> list[str]:
         "expected share), not a 0/1 story. Boxes are found one after another: box 2 among the "
         "draws outside box 1. A box is the step of PRIM's peeling trajectory with the largest "
         f"mass × (density − base rate) among those restricting at most "
-        f"{s.get('max_restricted', 3)} beliefs, less the restrictions that add under 5% to it; "
+        f"{s.get('max_restricted', 3)} beliefs whose density is at least "
+        f"{s.get('min_lift', 0.1):.0%} points above the base rate, less the restrictions that "
+        "add under 5% to it (when no such step exists, the best larger one cut down to "
+        f"{s.get('max_restricted', 3)} beliefs, if it still clears that lift); "
         f"PRIM peels {s.get('peel_alpha', 0.05):.0%} of a box at a time down to "
         f"{s.get('mass_min', 0.05):.0%} of the draws. The exact limits, every step of the "
         "trajectory and the settings are in `discovery.json`; `discovery.png` draws them.",

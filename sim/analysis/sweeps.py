@@ -293,8 +293,7 @@ def sweep(
     overrides
         Further key path -> value overrides applied at every point (the varied keys win).
     workers, executor, scheduler
-        Where the chunks are solved, as for :func:`sim.run` (``workers``: for the whole
-        sweep); results do not depend on them.
+        Where the chunks are solved, as for :func:`sim.run`; results do not depend on them.
     progress
         Called with (grid points done, grid points total) after each point.
 
@@ -312,11 +311,9 @@ def sweep(
     ScenarioError
         For a malformed ``vary``, more than :data:`MAX_POINTS` grid points, or a key path
         or value the scenario does not accept, before anything runs.
-    TypeError, ValueError
-        For an argument of the wrong kind or out of range (``draws=2.5``), as
-        :func:`sim.run`.
-    BudgetError
-        When the grid points together would take longer than a run may.
+    TypeError, ValueError, BudgetError
+        An argument of the wrong kind or range (``draws=2.5``), as :func:`sim.run`; grid
+        points that together would take longer than a run may.
     """
     _check_arguments(scenario, draws, seed, sampler, overrides, workers, progress)
     grid = _as_vary(vary)

@@ -223,8 +223,7 @@ def calibrate(
     workers, chunk_size
         Worker processes and particles per chunk; neither changes a number.
     executor, scheduler
-        Where the likelihoods are solved, as for :func:`sim.run` (``"dask"`` or a
-        ``distributed.Client`` for a cluster); nothing depends on it.
+        Where the likelihoods are solved, as for :func:`sim.run`; no number depends on it.
     progress
         Called with a line of text after each step of the sampler.
 

@@ -54,52 +54,14 @@ def run(
 ) -> Result:
     """Run a scenario's Monte Carlo and return a :class:`sim.io.Result`.
 
-    Parameters
-    ----------
-    scenario
-        A :class:`Scenario` or the path of a scenario file.
-    draws, seed, sampler
-        Override ``montecarlo.draws``, ``montecarlo.seed`` and ``montecarlo.sampler``.
-        ``seed=0`` is a seed like any other.
-    workers
-        Worker processes that solve chunks in parallel (``processes``, or the
-        ``LocalCluster`` of ``dask``; default: the usable CPUs, and no workers for
-        ``local``). Results do not depend on it.
-    overrides
-        Key path -> value, ``KEY=VALUE`` strings or (key, value) pairs, applied first.
-    chunk_size
-        Draws per chunk (memory per chunk grows with it). Results do not depend on it.
-    method, selection
-        Override ``solver.method`` / ``solver.selection``.
-    progress
-        Called with (draws done, draws total) as chunks complete (in any order).
-    draws_sink
-        If given, each chunk's draws table is handed to it in draw order (e.g. streamed
-        to a file) instead of being kept in memory; ``Result.draws`` is then empty.
-    executor
-        Where chunks are solved: ``local`` (here), ``processes`` (local worker
-        processes) or ``dask`` (a Dask cluster), an open
-        :class:`~sim.montecarlo.executors.Executor` (left open), or a
-        ``distributed.Client``. Default: ``processes`` when ``workers`` > 1, ``dask``
-        when ``scheduler`` is given, else ``local``. Results do not depend on it.
-    scheduler
-        A Dask scheduler's address for ``dask`` (default: ``SIM_DASK_SCHEDULER``, else a
-        ``LocalCluster`` started for the run); see :mod:`sim.montecarlo.cluster`.
-    label
-        A name for the run, shown by ``sim show``, ``sim compare`` and the plots.
-    posterior
-        A calibration folder written by ``sim calibrate`` (or its
-        :class:`~sim.montecarlo.posterior.Posterior`): the beliefs it holds are drawn from
-        it, the rest from the scenario; the manifest records it. A belief the scenario
-        does not have is an error; one whose prior differs from the calibration's is a
-        :class:`~sim.errors.CalibrationWarning`.
-    curves
-        Also keep each draw's survival at every period (``Result.curves``, written as
-        ``curves.parquet``: ``draw`` and ``p_holds.<t>`` for t = 0 .. horizon). Off by
-        default; it changes no other number.
-    curves_sink
-        With ``curves``: each chunk's curves are handed to it in draw order instead of
-        being kept in memory (``Result.curves`` is then None).
+    The public entry is :func:`sim.run` (:func:`sim.api.run`), whose docstring states
+    every parameter; this function takes the same ones. ``posterior`` is a calibration
+    folder or its :class:`~sim.montecarlo.posterior.Posterior` (a belief the scenario does
+    not have is an error; a prior that differs from the calibration's a
+    :class:`~sim.errors.CalibrationWarning`); ``executor`` may also be an open
+    :class:`~sim.montecarlo.executors.Executor`, left open (see
+    :mod:`sim.montecarlo.cluster` for ``scheduler``). Progress and the sinks see the
+    chunks in draw order; the results depend on none of the ways of computing them.
     """
     scn = _scenario(scenario, overrides)
     opts = run_options(

@@ -26,6 +26,7 @@ from sim.plots.style import (
     TICK_SIZE,
     axes_or_new,
     draws_count,
+    heading,
     message,
     style_axes,
     target_label,
@@ -151,6 +152,7 @@ def plot_sensitivity_panels(result, axes=None, *, top: int = 12):
     n_beliefs = table["key"].nunique() if len(table) else 0
     shown = f"; the {len(keys)} largest of {n_beliefs} beliefs" if n_beliefs > len(keys) else ""
     left.figure.suptitle(
-        f"{result.title}\nWhich beliefs matter? ({draws_count(result)}{shown})", fontsize=12
+        heading(result, f"Which beliefs matter? ({draws_count(result)}{shown})", share=1.0),
+        fontsize=12,
     )
     return left, right

@@ -270,7 +270,7 @@ def test_set_of_each_kind_on_freeze_lines(option):
         ("horizon=0", "--set: horizon: must be >= 1 (got 0)"),
         (
             "events.e.changes.actors.b.ceiling=0.7",
-            "--set: events.e.hazard: required key is missing",
+            "--set: events.e: give the event a hazard (per period), a date (at_years), or both",
         ),
         ("horizon", "--set: expected KEY=VALUE"),
         (

@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-    from sim.calibration import Calibration
     from sim.io import Result
     from sim.montecarlo import Posterior
     from sim.scenario import Scenario
@@ -58,6 +57,15 @@ __all__ = [
     "terms",
     "terms_figure",
 ]
+
+# the analysis half of the facade (one module would be too long); re-exported here
+from sim.api.analysis import (  # noqa: E402
+    calibrate,
+    calibration_figure,
+    explain,
+    sensitivity,
+    terms,
+)
 
 
 def standard_figures(result: Result, folder: str | os.PathLike, fmt: str = "png") -> list[Path]:
@@ -120,84 +128,6 @@ def terms_figure(table: pd.DataFrame, path: str | os.PathLike, fmt: str | None =
     return plots.save_terms(table, path, fmt=fmt)
 
 
-def calibration_figure(cal: Calibration, path: str | os.PathLike, fmt: str = "png") -> Path:
-    """Write the figure of a calibration to ``path``: :func:`sim.plots.save_calibration`.
-
-    The figure function the command line gives :meth:`sim.calibration.Calibration.save`;
-    matplotlib is imported only when it is called.
-    """
-    from sim import plots
-
-    return plots.save_calibration(cal, path, fmt=fmt)
-
-
-def calibrate(
-    cases: Sequence[Scenario | str | os.PathLike],
-    *,
-    draws: int | None = None,
-    seed: int | None = None,
-    shared: Sequence[str] = (),
-    inner: int = 64,
-    workers: int = 1,
-    chunk_size: int | None = None,
-    progress: Callable[[str], None] | None = None,
-    executor: Any = None,
-    scheduler: str | None = None,
-) -> Calibration:
-    """Weigh the beliefs the cases share by what was observed: :func:`sim.calibration.calibrate`.
-
-    Parameters
-    ----------
-    cases
-        Scenario files (or loaded scenarios) with an ``observed`` block.
-    draws
-        Particles (default 1000).
-    seed
-        Fixes every number (default: the first case's ``montecarlo.seed``).
-    shared
-        More key paths to share (``*`` and ``?`` match), beyond those with the same key
-        path and prior in several cases.
-    inner
-        Draws of a reference class's own beliefs per particle.
-    workers, chunk_size
-        Worker processes and particles per chunk; neither changes a number.
-    executor, scheduler
-        Where the likelihoods are solved, as for :func:`run` (a Dask cluster too); no
-        number depends on it.
-    progress
-        Called with a line of text after each step of the sampler.
-
-    Returns
-    -------
-    Calibration
-        ``.summary`` (what ``calibration.json`` says: ``ess``, ``cases``, ``shared``),
-        ``.posterior`` (the particles and weights); ``.save(out)`` writes the folder with
-        its figure (:func:`calibration_figure`) for ``sim.run(..., posterior=out)``.
-
-    Raises
-    ------
-    CalibrationError
-        A case without an observation, one that no prior draw can give (named), or a
-        ``shared`` pattern that names no belief.
-    """
-    from sim import calibration
-
-    cal = calibration.calibrate(
-        cases,
-        draws=draws,
-        seed=seed,
-        shared=shared,
-        inner=inner,
-        workers=workers,
-        chunk_size=chunk_size,
-        progress=progress,
-        executor=executor,
-        scheduler=scheduler,
-    )
-    cal.figure = calibration_figure
-    return cal
-
-
 def run(
     scenario: Scenario | str | os.PathLike,
     *,
@@ -227,45 +157,27 @@ def run(
     draws, seed, sampler
         Override ``montecarlo.draws``, ``montecarlo.seed`` and ``montecarlo.sampler``.
         ``seed=0`` is a seed like any other.
-    workers
-        Worker processes that solve chunks in parallel (``processes``, or the
-        ``LocalCluster`` of ``dask``; default: the usable CPUs). Results do not depend
-        on it.
+    workers, executor, scheduler
+        Where chunks are solved: ``executor`` is ``"local"``, ``"processes"`` (``workers``
+        of them; default the usable CPUs) or ``"dask"`` (the cluster at ``scheduler``,
+        else ``SIM_DASK_SCHEDULER``, else a ``LocalCluster``), an open executor or a
+        ``distributed.Client``; results never depend on them.
     overrides
-        Key path -> value, ``KEY=VALUE`` strings or (key path, value) pairs, applied
-        before validation.
+        Key path -> value, ``KEY=VALUE`` strings or (key path, value) pairs.
     chunk_size
-        Draws per chunk (memory per chunk grows with it). Results do not depend on it.
+        Draws per chunk (memory grows with it; results do not depend on it).
     method, selection
         Override ``solver.method`` / ``solver.selection``.
-    progress
-        Called with (draws done, draws total) as chunks complete.
-    draws_sink
-        If given, each chunk's draws table is handed to it in draw order (e.g. streamed
-        to a file) instead of being kept in memory; ``Result.draws`` is then empty.
-    executor
-        Where chunks are solved: ``"local"``, ``"processes"`` or ``"dask"``, an open
-        executor (:func:`sim.montecarlo.open_executor`), or a ``distributed.Client``
-        (e.g. on a ``dask_jobqueue.SLURMCluster``). Default: ``processes`` when
-        ``workers`` > 1, ``dask`` when ``scheduler`` is given, else ``local``. Results
-        do not depend on it.
-    scheduler
-        A Dask scheduler's address (``tcp://host:8786``; default: the variable
-        ``SIM_DASK_SCHEDULER``, else a ``LocalCluster`` started for the run).
+    progress, draws_sink
+        Called with (draws done, total) as chunks complete; given each chunk's draws table
+        in draw order instead of keeping it (``Result.draws`` is then empty).
     label
-        A name for the run (one line, at most 80 characters): kept in its summary and
-        manifest, shown by ``sim show``, ``sim compare`` and the plots' titles and legends.
+        A name for the run (one line, at most 80 characters), shown wherever it is.
     posterior
-        A folder written by ``sim calibrate`` (or ``sim.calibrate(...).save(...)``): the
-        shared beliefs it holds are drawn from its posterior, the rest from the scenario;
-        the manifest records the folder and its hash.
-    curves
-        Also keep each draw's survival at every period: ``Result.curves``, one row per
-        draw (``draw``, then ``p_holds.<t>`` for t = 0 .. horizon), saved as
-        ``curves.parquet`` (``sim run --save-curves``). Off by default; no other number
-        changes.
-    curves_sink
-        With ``curves``: each chunk's curves go to it in draw order, as ``draws_sink``.
+        A ``sim calibrate`` folder: the beliefs it holds are drawn from its posterior.
+    curves, curves_sink
+        Keep each draw's survival at every period (``Result.curves``, ``curves.parquet``);
+        or hand each chunk's curves to ``curves_sink``. Off by default.
 
     Returns
     -------
@@ -276,37 +188,18 @@ def run(
 
     Raises
     ------
-    TypeError, ValueError
-        For an argument of the wrong kind or out of range, naming it and what is allowed
-        (``draws=2.5``, ``seed=-1``, a dict as the scenario, a string as ``overrides``);
-        see :mod:`sim.montecarlo.arguments`.
-    ScenarioError
-        For a scenario or an override the format does not accept.
-    BudgetError
-        When the run would need more memory or time than allowed
-        (:mod:`sim.montecarlo.budget`).
+    TypeError, ValueError, ScenarioError, BudgetError
+        An argument of the wrong kind or range (naming it: :mod:`sim.montecarlo.arguments`),
+        a scenario the format refuses, a run over budget (:mod:`sim.montecarlo.budget`).
     """
     from sim import montecarlo
 
     result = montecarlo.run(
-        scenario,
-        draws=draws,
-        seed=seed,
-        sampler=sampler,
-        workers=workers,
-        overrides=overrides,
-        chunk_size=chunk_size,
-        method=method,
-        selection=selection,
-        progress=progress,
-        draws_sink=draws_sink,
-        executor=executor,
-        scheduler=scheduler,
-        label=label,
-        posterior=posterior,
-        curves=curves,
-        curves_sink=curves_sink,
-    )
+        scenario, draws=draws, seed=seed, sampler=sampler, workers=workers, overrides=overrides,
+        chunk_size=chunk_size, method=method, selection=selection, progress=progress,
+        draws_sink=draws_sink, executor=executor, scheduler=scheduler, label=label,
+        posterior=posterior, curves=curves, curves_sink=curves_sink,
+    )  # fmt: skip
     result.figures, result.tables = standard_figures, standard_tables
     return result
 
@@ -436,72 +329,6 @@ def sweep(
     )
 
 
-def terms(
-    scenario: Scenario | str | os.PathLike,
-    regions: str | Sequence[str],
-    *,
-    shares: str | Sequence[float] | None = None,
-    draws: int | None = None,
-    seed: int | None = None,
-    sampler: str | None = None,
-    workers: int = 1,
-    overrides: Mapping[str, Any] | list[str] | None = None,
-    chunk_size: int | None = None,
-    method: str | None = None,
-    selection: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    executor: Any = None,
-    scheduler: str | None = None,
-) -> pd.DataFrame:
-    """Grade every assignment of the contested ``regions`` on the same draws.
-
-    Each named region goes whole to one side (or, with ``shares``, A gets each share of
-    the grid), the rest of the terms as in the file; every term set is solved on the
-    same Monte Carlo draws, and the file's own terms give exactly :func:`run`'s figures.
-    See :mod:`sim.analysis.terms` for the columns.
-
-    Parameters
-    ----------
-    scenario
-        A :class:`~sim.scenario.Scenario` or the path of a scenario file.
-    regions
-        ``"r1,r2"`` or a list of region ids.
-    shares
-        A's shares to try (``"0,0.5,1"``, ``"0:1:5"`` or a list); None: whole regions.
-    draws, seed, sampler, workers, overrides, chunk_size, method, selection
-        As for :func:`run`, the same for every term set.
-    executor, scheduler
-        Where the draws are solved, as for :func:`run` (a Dask cluster too); the table does
-        not depend on it.
-    progress
-        Called with (draws solved, draws x term sets).
-
-    Returns
-    -------
-    DataFrame
-        One row per term set; :func:`sim.analysis.terms.write_terms` writes it with
-        :func:`terms_figure`.
-    """
-    from sim import analysis
-
-    return analysis.terms(
-        scenario,
-        regions,
-        shares=shares,
-        draws=draws,
-        seed=seed,
-        sampler=sampler,
-        workers=workers,
-        overrides=overrides,
-        chunk_size=chunk_size,
-        method=method,
-        selection=selection,
-        progress=progress,
-        executor=executor,
-        scheduler=scheduler,
-    )
-
-
 def paired(a: Any, b: Any) -> pd.DataFrame:
     """The effect of a change on the same draws: paired differences B - A of the headline
     figures, unconditional and conditional on acceptance, with 95% intervals.
@@ -591,85 +418,3 @@ def report(
     return reporting.write_report(
         results_or_dirs, out, figures=figures, discovery=discovery, labels=labels
     )
-
-
-def _as_result(result: Any) -> Any:
-    """A Result, or the Result saved in a folder (its draws read when needed)."""
-    if isinstance(result, (str, os.PathLike)):
-        return load_result(result, draws=False)
-    return result
-
-
-def sensitivity(result: Any, outcome: str | None = None) -> pd.DataFrame:
-    """Global sensitivity indices of a run's beliefs, with 95% bootstrap intervals.
-
-    Parameters
-    ----------
-    result
-        A :class:`~sim.io.Result` or a result folder.
-    outcome
-        ``holds_5y`` (default when the horizon reaches it), ``holds_1y``, ``holds_2y``,
-        ``holds_10y``, ``holds_end`` or ``accepted``.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``key``, ``name``, ``method`` (``rbd_fast``; ``sobol`` for a run with
-        ``design="saltelli"``), ``measure`` (``S1``, ``ST``), ``index``, ``ci_low``,
-        ``ci_high``, ``rank``, ``outcome``, ``draws``: what ``sensitivity.csv`` holds for
-        the default outcome. See :mod:`sim.analysis.gsa`.
-    """
-    from sim import analysis
-    from sim.io import draw_columns
-
-    result = _as_result(result)
-    outcome = outcome or analysis.default_outcome(draw_columns(result)) or "holds_5y"
-    return analysis.sensitivity_indices(result, outcome)
-
-
-def explain(
-    result: Any,
-    outcome: str = "holds_5y",
-    target: str = "holds",
-    *,
-    out: str | os.PathLike | None = None,
-    plots: bool = True,
-    fmt: str = "png",
-) -> pd.DataFrame:
-    """Which combinations of beliefs make the ceasefire hold (or break): PRIM boxes in words.
-
-    Parameters
-    ----------
-    result
-        A :class:`~sim.io.Result` or a result folder.
-    outcome
-        ``holds_5y`` (default), ``holds_1y``, ``holds_2y``, ``holds_10y``, ``holds_end``
-        or ``accepted``.
-    target
-        ``holds`` (explain the outcome) or ``breaks`` (its complement); the complement's
-        first box is found too.
-    out
-        If given, write ``discovery.json``, ``findings.md`` and ``discovery.png`` there, as
-        ``sim explain --out`` does.
-    plots, fmt
-        Draw the figure when writing, in this format.
-
-    Returns
-    -------
-    DataFrame
-        One row per box (the target's, then the complement's): ``target``, ``rank``,
-        ``coverage``, ``density``, ``mass``, ``draws``, ``restricted``, ``finding`` (the
-        sentence), ``restrictions`` (key path -> [low, high]). ``attrs`` holds
-        ``outcome``, ``target``, ``base_rate`` and ``discovery``, the whole
-        :class:`sim.analysis.Discovery` (trajectories, sensitivity, ``markdown()``).
-    """
-    from sim import analysis
-
-    found = analysis.discover(_as_result(result), outcome, target)
-    if out is not None:
-        analysis.write_discovery(
-            found, out, plots=plots, fmt=fmt, figure=discovery_figure if plots else None
-        )
-    table = found.table()
-    table.attrs["discovery"] = found
-    return table

@@ -282,3 +282,16 @@ def test_an_interrupted_write_leaves_no_folder(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         write_terms(table, tmp_path / "out", figure=broken)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_command_takes_the_executor_options(tmp_path):
+    """`sim terms --executor processes --workers 2` writes the table of the local path."""
+    args = [FREEZE, "--regions", REGIONS, "--draws", 24, "--seed", 3, "--set", "horizon=4",
+            "--no-plots", "-q"]  # fmt: skip
+    local, pooled = tmp_path / "local", tmp_path / "pooled"
+    assert invoke(*args, "--out", local).exit_code == 0
+    res = invoke(*args, "--out", pooled, "--executor", "processes", "--workers", 2)
+    assert res.exit_code == 0, res.output
+    assert (local / "terms.csv").read_bytes() == (pooled / "terms.csv").read_bytes()
+    bad = invoke(*args, "--out", tmp_path / "bad", "--executor", "nowhere")
+    assert bad.exit_code != 0 and "nowhere" in bad.output

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.params import EFFECTS
 from sim.model.splits import StrengthTable
 
 if TYPE_CHECKING:
@@ -276,17 +275,9 @@ def _fails_moving(
     open_ = np.flatnonzero(feasible & (j > 0) & fails_hi & ~fails_lo)
     if open_.size:
         sides = (cells[open_[open_ < n]], cells[open_[open_ >= n] - n])  # A's rows, B's
-        eff = splits.m.eff
         # cumulative effects along each row's frontier: mine, then the other's (rows, 6, R+1)
-        cum = np.concatenate(
-            [
-                frontiers[me].effects(
-                    np.stack([eff[me ^ who][k] for who in (0, 1) for k in EFFECTS], axis=-2),
-                    sides[me],
-                )
-                for me in (0, 1)
-            ]
-        )
+        effects = _strength_table(frontiers, splits.m).effects
+        cum = np.concatenate([effects[me][sides[me]] for me in (0, 1)])
         vo, vm = (
             np.concatenate([getattr(frontiers[me], a)[sides[me]] for me in (0, 1)])
             for a in ("vo", "vm")

@@ -63,6 +63,7 @@ class Inputs:
         self.dated = bool(np.isfinite(self.dates).any())
         self.P = transition_matrix(self.hazards)
         self._P_cache: tuple[int, np.ndarray] | None = None
+        self._log_k: dict[int, tuple[int, np.ndarray]] = {}
         self._markov()
 
     def _values(self, i: int, actor: str) -> np.ndarray:
@@ -141,11 +142,18 @@ class Inputs:
 
         Both terms are >= 0, so a capacity of 1e-12 rebuilding toward 1e12 does not cancel
         to 0 (Kmax - (Kmax - K(0)) q did, giving log 0 and a NaN win probability), and
-        K(0) is exact at t = 0. Computed in logs so no product underflows to 0.
+        K(0) is exact at t = 0. Computed in logs so no product underflows to 0. The last
+        period asked for is kept per side (the win probabilities and the counterfactual
+        splits of a period both read it); callers must not write into the array.
         """
+        kept = self._log_k.get(i)
+        if kept is not None and kept[0] == t:
+            return kept[1]
         q = (1.0 - self.grow[i]) ** t
         with np.errstate(divide="ignore"):  # log 0 = -inf where q is 0 or 1: exact here
-            return np.logaddexp(self.log_k0[i] + np.log(q), self.log_kmax[i] + np.log1p(-q))
+            out = np.logaddexp(self.log_k0[i] + np.log(q), self.log_kmax[i] + np.log1p(-q))
+        self._log_k[i] = (t, out)
+        return out
 
     def win_probs(self, t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """A's win probability at t: neutral, A strikes first, B strikes first (n, S)."""

@@ -69,14 +69,19 @@ class StrengthTable:
     side's, the other's), ``l2 = log Kmax + log g`` (2, 3) and ``lb = log(1 + power bonus)``
     (4, 5), then the frontier's cumulative values given (6) and kept (7), so that
     :func:`strength` at t is ``logaddexp(log K(t) + l1, l2) + lb`` and one gather fetches
-    everything a row needs.
+    everything a row needs. :attr:`effects` (one array per frontier: cells, 2 x
+    len(EFFECTS), R+1) holds the cumulative effect sums along each frontier (the testing
+    side's, then the other's), taken once per chunk instead of once per period.
     """
 
     def __init__(self, m: Inputs, frontiers: tuple) -> None:
-        planes = []
+        planes, self.effects = [], []
         for me, frontier in enumerate(frontiers):
             other = 1 - me
             cum = {i: {k: frontier.effects(m.eff[i][k]) for k in EFFECTS} for i in (0, 1)}
+            # the cumulative effect sums along the frontier, mine then the other's (cells,
+            # 2 x len(EFFECTS), R+1): what the refinement of a bracket reads per row
+            self.effects.append(np.stack([cum[i][k] for i in (me, other) for k in EFFECTS], 1))
             R = frontier.vo.shape[-1]
             held = {
                 me: {k: cum[me][k][:, R:] - cum[me][k] for k in EFFECTS},  # me keeps the rest

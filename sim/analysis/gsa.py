@@ -10,7 +10,8 @@ at a time: the share of the variance of the outcome (per draw, the probability t
 ceasefire holds five years: a number, not a 0/1 story) that each belief explains.
 
 * **Every run: RBD-FAST** (Tarantola, Gatelli and Mara 2006; Plischke 2010; the bias
-  correction of Tissot and Prieur 2012), SALib's ``rbd_fast.analyze``: the first-order
+  correction of Tissot and Prieur 2012), as SALib's ``rbd_fast.analyze`` computes it
+  (batched, to the bit: :mod:`sim.analysis.rbd`): the first-order
   index S1 of each belief from the draws already sampled (given data, no extra runs),
   with a bootstrap 95% interval (SALib's: resamples of half the draws, so on the wide
   side). S1 is the share of the variance that the belief explains on its own; what the
@@ -57,6 +58,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.outcomes import DEFAULT_OUTCOME, outcome_values
+from sim.analysis.rbd import rbd_fast
 from sim.analysis.sensitivity import parameter_columns
 from sim.beliefs import STREAM_BOOTSTRAP, saltelli_layout
 from sim.io import draw_columns, read_draws
@@ -173,11 +175,6 @@ def indices(
     return table[list(COLUMNS)]
 
 
-def _problem(keys: list[str], values: np.ndarray) -> dict:
-    bounds = [[float(np.min(values[:, j])), float(np.max(values[:, j]))] for j in range(len(keys))]
-    return {"num_vars": len(keys), "names": keys, "bounds": bounds}
-
-
 def _rows(keys, method, measure, index, conf, draws) -> pd.DataFrame:
     index, conf = np.asarray(index, dtype=float), np.asarray(conf, dtype=float)
     frame = pd.DataFrame(
@@ -198,17 +195,11 @@ def _rows(keys, method, measure, index, conf, draws) -> pd.DataFrame:
 
 
 def _rbd_fast(keys, values, y, resamples, rng) -> pd.DataFrame:
-    """First-order indices from given data: SALib's RBD-FAST with its bootstrap."""
-    from SALib.analyze import rbd_fast
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a constant input divides 0 by 0: its S1 is nan
-        si = rbd_fast.analyze(
-            _problem(keys, values), values, y, num_resamples=resamples, conf_level=LEVEL, seed=rng
-        )
-    s1 = np.nan_to_num(np.asarray(si["S1"], dtype=float))
-    conf = np.nan_to_num(np.asarray(si["S1_conf"], dtype=float))
-    return _rows(keys, "rbd_fast", "S1", s1, conf, len(y))
+    """First-order indices from given data: SALib's RBD-FAST with its bootstrap, batched
+    (:func:`sim.analysis.rbd.rbd_fast`, equal to SALib's to the bit; a constant input
+    divides 0 by 0, and its S1 is then 0)."""
+    s1, conf = rbd_fast(values, y, resamples=resamples, conf_level=LEVEL, rng=rng)
+    return _rows(keys, "rbd_fast", "S1", np.nan_to_num(s1), np.nan_to_num(conf), len(y))
 
 
 def _sobol(keys, y, resamples, rng) -> pd.DataFrame:

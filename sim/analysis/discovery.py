@@ -67,7 +67,7 @@ from sim.analysis.outcomes import (
 from sim.analysis.prim import Box, find_boxes, wracc
 from sim.analysis.sensitivity import parameter_columns
 from sim.io import ResultError, draw_columns, read_draws
-from sim.io.atomic import AtomicFolder, explain
+from sim.io.atomic import AtomicFolder
 from sim.scenario import readable_key
 
 __all__ = [
@@ -469,28 +469,20 @@ def write_discovery(
             f"{target}: is a run's result folder, which explain would replace; choose another "
             "--out (the default is a folder beside the run)"
         )
-    folder = AtomicFolder(target)
-    try:
-        (folder.tmp / "findings.md").write_text(discovery.markdown(), encoding="utf-8")
+
+    def fill(tmp: Path) -> None:
+        (tmp / "findings.md").write_text(discovery.markdown(), encoding="utf-8")
         if plots and figure is not None:
-            figure(discovery, folder.tmp / f"discovery.{fmt}", fmt)
+            figure(discovery, tmp / f"discovery.{fmt}", fmt)
         meta = discovery.to_json()
         meta["command"] = command if command is not None else " ".join(sys.argv)
         # every file of the folder, so that replacing it later deletes only what was written
-        meta["files"] = {p.name: p.stat().st_size for p in sorted(folder.tmp.iterdir())}
-        with open(folder.tmp / "discovery.json", "w", encoding="utf-8") as fh:  # last
+        meta["files"] = {p.name: p.stat().st_size for p in sorted(tmp.iterdir())}
+        with open(tmp / "discovery.json", "w", encoding="utf-8") as fh:  # last
             json.dump(meta, fh, indent=2, allow_nan=False)
             fh.write("\n")
-        folder.sync()
-        return folder.swap()
-    except OSError as exc:
-        folder.abort()
-        raise ResultError(
-            f"{folder.target}: cannot write the findings ({explain(exc)}); nothing was replaced"
-        ) from None
-    except BaseException:
-        folder.abort()
-        raise
+
+    return AtomicFolder(target).write("findings", fill)
 
 
 #: The columns of :func:`restriction_rows`.

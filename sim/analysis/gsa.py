@@ -260,7 +260,21 @@ def sensitivity_indices(
     bootstrap is seeded by the run's seed. ``attrs`` holds ``outcome``, ``draws`` (of the
     run), ``design`` and ``note`` (why a Saltelli run has no Sobol' indices: its draws
     table no longer matches the design, e.g. when its scenario cannot be read back).
+
+    A run's indices are computed once per outcome and number of resamples and kept on the
+    result (writing a result needs them twice: ``sensitivity.csv`` and its figure); each
+    call returns its own copy.
     """
+    kept = result.__dict__.setdefault("_indices", {}) if hasattr(result, "__dict__") else {}
+    if (outcome, resamples) not in kept:
+        kept[(outcome, resamples)] = _indices_of(result, outcome, resamples)
+    table = kept[(outcome, resamples)]
+    copy = table.copy()
+    copy.attrs = dict(table.attrs)
+    return copy
+
+
+def _indices_of(result: Any, outcome: str, resamples: int) -> pd.DataFrame:
     params = parameter_columns(result, draw_columns(result))
     summary = getattr(result, "summary", None) or {}
     design = "saltelli" if summary.get("sampler") == "saltelli" else None

@@ -46,7 +46,7 @@ import pandas as pd
 from sim.analysis.comparison import headline_figures
 from sim.errors import BudgetError
 from sim.io import ResultError
-from sim.io.atomic import AtomicFolder, explain
+from sim.io.atomic import AtomicFolder
 from sim.io.manifest import file_list
 from sim.montecarlo import RunOptions, default_chunk, run_many
 from sim.montecarlo.arguments import check_run_arguments
@@ -459,9 +459,8 @@ def write_sweep(
             "write_sweep needs figure= (e.g. sim.plots.save_sweep) to draw the sweep's figure, "
             "and nothing was written: pass it, or plots=False to write the tables only"
         )
-    folder = AtomicFolder(out)  # only an empty folder or an earlier result/sweep is replaced
-    tmp = folder.tmp
-    try:
+
+    def fill(tmp: Path) -> None:
         table.to_csv(tmp / "sweep.csv", index=False)
         if plots and figure is not None:
             figure(table, tmp / f"sweep.{fmt}", fmt)
@@ -474,13 +473,6 @@ def write_sweep(
         with open(tmp / "sweep.json", "w", encoding="utf-8") as fh:  # last: marks it complete
             json.dump(meta, fh, indent=2, default=str)
             fh.write("\n")
-        folder.sync()
-        return folder.swap()
-    except OSError as exc:
-        folder.abort()
-        raise ResultError(
-            f"{folder.target}: cannot write the sweep ({explain(exc)}); nothing was replaced"
-        ) from None
-    except BaseException:
-        folder.abort()
-        raise
+
+    # only an empty folder or an earlier result/sweep is replaced
+    return AtomicFolder(out).write("sweep", fill)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import ResultError
-from sim.io.atomic import AtomicFolder, explain
+from sim.io.atomic import AtomicFolder
 from sim.io.manifest import git_commit, package_versions, sha256_file, write_json
 from sim.montecarlo.posterior import CALIBRATION_FILE, FORMAT, POSTERIOR_FILE
 
@@ -68,9 +68,8 @@ def write_calibration(
             "calibration.png, and nothing was written: pass it, or plots=False"
         )
     started = datetime.now(timezone.utc)
-    folder = AtomicFolder(out)
-    tmp = folder.tmp
-    try:
+
+    def fill(tmp: Path) -> None:
         cal.posterior.to_parquet(tmp / POSTERIOR_FILE, index=False)
         if plots and figure is not None:
             figure(cal, tmp / f"calibration.{fmt}", fmt)
@@ -91,13 +90,5 @@ def write_calibration(
             "files": files,
         }
         write_json(tmp / CALIBRATION_FILE, meta)  # last: marks the folder complete
-        folder.sync()
-        return folder.swap()
-    except OSError as exc:
-        folder.abort()
-        raise ResultError(
-            f"{folder.target}: cannot write the calibration ({explain(exc)}); nothing was replaced"
-        ) from None
-    except BaseException:
-        folder.abort()
-        raise
+
+    return AtomicFolder(out).write("calibration", fill)

@@ -41,7 +41,7 @@ import signal
 import sys
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +139,27 @@ class AtomicFolder:
     def abort(self) -> None:
         """Remove the temporary folder (after an error or an interrupt)."""
         remove(self.tmp)
+
+    def write(self, what: str, fill: Callable[[Path], object]) -> Path:
+        """Write the folder whole: ``fill(tmp)`` writes the files (the marker last), then
+        :meth:`sync` and :meth:`swap`; returns the target.
+
+        On an OS error the temporary folder is removed and a :class:`ResultError` says
+        ``cannot write the {what}`` with advice and that nothing was replaced; any other
+        exception (Ctrl-C included) removes it and propagates.
+        """
+        try:
+            fill(self.tmp)
+            self.sync()
+            return self.swap()
+        except OSError as exc:
+            self.abort()
+            raise ResultError(
+                f"{self.target}: cannot write the {what} ({explain(exc)}); nothing was replaced"
+            ) from None
+        except BaseException:
+            self.abort()
+            raise
 
 
 def temp_folder(target: Path) -> Path:

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from sim.io import ResultError
-from sim.io.atomic import AtomicFolder, explain
+from sim.io.atomic import AtomicFolder
 
 __all__ = ["TermsFigure", "write_terms"]
 
@@ -69,9 +69,8 @@ def write_terms(
             "write_terms needs figure= (e.g. sim.plots.save_terms) to draw terms.png, and "
             "nothing was written: pass it, or plots=False to write the tables only"
         )
-    folder = AtomicFolder(out)  # only an empty folder or an earlier output of sim is replaced
-    tmp = folder.tmp
-    try:
+
+    def fill(tmp: Path) -> None:
         table.to_csv(tmp / "terms.csv", index=False)
         if plots and figure is not None:
             figure(table, tmp / f"terms.{fmt}", fmt)
@@ -86,13 +85,6 @@ def write_terms(
         with open(tmp / "terms.json", "w", encoding="utf-8") as fh:  # last: marks it complete
             json.dump(meta, fh, indent=1, default=_plain)
             fh.write("\n")
-        folder.sync()
-        return folder.swap()
-    except OSError as exc:
-        folder.abort()
-        raise ResultError(
-            f"{folder.target}: cannot write the terms ({explain(exc)}); nothing was replaced"
-        ) from None
-    except BaseException:
-        folder.abort()
-        raise
+
+    # only an empty folder or an earlier output of sim is replaced
+    return AtomicFolder(out).write("terms", fill)

@@ -113,6 +113,39 @@ def test_atomic_folder_abort_leaves_the_target_unchanged(tmp_path, partials):
     assert not partials(tmp_path)
 
 
+def test_write_fills_syncs_and_swaps_whole(tmp_path, partials):
+    def fill(tmp):
+        (tmp / "sweep.csv").write_text("a\n1\n")
+        (tmp / "sweep.json").write_text(json.dumps(OUR_SWEEP))
+
+    assert AtomicFolder(tmp_path / "out").write("sweep", fill) == tmp_path / "out"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["sweep.csv", "sweep.json"]
+    assert not partials(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("error", "raised"),
+    [(OSError(errno.ENOSPC, "No space left on device"), ResultError), (KeyboardInterrupt(), None)],
+)
+def test_write_that_fails_removes_its_folder_and_replaces_nothing(
+    tmp_path, partials, error, raised
+):
+    _ours(tmp_path / "out", "sweep.json")
+    old = (tmp_path / "out" / "sweep.json").read_text()
+
+    def fill(tmp):
+        (tmp / "sweep.csv").write_text("half")
+        raise error
+
+    with pytest.raises(raised or type(error)) as info:
+        AtomicFolder(tmp_path / "out").write("sweep", fill)
+    if raised is ResultError:  # an OS error becomes advice, naming the folder and the kind
+        assert str(info.value).startswith(f"{tmp_path / 'out'}: cannot write the sweep (")
+        assert "nothing was replaced" in str(info.value)
+    assert (tmp_path / "out" / "sweep.json").read_text() == old
+    assert not partials(tmp_path)
+
+
 def test_a_failed_swap_removes_the_temporary_folder(tmp_path, monkeypatch, partials):
     def boom(tmp, target):
         raise OSError(errno.EIO, "Input/output error")

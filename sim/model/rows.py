@@ -56,22 +56,25 @@ def put_rows(parts: Sequence[tuple[np.ndarray, Out]], n: int) -> Out:
     first = parts[0][1]
     values: dict[str, Any] = {}
     for f in dataclasses.fields(first):
-        got = [getattr(part, f.name) for _, part in parts]
-        v = got[0]
-        if isinstance(v, np.ndarray):
-            if not all(isinstance(g, np.ndarray) and g.shape[1:] == v.shape[1:] for g in got):
+        got: list[Any] = [getattr(part, f.name) for _, part in parts]
+        v0: Any = got[0]
+        if isinstance(v0, np.ndarray):
+            tail: tuple[int, ...] = tuple(v0.shape[1:])
+            if not all(isinstance(g, np.ndarray) and g.shape[1:] == tail for g in got):
                 raise ValueError(f"the parts disagree on the shape of {f.name}")
-            full = np.empty((n, *v.shape[1:]), dtype=np.result_type(*got))
+            full = np.empty((n, *tail), dtype=np.result_type(*got))
             for (rows, _), g in zip(parts, got, strict=True):
                 full[rows] = g
-            v = full
-        elif isinstance(v, TypeOutput):
+            values[f.name] = full
+        elif isinstance(v0, TypeOutput):
             if not all(isinstance(g, TypeOutput) for g in got):
                 raise ValueError(f"the parts disagree on whether they have {f.name}")
-            v = put_rows([(rows, g) for (rows, _), g in zip(parts, got, strict=True)], n)
-        elif any(not _same(g, v) for g in got):
+            pairs = [(rows, g) for (rows, _), g in zip(parts, got, strict=True)]
+            values[f.name] = put_rows(pairs, n)
+        elif any(not _same(g, v0) for g in got):
             raise ValueError(f"the parts disagree on {f.name}")
-        values[f.name] = v
+        else:
+            values[f.name] = v0
     return type(first)(**values)
 
 

@@ -213,3 +213,38 @@ def test_calibration_refuses_a_sampled_rule(tmp_path):
     data["observed"] = {"accepted": True, "held_at_least_years": 2}
     with pytest.raises(CalibrationError, match="one selection rule"):
         sim.calibrate([write(tmp_path, yaml.safe_dump(data))], draws=20)
+
+
+def test_explain_restricts_the_rule_like_the_true_type(tmp_path):
+    """Under risk_dominant this stag hunt is never signed: PRIM's box keeps the other rules
+    and says so in words (one dimension for two rules, one indicator per rule for more)."""
+    data = yaml.safe_load(
+        one_region(
+            p_now=0.5,
+            cost_a=1.6,
+            cost_b="uniform(1.5, 1.7)",
+            first_strike=0.8,
+            horizon=4,
+            draws=400,
+            sampler="lhs",
+            incident="uniform(0.0, 0.1)",
+        )  # fmt: skip
+    )
+    data["solver"] = {"selection": "choice([peaceful, risk_dominant])"}
+    path = write(tmp_path, yaml.safe_dump(data, sort_keys=False))
+    out = tmp_path / "r"
+    assert CliRunner().invoke(main, ["run", str(path), "--out", str(out), "-q"]).exit_code == 0
+    explained = CliRunner().invoke(main, ["explain", str(out), "--outcome", "accepted"])
+    assert explained.exit_code == 0, explained.output
+    assert "the stage games are played under the peaceful rule" in explained.output
+    folder = tmp_path / "r_explain_accepted"
+    found = json.loads((folder / "discovery.json").read_text())
+    assert found["boxes"][0]["restrictions"]["solver.selection"] == [0.0, 0.0]
+    assert found["dimensions"]["solver.selection"]["kind"] == "rule"
+    assert (folder / "discovery.png").exists()
+    data["solver"] = {"selection": "choice([risk_dominant, payoff_dominant, peaceful])"}
+    scn = parse_scenario_text(yaml.safe_dump(data), "<three>", default_name="three")
+    found3 = sim.analysis.discover(sim.run(scn, seed=1), outcome="accepted", sensitivity=False)
+    kept = found3.boxes[0]["restrictions"]
+    assert kept.get("solver.selection.risk_dominant") == [0.0, 0.0]
+    assert "not played under the risk_dominant rule" in found3.boxes[0]["finding"]

@@ -21,6 +21,9 @@ NASH_RULES = ("peaceful", "risk_dominant", "payoff_dominant")
 #: How a stage game is played (``solver.selection``): a Nash selection rule, or ``qre``, the
 #: logit quantal response equilibrium (:mod:`sim.games.qre`).
 SELECTION_RULES = (*NASH_RULES, "qre")
+#: The key path of the selection rule: with ``solver.selection: choice([...])`` it is a
+#: sampled belief, and the column of ``draws.parquet`` that holds each draw's rule.
+SELECTION_KEY = "solver.selection"
 #: Rules that were removed, with what to use instead (the error a user sees).
 REMOVED_RULES = {
     "mixed": "the 'mixed' rule was removed: its mixed equilibrium is discontinuous in the payoffs "
@@ -44,6 +47,7 @@ __all__ = [
     "REMOVED_RULES",
     "MECHANISM_KINDS",
     "SAMPLERS",
+    "SELECTION_KEY",
     "SELECTION_RULES",
     "SOLVER_METHODS",
 ]

@@ -33,6 +33,10 @@ types with the prior (:mod:`sim.montecarlo.chunk`), the same whatever the true t
 PRIM finds the type only for the outcomes that follow the true type (``accepted``); the
 sensitivity indices (:mod:`sim.analysis.gsa`) stay over the beliefs only. A run without
 types is explained exactly as before (the same dimensions, the same ``discovery.json``).
+A sampled selection rule (``solver.selection: choice([...])``) is a dimension the same way
+(:func:`rule_dimensions`): ``solver.selection`` for two rules, one indicator
+``solver.selection.<rule>`` per rule for more; "where the stage games are played under
+the qre rule".
 
 :func:`write_discovery` writes ``discovery.json`` (``base_rate``, ``boxes`` each with
 ``coverage``, ``density``, ``mass``, ``restrictions`` mapping key path -> [low, high],
@@ -65,9 +69,10 @@ from sim.analysis.outcomes import (
     outcome_values,
 )
 from sim.analysis.prim import Box, find_boxes, wracc
-from sim.analysis.sensitivity import parameter_columns
+from sim.analysis.sensitivity import category_codes, parameter_columns, rule_levels
 from sim.io import ResultError, draw_columns, read_draws
 from sim.io.atomic import AtomicFolder
+from sim.names import SELECTION_KEY
 from sim.scenario import readable_key
 
 __all__ = [
@@ -78,6 +83,7 @@ __all__ = [
     "default_out",
     "discover",
     "restriction_rows",
+    "rule_dimensions",
     "type_dimensions",
     "write_discovery",
 ]
@@ -175,10 +181,11 @@ class Discovery:
         }
 
     def dimensions(self) -> dict[str, dict]:
-        """Per true-type dimension, what its values mean (``discovery.json``'s ``dimensions``)."""
+        """Per dimension of categories (true type, rule), what its values mean
+        (``discovery.json``'s ``dimensions``)."""
         return {
             k: {
-                "kind": "type",
+                "kind": c.kind,
                 "name": c.name,
                 "values": list(c.values),
                 "labels": list(c.short),
@@ -227,7 +234,7 @@ def discover(
     columns = draw_columns(result)
     keys = parameter_columns(result, columns)
     summary = getattr(result, "summary", None) or {}
-    typed = type_dimensions(result, summary, columns)
+    typed = {**type_dimensions(result, summary, columns), **rule_dimensions(result, columns)}
     if not keys and not typed:
         raise ValueError("the run has no sampled beliefs to explain (every number is fixed)")
     x = read_draws(result, keys)[keys].to_numpy(dtype=float) if keys else np.empty((len(y), 0))
@@ -308,6 +315,41 @@ def type_dimensions(
         )
         out[f"{TYPE_PREFIX}{aid}.{t}"] = ((codes == j).astype(float), cat)
     return out
+
+
+def rule_dimensions(result: Any, columns: list[str]) -> dict[str, tuple[np.ndarray, Categories]]:
+    """A sampled selection rule as PRIM's dimensions: key -> (value per draw, its words).
+
+    Empty unless the draws have the column ``solver.selection``. Two rules give one
+    dimension ``solver.selection`` (the rule's index in :func:`rule_levels`), more give
+    one 0/1 indicator per rule, ``solver.selection.<rule>``.
+    """
+    if SELECTION_KEY not in columns:
+        return {}
+    codes = category_codes(result, read_draws(result, [SELECTION_KEY])[SELECTION_KEY])
+    levels = rule_levels(result)
+    if len(levels) < 2:
+        return {}
+    if len(levels) == 2:
+        words = tuple(f"the stage games are played under the {r} rule" for r in levels)
+        cat = Categories("selection rule", (0.0, 1.0), tuple(levels), words, kind="rule")
+        return {SELECTION_KEY: (codes, cat)}
+    return {
+        f"{SELECTION_KEY}.{r}": (
+            (codes == j).astype(float),
+            Categories(
+                f"selection rule {r}",
+                (0.0, 1.0),
+                (f"not {r}", r),
+                (
+                    f"the stage games are not played under the {r} rule",
+                    f"the stage games are played under the {r} rule",
+                ),
+                kind="rule",
+            ),
+        )  # fmt: skip
+        for j, r in enumerate(levels)
+    }
 
 
 def _type_label(label: str) -> str:

@@ -52,7 +52,8 @@ _CHANGE = ("events", "<id>", "changes")
 
 @dataclass(frozen=True)
 class Categories:
-    """A dimension of categories coded as numbers (the true type), and its words.
+    """A dimension of categories coded as numbers (the true type, a sampled rule), and its
+    words.
 
     Attributes
     ----------
@@ -64,12 +65,15 @@ class Categories:
         Per value, its label: "limited aims" (what a box keeps, in tables and figures).
     words
         Per value, a draw that has it in a finding: "Russia is of the limited aims type".
+    kind
+        What is coded: ``type`` (the true type) or ``rule`` (a sampled selection rule).
     """
 
     name: str
     values: tuple[float, ...]
     short: tuple[str, ...]
     words: tuple[str, ...]
+    kind: str = "type"
 
     def kept(self, low: float, high: float) -> list[int]:
         """The positions of the values within [low, high]."""

@@ -38,6 +38,10 @@ and every draw of it is a full draw of the model with its story; the alternative
 ``scipy.stats.sobol_indices``, calls a function on matrices it builds, which would run
 the model outside the Monte Carlo layer and write no result folder.
 
+A sampled selection rule (``solver.selection: choice([...])``) is ranked with the beliefs,
+as its index among the rules: a step function of its sampler column (the design's last),
+so its indices are those of that uniform.
+
 Beliefs only. A run with private information also samples each draw's true type, which
 scenario discovery restricts like a belief (:mod:`sim.analysis.discovery`); these indices
 leave it out, and rank the sampled key paths only. A judgement: they rank the beliefs a
@@ -59,7 +63,7 @@ import pandas as pd
 
 from sim.analysis.outcomes import DEFAULT_OUTCOME, outcome_values
 from sim.analysis.rbd import rbd_fast
-from sim.analysis.sensitivity import parameter_columns
+from sim.analysis.sensitivity import categorical_columns, category_codes, parameter_columns
 from sim.beliefs import STREAM_BOOTSTRAP, saltelli_layout
 from sim.io import draw_columns, read_draws
 from sim.scenario import readable_key
@@ -275,15 +279,19 @@ def sensitivity_indices(
 
 
 def _indices_of(result: Any, outcome: str, resamples: int) -> pd.DataFrame:
-    params = parameter_columns(result, draw_columns(result))
+    columns = draw_columns(result)
+    cats = categorical_columns(columns)
+    params = parameter_columns(result, columns)
     summary = getattr(result, "summary", None) or {}
     design = "saltelli" if summary.get("sampler") == "saltelli" else None
     y = outcome_values(result, outcome)
-    x = read_draws(result, params)[params]
+    x = read_draws(result, [*params, *cats])[[*params, *cats]].copy()
+    for key in cats:  # a sampled rule: its index, a step function of its uniform
+        x[key] = category_codes(result, x[key])
     if design == "saltelli":
         scn = getattr(result, "scenario", None)
-        if scn is not None:  # the design's columns: every uncertain number, in its order
-            x = x[[k for k in scn.uncertain() if k in x.columns]]
+        if scn is not None:  # the design's columns: every uncertain number, then the rule
+            x = x[[k for k in scn.uncertain() if k in x.columns] + cats]
     seed = int(summary.get("seed") or 0)
     note = ""
     try:

@@ -9,9 +9,12 @@ lowest and highest quarter of its sampled values, and the mean of the target (th
 probability that the ceasefire holds five years, else the longest horizon) is taken over
 each. This is a one-at-a-time reading of a Monte Carlo sample: it needs no extra runs,
 and the other assumptions vary inside each quarter, so a swing is what that assumption
-moves on average over the others. The alternative, a variance decomposition (Sobol
-indices), needs a designed sample several times larger; the tornado
-(:func:`sim.plots.plot_sensitivity`) draws this table.
+moves on average over the others. A sampled selection rule (``solver.selection:
+choice([...])``, the draws column ``solver.selection``) is a categorical assumption: its
+row compares the rule under which the target is lowest with the one under which it is
+highest (``min`` and ``max`` hold their indices in :func:`rule_levels`). The alternative,
+a variance decomposition (Sobol indices), needs a designed sample several times larger;
+the tornado (:func:`sim.plots.plot_sensitivity`) draws this table.
 """
 
 from __future__ import annotations
@@ -24,9 +27,18 @@ import numpy as np
 import pandas as pd
 
 from sim.io import draw_columns, read_draws
+from sim.names import SELECTION_KEY
 from sim.scenario import readable_key
 
-__all__ = ["COLUMNS", "parameter_columns", "sensitivity_table", "target_column"]
+__all__ = [
+    "COLUMNS",
+    "categorical_columns",
+    "category_codes",
+    "parameter_columns",
+    "rule_levels",
+    "sensitivity_table",
+    "target_column",
+]
 
 #: The columns of a sensitivity table.
 COLUMNS = (
@@ -70,6 +82,33 @@ def parameter_columns(result: Any, columns: Sequence[str]) -> list[str]:
     return [c for c in columns if c.startswith(_PARAMETER_PREFIXES)]
 
 
+def categorical_columns(columns: Sequence[str]) -> list[str]:
+    """The sampled assumptions among ``columns`` that are names, not numbers: the selection
+    rule when the run sampled it (``solver.selection``)."""
+    return [SELECTION_KEY] if SELECTION_KEY in columns else []
+
+
+def rule_levels(result: Any, values: Any = ()) -> list[str]:
+    """The rules of a sampled selection, in the order written: from ``summary.json``
+    (``solver.selection_weights``), else the scenario, else the sorted ``values`` seen."""
+    summary = getattr(result, "summary", None) or {}
+    weights = (summary.get("solver") or {}).get("selection_weights")
+    if isinstance(weights, dict) and weights:
+        return list(weights)
+    scn = getattr(result, "scenario", None)
+    rule = getattr(scn, "sampled_selection", None) if scn is not None else None
+    if rule is not None:
+        return list(rule.values)
+    return sorted({str(v) for v in values if isinstance(v, str)})
+
+
+def category_codes(result: Any, values: pd.Series) -> np.ndarray:
+    """Each draw's rule as its index in :func:`rule_levels` (float; NaN if missing)."""
+    levels = rule_levels(result, values.dropna().unique())
+    codes = pd.Categorical(values.astype("object"), categories=levels).codes
+    return np.where(codes >= 0, codes, np.nan).astype(float)
+
+
 def sensitivity_table(result: Any, target: str | None = None) -> pd.DataFrame:
     """How the target moves between the lowest and highest quarter of each assumption.
 
@@ -87,9 +126,11 @@ def sensitivity_table(result: Any, target: str | None = None) -> pd.DataFrame:
         table = pd.DataFrame(columns=list(COLUMNS))
         table.attrs.update(target=target, baseline=np.nan)
         return table
-    d = read_draws(result, [*params, target])
+    cats = categorical_columns(columns)
+    d = read_draws(result, [*params, *cats, target])
     y = d[target].to_numpy(float) if target in d else np.array([])
     rows = [row for key in params if (row := _quarters(key, d[key].to_numpy(float), y))]
+    rows += [row for key in cats if (row := _levels(key, category_codes(result, d[key]), y))]
     table = pd.DataFrame(rows, columns=list(COLUMNS))
     if len(table):
         table = table.reindex(
@@ -123,6 +164,32 @@ def _quarters(key: str, x: np.ndarray, y: np.ndarray) -> dict[str, Any] | None:
         "swing": m_hi - m_lo,
         "min": float(x.min()),
         "max": float(x.max()),
+        "n_low": int(low.sum()),
+        "n_high": int(high.sum()),
+    }
+
+
+def _levels(key: str, codes: np.ndarray, y: np.ndarray) -> dict[str, Any] | None:
+    """The row of a categorical assumption: the level with the lowest mean target against
+    the one with the highest (None with fewer than two levels or eight draws)."""
+    ok = np.isfinite(codes) & np.isfinite(y)
+    codes, yk = codes[ok], y[ok]
+    levels = np.unique(codes)
+    if len(codes) < 8 or len(levels) < 2:
+        return None
+    means = np.array([yk[codes == c].mean() for c in levels])
+    lo, hi = levels[int(np.argmin(means))], levels[int(np.argmax(means))]
+    low, high = codes == lo, codes == hi
+    return {
+        "key": key,
+        "name": readable_key(key),
+        "low": float(means.min()),
+        "high": float(means.max()),
+        "low_ci": _half_width(yk[low]),
+        "high_ci": _half_width(yk[high]),
+        "swing": float(means.max() - means.min()),
+        "min": float(lo),
+        "max": float(hi),
         "n_low": int(low.sum()),
         "n_high": int(high.sum()),
     }

@@ -167,7 +167,8 @@ def run(
     chunk_size
         Draws per chunk (memory grows with it; results do not depend on it).
     method, selection
-        Override ``solver.method`` / ``solver.selection``.
+        Override ``solver.method`` / ``solver.selection``: a rule given here plays every
+        draw, also when the scenario samples its rule (``choice([...])``).
     progress, draws_sink
         Called with (draws done, total) as chunks complete; given each chunk's draws table
         in draw order instead of keeping it (``Result.draws`` is then empty).

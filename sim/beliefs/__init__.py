@@ -9,6 +9,8 @@ Modules, in the order a belief meets them:
 
 * :mod:`~sim.beliefs.literals`: finite numbers, the number syntax, :class:`DistributionError`;
 * :mod:`~sim.beliefs.distributions`: the distribution classes and their ``ppf``;
+* :mod:`~sim.beliefs.categorical`: a belief about a name (the selection rule), and its
+  ``pick``;
 * :mod:`~sim.beliefs.grammar`: the shorthand parser, the mapping form and :func:`parse`;
 * :mod:`~sim.beliefs.samplers`: uniform points (random, LHS, Sobol', and the Saltelli design
   for Sobol' indices) and the random streams.
@@ -17,6 +19,7 @@ Importing this package does not import ``scipy.stats`` (see
 :mod:`sim.beliefs.distributions`).
 """
 
+from sim.beliefs.categorical import Categorical
 from sim.beliefs.distributions import (
     ALLOWED_FORMS,
     DISTRIBUTIONS,
@@ -31,7 +34,13 @@ from sim.beliefs.distributions import (
     Triangular,
     Uniform,
 )
-from sim.beliefs.grammar import from_mapping, looks_like_distribution, parse, parse_shorthand
+from sim.beliefs.grammar import (
+    from_mapping,
+    looks_like_distribution,
+    parse,
+    parse_categorical,
+    parse_shorthand,
+)
 from sim.beliefs.literals import MAX_LIST_LENGTH, MAX_TEXT_LENGTH, DistributionError
 from sim.beliefs.samplers import (
     METHODS,
@@ -68,6 +77,7 @@ __all__ = [
     "STREAM_TYPES",
     "U_CLIP",
     "Beta",
+    "Categorical",
     "Choice",
     "Distribution",
     "DistributionError",
@@ -79,6 +89,7 @@ __all__ = [
     "from_mapping",
     "looks_like_distribution",
     "parse",
+    "parse_categorical",
     "parse_shorthand",
     "saltelli_layout",
     "uniform_points",

@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.beliefs.categorical import Categorical
 from sim.beliefs.distributions import (
     ALLOWED_FORMS,
     DISTRIBUTIONS,
@@ -50,7 +51,13 @@ from sim.beliefs.literals import (
     number_list,
 )
 
-__all__ = ["from_mapping", "looks_like_distribution", "parse", "parse_shorthand"]
+__all__ = [
+    "from_mapping",
+    "looks_like_distribution",
+    "parse",
+    "parse_categorical",
+    "parse_shorthand",
+]
 
 _WHITESPACE = " \t\r\n"
 _IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
@@ -422,3 +429,99 @@ def parse(value: Any) -> float | Distribution:
             f"{ALLOWED_FORMS}, or a mapping such as {{dist: uniform, low: 0.1, high: 0.3}}"
         )
     return finite_number(value, "number")
+
+
+class _NamesParser(_Parser):
+    """``choice '(' names [',' numbers] ')'`` with keyword forms ``values=`` / ``weights=``,
+    where ``names := '[' NAME (',' NAME)* ']'`` (a categorical belief)."""
+
+    def error(self, message: str, pos: int | None) -> DistributionError:
+        return DistributionError(f"{message}; usage: {Categorical.usage}", pos)
+
+    def categorical(self) -> Categorical:
+        tok = self.next()
+        if tok.kind != "ident" or tok.text != "choice":
+            raise self.error(f"expected choice(...) at position {tok.pos}, found {_describe(tok)}",
+                             tok.pos)  # fmt: skip
+        self.expect("(", "'(' after 'choice'")
+        args: dict[str, Any] = {}
+        order = ("values", "weights")
+        while self.peek().kind != ")":
+            if len(args) == len(order):
+                tok = self.peek()
+                raise self.error(f"choice takes a list of names and a list of weights, found "
+                                 f"{_describe(tok)} at position {tok.pos}", tok.pos)  # fmt: skip
+            tok = self.peek()
+            name = order[len(args)]
+            if tok.kind == "ident" and tok.text in order:
+                self.next()
+                self.expect("=", f"'=' after {tok.text!r}")
+                name = tok.text
+            elif tok.kind == "ident":
+                raise self.error(
+                    f"name {tok.text!r} at position {tok.pos} outside a list: write "
+                    "the names as a [list], e.g. choice([peaceful, qre])",
+                    tok.pos,
+                )
+            if name in args:
+                raise self.error(f"choice: {name!r} given twice", tok.pos)
+            args[name] = self.names() if name == "values" else self.list()
+            if self.peek().kind != ")":
+                self.expect(",", "',' or ')'")
+        self.next()
+        end = self.next()
+        if end.kind != "end":
+            raise self.error(f"unexpected {_describe(end)} at position {end.pos} after the "
+                             "closing ')'", end.pos)  # fmt: skip
+        if "values" not in args:
+            raise self.error("choice: missing the [list] of names", None)
+        return Categorical(**args)
+
+    def names(self) -> tuple[str, ...]:
+        start = self.expect("[", "a [list] of names")
+        items: list[str] = []
+        while True:
+            tok = self.expect("ident", "a name in the list")
+            items.append(tok.text)
+            if len(items) > MAX_LIST_LENGTH:
+                raise self.error(f"list starting at position {start.pos} has more than "
+                                 f"{MAX_LIST_LENGTH} elements", start.pos)  # fmt: skip
+            if self.expect(", ]", "',' or ']' in the list").kind == "]":
+                return tuple(items)
+
+
+def parse_categorical(value: Any) -> Categorical:
+    """A categorical belief from its text ``choice([a, b], [3, 1])`` (also
+    ``choice(values=[a, b], weights=[3, 1])``) or its mapping ``{dist: choice, values: [a,
+    b], weights: [3, 1]}``; never evaluates anything.
+
+    Raises
+    ------
+    DistributionError
+        For anything else; the message says what is wrong and how a choice is written.
+    """
+    if isinstance(value, Categorical):
+        return value
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT_LENGTH:
+            raise DistributionError(f"text too long ({len(value)} characters; at most "
+                                    f"{MAX_TEXT_LENGTH} allowed)")  # fmt: skip
+        return _NamesParser(value).categorical()
+    if isinstance(value, Mapping):
+        if value.get("dist") != "choice":
+            raise DistributionError(
+                f"a mapping here must be {{dist: choice, values: [names], "
+                f"weights: [numbers]}}, got dist {value.get('dist')!r}"
+            )
+        unknown = [str(k) for k in value if k not in ("dist", "values", "weights")]
+        if unknown:
+            raise DistributionError(f"choice: unknown key {unknown[0]!r}; allowed keys: dist, "
+                                    "values, weights")  # fmt: skip
+        if "values" not in value:
+            raise DistributionError("choice: missing values, the [list] of names")
+        weights = value.get("weights")
+        return Categorical(
+            tuple(value["values"]) if isinstance(value["values"], list) else value["values"],
+            None if weights is None else number_list(weights, "choice: weights"),
+        )
+    raise DistributionError(f"expected choice([names], [weights]), got {type(value).__name__}")

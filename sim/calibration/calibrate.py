@@ -116,6 +116,12 @@ def _scenarios(cases: Sequence[Scenario | str | os.PathLike]) -> list[Scenario]:
         )
     for s in out:
         Observation.of(s)  # every case says what happened
+        if s.sampled_selection is not None:
+            raise CalibrationError(
+                f"case {s.name}: solver.selection is {s.sampled_selection}; a calibration "
+                "weighs the beliefs under one selection rule: give solver.selection one rule "
+                "(calibrate once per rule to compare them)"
+            )
     return out
 
 

@@ -209,7 +209,7 @@ def announce_estimate(
 
 def _design_note(scn: Any, draws: int) -> str:
     """How many Saltelli groups a run holds, and how many draws no group uses."""
-    d = len(scn.uncertain())
+    d = len(scn.uncertain()) + (scn.sampled_selection is not None)
     groups, rest = divmod(draws, d + 2)
     text = f"saltelli design: {groups:,} groups of {d + 2} draws ({d} sampled beliefs + 2)"
     if rest:
@@ -237,7 +237,7 @@ def print_headline(result: Any) -> None:
     """
     from rich.text import Text
 
-    from sim.io.labels import subtitle
+    from sim.io.labels import selection_text, subtitle
 
     s = result.summary
     con = console()
@@ -249,10 +249,14 @@ def print_headline(result: Any) -> None:
     con.print(
         visible(
             f"{s['draws']:,} draws · seed {s['seed']} · {s['sampler']} sampler · "
-            f"selection {solver.get('selection')} · solver {solver.get('method')}",
+            f"{selection_text(solver)} · solver {solver.get('method')}",
             None,
         )
     )
+    if solver.get("selection_weights"):
+        con.print(
+            "each draw is played under its own rule (drawn like a belief); the figures mix them"
+        )
     con.print(_headline_table(s))
     if s.get("types"):
         t = s["types"]

@@ -48,9 +48,12 @@ def validate(files: tuple[Path, ...], sets: tuple[str, ...]) -> None:
                 click.echo(str(problem), err=True)
             continue
         n_unc = len(scn.uncertain())
+        rule = scn.sampled_selection
         click.echo(
             f"{f}: ok ({len(scn.regions)} regions, {len(scn.events)} events, "
-            f"{n_unc} uncertain numbers)"
+            f"{n_unc} uncertain numbers"
+            + (f", the selection rule sampled: {rule}" if rule is not None else "")
+            + ")"
         )
     if bad:
         click.echo(f"{bad} of {len(files)} file{'s' if len(files) != 1 else ''} invalid", err=True)

@@ -35,6 +35,7 @@ __all__ = [
     "format_value",
     "result_changes",
     "run_changes",
+    "selection_text",
     "set_changes",
     "subtitle",
 ]
@@ -125,3 +126,18 @@ def subtitle(result: Any, limit: int = 160) -> str:
     if changes:
         parts.append("changed: " + ", ".join(changes))
     return cap(" · ".join(parts), limit)
+
+
+def selection_text(solver: dict[str, Any] | None) -> str:
+    """The selection rule a run rests on, as its headline states it.
+
+    ``selection peaceful`` for one rule; for a sampled one (``summary["solver"]`` has
+    ``selection_weights``) ``selection sampled: peaceful 50% / qre 50%``, the probability
+    of each rule in the order written.
+    """
+    solver = solver or {}
+    weights = solver.get("selection_weights")
+    if isinstance(weights, dict) and weights:
+        shares = " / ".join(f"{k} {100 * float(v):.3g}%" for k, v in weights.items())
+        return f"selection sampled: {shares}"
+    return f"selection {solver.get('selection')}"

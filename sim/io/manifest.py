@@ -81,7 +81,8 @@ def build_manifest(
         "workers": getattr(opts, "workers", None),
         "executor": getattr(opts, "executor", None),
         "solver_method": getattr(opts, "method", None),
-        "selection": getattr(opts, "selection", None),
+        # the rule, or the text of a sampled choice of rules (choice([peaceful, qre]))
+        "selection": None if getattr(opts, "selection", None) is None else str(opts.selection),
         **calibration,
         "versions": _versions(),
         "command": command if command is not None else " ".join(sys.argv),

@@ -100,6 +100,7 @@ from sim.model.causes import TOL, Frontier, commitment_flags
 from sim.model.events import event_state_labels, event_states, transition_matrix
 from sim.model.inputs import Inputs
 from sim.model.params import ActorParams, Params, Quantity, RegionParams
+from sim.model.rows import put_rows, take_rows
 
 __all__ = [
     "TOL",
@@ -113,6 +114,8 @@ __all__ = [
     "commitment_flags",
     "event_state_labels",
     "event_states",
+    "put_rows",
     "solve_chunk",
+    "take_rows",
     "transition_matrix",
 ]

@@ -32,8 +32,10 @@ from sim.montecarlo.options import (
     check_options,
     default_chunk,
     milestones,
+    solver_settings,
 )
 from sim.montecarlo.posterior import Posterior, check_posterior, load_posterior
+from sim.montecarlo.rules import design_keys, sampled_rule, solve_by_rule
 from sim.montecarlo.runner import map_chunks, run
 from sim.montecarlo.sampling import STORY_BLOCK, draw_stories, sample_beliefs, story_uniforms
 from sim.montecarlo.summary import FIXED, Sums, Tables, finish
@@ -56,6 +58,7 @@ __all__ = [
     "check_options",
     "check_posterior",
     "default_chunk",
+    "design_keys",
     "finish",
     "load_posterior",
     "map_chunks",
@@ -64,7 +67,10 @@ __all__ = [
     "run",
     "run_many",
     "sample_beliefs",
+    "sampled_rule",
+    "solve_by_rule",
     "solve_draws",
+    "solver_settings",
     "draw_stories",
     "story_uniforms",
     "using_executor",

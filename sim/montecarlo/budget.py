@@ -128,7 +128,7 @@ def estimate(
     power_chunk = 8 * S * (T + 1) * min(chunk, POWER_DRAWS)
     working = int(WORKING_SET_FACTOR * chunk * per_draw) + power_chunk
     busy = max(1, min(opts.workers, chunks))
-    columns = len(scn.uncertain()) + len(scn.events) + 20
+    columns = len(scn.uncertain()) + (scn.sampled_selection is not None) + len(scn.events) + 20
     # streamed: the chunks in flight and the writer's pending row group (sim.io.writer)
     rows = min(opts.draws, chunk * busy + 65_536) if streamed else opts.draws
     parts = {

@@ -16,11 +16,12 @@ import numpy as np
 import pandas as pd
 
 from sim import beliefs
-from sim.model import ChunkOutput, Params, solve_chunk
+from sim.model import ChunkOutput
 from sim.montecarlo.options import RunOptions, milestones
+from sim.montecarlo.rules import solve_by_rule
 from sim.montecarlo.sampling import draw_stories, sample_beliefs
 from sim.montecarlo.summary import Sums, chunk_sums, power_periods
-from sim.names import CAUSES
+from sim.names import CAUSES, SELECTION_KEY
 from sim.scenario import Scenario
 
 __all__ = ["POWER_DRAWS", "ChunkResult", "solve_draws"]
@@ -53,10 +54,11 @@ def solve_draws(task: tuple[Scenario, RunOptions, int, int]) -> ChunkResult:
     # Parameters at the edge of sense (flows of 1e306 over 1 - δ = 1e-6) overflow to inf;
     # the model's finiteness checks turn that into a ModelError naming the cause, so the
     # floating-point warnings on the way there are noise, not news.
+    # A sampled selection rule: each draw is solved under its own (sim.montecarlo.rules).
     with np.errstate(over="ignore", invalid="ignore"):
-        out = solve_chunk(
+        out = solve_by_rule(
             scn,
-            Params.from_samples(scn, samples, n),
+            samples,
             story_u[:, :k],
             method=opts.method,
             selection=opts.selection,
@@ -158,7 +160,8 @@ def _draws_table(
 ) -> pd.DataFrame:
     """The chunk's rows of ``draws.parquet``: sampled beliefs, then the draw's outcome.
 
-    The story columns tell what happened in the draw (with types: to its true type):
+    A sampled selection rule is the last belief column, ``solver.selection`` (text). The
+    story columns tell what happened in the draw (with types: to its true type):
     ``accepted``; for a rejection ``rejected_by`` and ``rejection_cause``; for a breakdown
     within the horizon ``break_period``, ``break_year``, ``breaker`` (the summary's
     categories: an actor id, ``both`` or ``incident``) and ``cause``. A column that does
@@ -175,7 +178,9 @@ def _draws_table(
     accepted = told.accepted.astype(bool)
     cols: dict[str, Any] = {"draw": np.arange(start, start + n, dtype=np.int64)}
     for p, v in samples.items():
-        if isinstance(v, np.ndarray):
+        if p == SELECTION_KEY:  # the draw's rule, when it is sampled: text
+            cols[p] = pd.array(v, dtype="string")
+        elif isinstance(v, np.ndarray):
             cols[p] = v
     cols["accepted"] = accepted
     cols["rejected_by"] = _text(rej_names[told.rejected_by], ~accepted)

@@ -5,10 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.beliefs import Categorical
 from sim.names import DESIGNS, REMOVED_RULES, SAMPLERS, SELECTION_RULES, SOLVER_METHODS
 from sim.scenario import Scenario
 
-__all__ = ["DEFAULT_CHUNK", "RunOptions", "check_options", "default_chunk", "milestones"]
+__all__ = [
+    "DEFAULT_CHUNK",
+    "RunOptions",
+    "check_options",
+    "default_chunk",
+    "milestones",
+    "solver_settings",
+]
 
 #: Largest default chunk, in draws. Chosen by measurement (``benchmarks/run.py``;
 #: freeze_lines, 4,096 draws on the 2-core machine): 2.35 ms a draw in chunks of 2,048
@@ -28,7 +36,9 @@ class RunOptions:
     many workers at once) change how a run is computed, never its numbers; ``posterior``
     draws the beliefs it holds from a calibration instead of the file. ``curves`` asks for
     each draw's survival at every period (``curves.parquet``); it adds a table and changes
-    no other number.
+    no other number. ``selection`` is a rule, or a :class:`~sim.beliefs.Categorical` of
+    rules when the scenario samples it (each draw then takes one; see
+    :mod:`sim.montecarlo.rules`).
     """
 
     draws: int
@@ -37,11 +47,25 @@ class RunOptions:
     chunk_size: int
     workers: int
     method: str
-    selection: str
+    selection: str | Categorical
     executor: str = "local"
     #: The shared beliefs from a calibration (:class:`~sim.montecarlo.posterior.Posterior`).
     posterior: Any = field(default=None, compare=False)
     curves: bool = False
+
+
+def solver_settings(opts: RunOptions) -> dict[str, Any]:
+    """The structural settings a run rests on, as ``summary.json`` records them (``solver``).
+
+    ``method`` and ``selection`` (the rule, or the text of a sampled choice such as
+    ``choice([peaceful, qre])``); with a sampled rule also ``selection_weights``, each
+    rule's probability in the order written.
+    """
+    sel = opts.selection
+    out: dict[str, Any] = {"method": opts.method, "selection": str(sel)}
+    if isinstance(sel, Categorical):
+        out["selection_weights"] = sel.shares()
+    return out
 
 
 def milestones(scn: Scenario) -> dict[str, int]:
@@ -77,9 +101,11 @@ def check_options(opts: RunOptions) -> None:
         raise ValueError(
             f"solver method must be one of {', '.join(SOLVER_METHODS)} (got {opts.method!r})"
         )
-    if opts.selection in REMOVED_RULES:
-        raise ValueError(REMOVED_RULES[opts.selection])
-    if opts.selection not in SELECTION_RULES:
-        raise ValueError(
-            f"selection must be one of {', '.join(SELECTION_RULES)} (got {opts.selection!r})"
-        )
+    rules = opts.selection.values if isinstance(opts.selection, Categorical) else (opts.selection,)
+    for rule in rules:
+        if rule in REMOVED_RULES:
+            raise ValueError(REMOVED_RULES[rule])
+        if rule not in SELECTION_RULES:
+            raise ValueError(
+                f"selection must be one of {', '.join(SELECTION_RULES)} (got {rule!r})"
+            )

@@ -23,6 +23,8 @@ import numpy as np
 from sim import beliefs
 from sim.montecarlo.options import RunOptions
 from sim.montecarlo.posterior import posterior_rows
+from sim.montecarlo.rules import design_keys, sampled_rule
+from sim.names import SELECTION_KEY
 from sim.scenario import Scenario
 
 __all__ = ["STORY_BLOCK", "draw_stories", "sample_beliefs", "story_uniforms"]
@@ -34,17 +36,23 @@ def sample_beliefs(scn: Scenario, opts: RunOptions, start: int, stop: int) -> di
     """Every number of the scenario for draws [start, stop), by key path.
 
     A sampled belief is an array over the draws; a fixed number is a float. The uncertain
-    numbers take the sampler's columns in the order of ``scn.numbers()``. With a posterior
+    numbers take the sampler's columns in the order of ``scn.numbers()``; a sampled
+    selection rule takes the last column, and ``"solver.selection"`` holds each draw's
+    rule (an array of names; :mod:`~sim.montecarlo.rules`). With a posterior
     (``opts.posterior``), its beliefs then replace theirs (:mod:`~sim.montecarlo.posterior`).
     """
     numbers = scn.numbers()
     uncertain = [p for p, v in numbers.items() if isinstance(v, beliefs.Distribution)]
-    u = beliefs.uniform_points(opts.sampler, len(uncertain), start, stop, opts.seed, opts.draws)
+    width = len(design_keys(scn, opts))
+    u = beliefs.uniform_points(opts.sampler, width, start, stop, opts.seed, opts.draws)
     params: dict[str, Any] = {
         p: float(v) for p, v in numbers.items() if not isinstance(v, beliefs.Distribution)
     }
     for j, p in enumerate(uncertain):
         params[p] = numbers[p].ppf(u[:, j])
+    rule = sampled_rule(opts)
+    if rule is not None:
+        params[SELECTION_KEY] = np.array(rule.values, dtype=object)[rule.pick(u[:, -1])]
     if opts.posterior is not None:  # the shared beliefs from a calibration's posterior
         pick = story_uniforms(opts.seed, beliefs.STREAM_POSTERIOR, start, stop, 1)[:, 0]
         params.update(posterior_rows(opts.posterior, pick))
@@ -81,7 +89,8 @@ def draw_stories(
     """
     if opts.sampler != "saltelli":
         return story_uniforms(opts.seed, stream, start, stop, width)
-    group, pos = beliefs.saltelli_layout(len(scn.uncertain()), start, stop)
-    rows = 2 * group + (pos == len(scn.uncertain()) + 1)
+    d = len(design_keys(scn, opts))
+    group, pos = beliefs.saltelli_layout(d, start, stop)
+    rows = 2 * group + (pos == d + 1)
     lo, hi = int(rows.min()), int(rows.max()) + 1
     return story_uniforms(opts.seed, stream, lo, hi, width)[rows - lo]

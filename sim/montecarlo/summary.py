@@ -17,7 +17,7 @@ import pandas as pd
 
 from sim.model import ChunkOutput, event_state_labels
 from sim.montecarlo import typed
-from sim.montecarlo.options import RunOptions, milestones
+from sim.montecarlo.options import RunOptions, milestones, solver_settings
 from sim.names import CAUSES
 from sim.scenario import Scenario
 
@@ -228,7 +228,7 @@ def _summary(scn, opts, sums, curves, by_actor, by_cause) -> dict[str, Any]:
         "draws": n,
         "seed": opts.seed,
         "sampler": opts.sampler,
-        "solver": {"method": opts.method, "selection": opts.selection},
+        "solver": solver_settings(opts),
         "p_accepted": _wilson(na, n),
         "p_holds": {label: est(t) for label, t in marks.items()},
         "p_holds_if_accepted": {

@@ -12,7 +12,8 @@ import numpy as np
 from matplotlib.ticker import PercentFormatter
 from matplotlib.transforms import offset_copy
 
-from sim.analysis.sensitivity import sensitivity_table
+from sim.analysis.sensitivity import rule_levels, sensitivity_table
+from sim.names import SELECTION_KEY
 from sim.plots.style import (
     LEGEND_SIZE,
     OKABE_ITO,
@@ -139,7 +140,12 @@ def _legend(ax) -> None:
 
 
 def range_text(result, key: str, lo: float, hi: float) -> str:
-    """The range an assumption was drawn from: its distribution's bounds, else the sample's."""
+    """The range an assumption was drawn from: its distribution's bounds, else the sample's;
+    for a sampled selection rule, the rules with the lowest and highest target."""
+    if key == SELECTION_KEY:
+        levels = rule_levels(result)
+        if all(0 <= v < len(levels) and float(v).is_integer() for v in (lo, hi)):
+            return f"lowest under {levels[int(lo)]}, highest under {levels[int(hi)]}"
     scn = getattr(result, "scenario", None)
     dist = scn.uncertain().get(key) if scn is not None else None
     if dist is not None:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from sim.io.labels import selection_text
 from sim.reporting import extras, tables, words
 from sim.reporting.figures import CAPTIONS, compare_figure, file_figure, run_figures
 from sim.scenario import readable_key
@@ -22,13 +23,14 @@ __all__ = ["compare_context", "provenance", "run_context", "run_line"]
 
 
 def run_line(summary: dict[str, Any]) -> str:
-    """``20,000 draws · seed 7 · lhs sampler · selection peaceful · solver batched``."""
+    """``20,000 draws · seed 7 · lhs sampler · selection peaceful · solver batched`` (with a
+    sampled rule, ``selection sampled: peaceful 50% / qre 50%``)."""
     solver = summary.get("solver") or {}
     parts = [
         f"{summary['draws']:,} draws" if isinstance(summary.get("draws"), int) else "",
         f"seed {summary.get('seed')}",
         f"{summary.get('sampler')} sampler",
-        f"selection {solver.get('selection')}",
+        selection_text(solver),
         f"solver {solver.get('method')}",
     ]
     return " · ".join(p for p in parts if p)

@@ -255,10 +255,10 @@ class _Checks:
                     except ValidationError as exc:
                         for err in exc.errors(include_url=False):
                             self.add(path, err["msg"].removeprefix("Value error, "), value, True)
-        if informed and self.scn.solver.selection == "qre":
+        if informed and "qre" in self.scn.selection_rules:
             self.add(("solver", "selection"), "types are solved with the Nash selection rules "
                      "(peaceful, risk_dominant, payoff_dominant); the quantal response with types "
-                     "is not implemented", "qre", True)  # fmt: skip
+                     "is not implemented", str(self.scn.solver.selection), True)  # fmt: skip
 
     def _priors(self, aid: str, types: dict) -> None:
         """Priors sum to 1; one type may leave its prior out and gets the rest."""
@@ -365,14 +365,15 @@ class _Checks:
     def solver(self) -> None:
         """The quantal response needs its precision and the batched solver."""
         solver = self.scn.solver
-        if solver.selection == "qre" and solver.qre_precision is None:
+        qre = "qre" in self.scn.selection_rules
+        if qre and solver.qre_precision is None:
             self.add(
                 ("solver", "qre_precision"),
                 "selection: qre needs solver.qre_precision, the logit precision per stake-year "
                 "(e.g. 10: a choice that costs a tenth of a year of the whole stake is made "
                 "about e times less often than its alternative); a number or a distribution",
             )
-        if solver.selection == "qre" and solver.method == "nashpy":
+        if qre and solver.method == "nashpy":
             self.add(
                 ("solver", "method"),
                 "nashpy computes Nash equilibria, not quantal responses; use method: batched "
@@ -380,7 +381,7 @@ class _Checks:
                 solver.method,
                 True,
             )
-        if solver.selection != "qre" and solver.qre_precision is not None:
+        if not qre and solver.qre_precision is not None:
             self.add(
                 ("solver", "qre_precision"),
                 f"is used only with selection: qre (the selection is {solver.selection})",

@@ -194,6 +194,9 @@ class Key:
     one_line
         For text: line breaks and tabs are refused (titles and labels); control
         characters are refused in every text.
+    sampled
+        For a ``choice``: the value may instead be a belief, ``choice([a, b], [weights])``
+        of allowed values, each draw taking one (see :class:`sim.beliefs.Categorical`).
     """
 
     path: str
@@ -210,6 +213,7 @@ class Key:
     removed: Any = None
     max_chars: int | None = None
     one_line: bool = True
+    sampled: bool = False
 
     @property
     def name(self) -> str:
@@ -391,8 +395,10 @@ KEYS: tuple[Key, ...] = (
     Key("solver.method", CHOICE, "how stage games are solved (nashpy: slow reference)",
         default=SOLVER_METHODS[0], choices=SOLVER_METHODS),
     Key("solver.selection", CHOICE, "how a stage game is played: a Nash equilibrium picked by "
-        "a rule, or qre (logit quantal response)", default=SELECTION_RULES[0],
-        choices=SELECTION_RULES, removed=REMOVED_RULES),
+        "a rule, or qre (logit quantal response); an uncertain choice, e.g. choice([peaceful, "
+        "qre], [3, 1]), gives each draw one rule with these weights (equal when omitted)",
+        default=SELECTION_RULES[0], choices=SELECTION_RULES, removed=REMOVED_RULES,
+        sampled=True),
     _number("solver.qre_precision",
             "logit precision of the quantal response: how rarely a costly choice is made",
             Range(0.0), "per stake-year", default=None, default_text="required with qre",

@@ -30,10 +30,12 @@ from pydantic import (
 
 from sim.beliefs import (
     DISTRIBUTIONS,
+    Categorical,
     Choice,
     Distribution,
     DistributionError,
     looks_like_distribution,
+    parse_categorical,
 )
 from sim.beliefs import parse as parse_number
 from sim.scenario.keys import (
@@ -60,6 +62,8 @@ __all__ = [
     "number",
     "value_type",
     "per_holder",
+    "sampled_choice",
+    "serialise_choice",
     "serialise_number",
 ]
 
@@ -250,16 +254,86 @@ def _bounds(rng: Range) -> dict[str, float]:
     return out
 
 
+def _quoted(names: tuple[str, ...]) -> str:
+    """``'a', 'b' or 'c'``, as pydantic states the values of a ``Literal``."""
+    q = [f"'{c}'" for c in names]
+    return q[0] if len(q) == 1 else ", ".join(q[:-1]) + " or " + q[-1]
+
+
+def serialise_choice(value: Any, info: Any) -> Any:
+    """A sampled choice when dumped: a :class:`~sim.beliefs.Categorical` becomes its text
+    in JSON and its mapping form in Python (both validate back to it); a name stays one."""
+    if isinstance(value, Categorical):
+        return value.to_shorthand() if info.mode_is_json() else value.to_dict()
+    return value
+
+
+def sampled_choice(choices: tuple[str, ...], removed: dict[str, str], what: str = "") -> Any:
+    """The type of a choice that may be uncertain: one of ``choices``, or a
+    :class:`~sim.beliefs.Categorical` of them (``choice([a, b], [3, 1])``, or the mapping
+    form). A removed value, in either, raises its message; so does any other name. ``what``
+    describes the key in the JSON Schema."""
+    allowed = _quoted(choices)
+    expected = f"must be {allowed}, or choice([...], [weights]) of them"
+
+    def check_name(name: Any) -> str:
+        if isinstance(name, str) and name in removed:
+            raise ValueError(removed[name])
+        if name not in choices:
+            raise ValueError(expected)
+        return name
+
+    def check(value: Any) -> Any:
+        if isinstance(value, (Categorical, dict)) or looks_like_distribution(value):
+            try:
+                belief = parse_categorical(value)
+            except DistributionError as exc:
+                raise ValueError(f"{exc}; the names are {allowed}") from None
+            for name in belief.values:
+                if name in removed:
+                    raise ValueError(f"{belief}: {removed[name]}")
+                if name not in choices:
+                    raise ValueError(f"{belief}: unknown {name!r}; the names are {allowed}")
+            return belief
+        return check_name(value)
+
+    schema: dict[str, Any] = {
+        "anyOf": [
+            {"enum": list(choices)},
+            {
+                "type": "string",
+                "pattern": r"^\s*choice\s*\(.*\)\s*$",
+                "description": f"uncertain: choice([names], [weights]) of {', '.join(choices)}",
+            },
+            {
+                "type": "object",
+                "properties": {
+                    "dist": {"const": "choice"},
+                    "values": {"type": "array", "items": {"enum": list(choices)}},
+                    "weights": {"type": "array", "items": {"type": "number", "minimum": 0}},
+                },
+                "required": ["dist", "values"],
+            },
+        ]
+    }
+    if what:
+        schema["description"] = what
+    return Annotated[
+        Any, BeforeValidator(check), PlainSerializer(serialise_choice), WithJsonSchema(schema)
+    ]
+
+
 @functools.cache
 def value_type(path: str) -> Any:
     """The annotated type of a value given for a leaf key of the table.
 
     Numbers take the type of :func:`number` (wrapped by :func:`per_holder` for a per-holder
     key), whole numbers and plain numbers a strict ``int``/``float`` in their range,
-    choices a ``Literal``, text a strict ``str`` (never empty when required; a ``name``
-    matching :data:`~sim.scenario.keys.NAME_PATTERN`), a list of text ``list[str]``. The
-    same object is returned for the same path, so an event change of a key is checked by
-    the very type of that key.
+    choices a ``Literal`` (:func:`sampled_choice` for one that may be uncertain), text a
+    strict ``str`` (never empty when required; a ``name`` matching
+    :data:`~sim.scenario.keys.NAME_PATTERN`), a list of text ``list[str]``. The same
+    object is returned for the same path, so an event change of a key is checked by the
+    very type of that key.
     """
     k = key(path)
     rng = k.range or Range()
@@ -270,6 +344,8 @@ def value_type(path: str) -> Any:
         return Annotated[int, Field(strict=True, **_bounds(rng))]
     if k.kind == REAL:
         return Annotated[float, Field(strict=True, allow_inf_nan=False, **_bounds(rng))]
+    if k.kind == CHOICE and k.sampled:
+        return sampled_choice(k.choices, dict(k.removed or {}), k.description())
     if k.kind == CHOICE:
         if not k.removed:
             return Literal[k.choices]

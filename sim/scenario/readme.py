@@ -72,7 +72,9 @@ def type_text(k: Key) -> str:
         NUMBER: f"number {bounded}{holder}" if rng.where() else f"any number{holder}",
         WHOLE: f"whole number {bounded}",
         REAL: f"plain number {bounded}",
-        CHOICE: "one of " + ", ".join(f"`{c}`" for c in k.choices),
+        CHOICE: "one of "
+        + ", ".join(f"`{c}`" for c in k.choices)
+        + (", or `choice([...], [weights])` of them" if k.sampled else ""),
         TEXT: _text_kind(k, "text"),
         NAME: "letters, digits, `_`, `.`, `-`" + _chars(k),
         TEXT_LIST: "list of " + _text_kind(k, "text", each=True),

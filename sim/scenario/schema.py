@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, create_model
 
-from sim.beliefs import Distribution
+from sim.beliefs import Categorical, Distribution
 from sim.names import PERIODS_PER_YEAR
 from sim.scenario.keys import KEYS, MECHANISM_KEYS, REQUIRED, key, number_names
 from sim.scenario.numbers import NUMBER_SERIALISER, Identifier, Text, key_type, value_type
@@ -215,6 +215,18 @@ class Scenario(_Fields):  # type: ignore[misc, valid-type]
     def display_name(self, actor: str) -> str:
         """The actor's label, or its id."""
         return self.actors[actor].label or actor
+
+    @property
+    def sampled_selection(self) -> Categorical | None:
+        """The selection rule as a belief (``solver.selection: choice([...])``), or None."""
+        sel = self.solver.selection
+        return sel if isinstance(sel, Categorical) else None
+
+    @property
+    def selection_rules(self) -> tuple[str, ...]:
+        """Every rule a draw may be played under: the one rule, or the names of the choice."""
+        sel = self.solver.selection
+        return sel.values if isinstance(sel, Categorical) else (sel,)
 
     def uncertain(self) -> dict[str, Distribution]:
         """Every distribution in the scenario, by key path, in file order."""

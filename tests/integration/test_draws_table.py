@@ -37,8 +37,9 @@ TEXT_COLUMNS = ("rejected_by", "rejection_cause", "breaker", "cause")
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    """name -> (scenario, folder): the plain case with curves, and a shipped scenario with
-    types, events and mechanisms without them (the default)."""
+    """name -> (scenario, folder): the plain case with curves, a shipped scenario with
+    types, events and mechanisms without them (the default), and the plain case with its
+    selection rule sampled."""
     out = {}
     plain = parse_scenario_text(PLAIN, "<plain>", default_name="plain")
     folder = tmp_path_factory.mktemp("plain") / "r"
@@ -49,10 +50,20 @@ def runs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("rich") / "r"
     sim.run(rich, draws=300, seed=5).save(folder, plots=False)
     out["rich"] = (rich, folder)
+    # the selection rule sampled: the draws gain its column (solver.selection)
+    mixed = parse_scenario_text(
+        PLAIN.replace("selection: peaceful", "selection: choice([peaceful, risk_dominant])"),
+        "<mixed>",
+        default_name="mixed",
+    )
+    assert mixed.sampled_selection is not None
+    folder = tmp_path_factory.mktemp("mixed") / "r"
+    sim.run(mixed, seed=3).save(folder, plots=False)
+    out["mixed"] = (mixed, folder)
     return out
 
 
-@pytest.fixture(params=["plain", "rich"])
+@pytest.fixture(params=["plain", "rich", "mixed"])
 def case(request, runs):
     scn, folder = runs[request.param]
     return scn, folder, pd.read_parquet(folder / "draws.parquet")

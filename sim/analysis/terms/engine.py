@@ -44,8 +44,15 @@ import numpy as np
 from sim import beliefs
 from sim.analysis.terms.grid import TermSet
 from sim.errors import ModelError
-from sim.model import TOL, ChunkOutput, Params, solve_chunk
-from sim.montecarlo import RunOptions, Sums, map_chunks, sample_beliefs, story_uniforms
+from sim.model import TOL, ChunkOutput
+from sim.montecarlo import (
+    RunOptions,
+    Sums,
+    map_chunks,
+    sample_beliefs,
+    solve_by_rule,
+    story_uniforms,
+)
 from sim.montecarlo.summary import chunk_sums
 from sim.scenario import Scenario
 
@@ -217,14 +224,13 @@ def solve_block(task: tuple) -> list[tuple[int, TermOutcome]]:
     event_u = story_uniforms(opts.seed, beliefs.STREAM_EVENTS, start, stop, k + 2)[:, :k]
     scn = grid_scenario(base, regions)
     sets = [t for _, t in block]
-    params = Params.from_samples(
-        scn, stacked_samples(base, regions, sets, samples, n), n * len(sets)
-    )
-    # as sim.montecarlo.solve_draws: overflow at the edge of sense becomes a ModelError
+    stacked = stacked_samples(base, regions, sets, samples, n)
+    # as sim.montecarlo.solve_draws: overflow at the edge of sense becomes a ModelError; a
+    # sampled selection rule is each draw's own, the same for every term set
     with np.errstate(over="ignore", invalid="ignore"):
-        out = solve_chunk(
+        out = solve_by_rule(
             scn,
-            params,
+            stacked,
             np.tile(event_u, (len(sets), 1)),
             method=opts.method,
             selection=opts.selection,

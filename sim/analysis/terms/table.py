@@ -16,7 +16,7 @@ import pandas as pd
 
 from sim.analysis.terms.engine import TermOutcome
 from sim.analysis.terms.grid import TermSet, term_scenario
-from sim.montecarlo import RunOptions, finish, milestones
+from sim.montecarlo import RunOptions, finish, milestones, solver_settings
 from sim.scenario import Scenario
 
 __all__ = ["figure_columns", "pareto_front", "summary_row", "table_attrs", "terms_table"]
@@ -142,7 +142,7 @@ def table_attrs(base: Scenario, regions: Sequence[str], shares, opts: RunOptions
         "draws": opts.draws,
         "seed": opts.seed,
         "sampler": opts.sampler,
-        "solver": {"method": opts.method, "selection": opts.selection},
+        "solver": solver_settings(opts),
         "overrides": [[k, v] for k, v in base.overrides],
         "informed": base.informed,
     }

@@ -163,20 +163,28 @@ def qre_2x2(
 
 def _bracketed_root(g: _Games, mu, lo, hi, k: float) -> np.ndarray:
     """A root of H(., μ) in [lo, hi] by Newton steps kept inside a shrinking bracket
-    (the unique root where H is decreasing)."""
+    (the unique root where H is decreasing).
+
+    Each game stops at its own convergence (its last step applied), so its root does not
+    depend on the other games of the batch: a draw's answer is the same whatever chunk
+    it is solved in.
+    """
     a, b = lo.copy(), hi.copy()
     u = 0.5 * (a + b)
+    act = np.arange(u.size)
     for _ in range(NEWTON_STEPS):
-        h, h_u, _, _, _ = _H(g, u, mu, k)
-        a = np.where(h > 0, u, a)  # H(a) >= 0 >= H(b): H(lo) >= 0 and H(hi) <= 0 always
-        b = np.where(h < 0, u, b)
-        step = u - h / np.where(h_u != 0, h_u, -1.0)
-        inside = (step > a) & (step < b)
-        u_new = np.where(inside, step, 0.5 * (a + b))
-        if np.all(np.abs(u_new - u) <= 1e-15 * (1.0 + np.abs(u))):
-            u = u_new
+        if act.size == 0:
             break
-        u = u_new
+        ua, aa, ba = u[act], a[act], b[act]
+        h, h_u, _, _, _ = _H(g.take(act), ua, mu[act], k)
+        aa = np.where(h > 0, ua, aa)  # H(a) >= 0 >= H(b): H(lo) >= 0 and H(hi) <= 0 always
+        ba = np.where(h < 0, ua, ba)
+        step = ua - h / np.where(h_u != 0, h_u, -1.0)
+        inside = (step > aa) & (step < ba)
+        u_new = np.where(inside, step, 0.5 * (aa + ba))
+        converged = np.abs(u_new - ua) <= 1e-15 * (1.0 + np.abs(ua))
+        u[act], a[act], b[act] = u_new, aa, ba
+        act = act[~converged]
     return u
 
 
@@ -314,11 +322,15 @@ def _follow_mu(g: _Games, mu_target: np.ndarray, k: float, steps: int = 4000) ->
 def _newton_at(
     g: _Games, u: np.ndarray, mu: np.ndarray, k: float, iterations: int = 50
 ) -> np.ndarray:
-    """Newton's method on H(., μ) from a start close to the root (on the branch)."""
+    """Newton's method on H(., μ) from a start close to the root (on the branch); each
+    game stops at its own convergence (so its answer does not depend on its batch)."""
+    u = np.array(u, dtype=float)
+    act = np.arange(u.size)
     for _ in range(iterations):
-        h, h_u, _, _, _ = _H(g, u, mu, k)
-        step = h / np.where(h_u != 0, h_u, -1.0)
-        u = u - step
-        if np.all(np.abs(step) <= 1e-14 * (1.0 + np.abs(u))):
+        if act.size == 0:
             break
+        h, h_u, _, _, _ = _H(g.take(act), u[act], mu[act], k)
+        step = h / np.where(h_u != 0, h_u, -1.0)
+        u[act] = u[act] - step
+        act = act[~(np.abs(step) <= 1e-14 * (1.0 + np.abs(u[act])))]
     return u

@@ -273,6 +273,11 @@ class Backward:
         wAf = (w.Af[0][:, idx], w.Af[1][:, idx])
         wBf = (w.Bf[0][:, idx], w.Bf[1][:, idx])
         sa = sb = np.zeros_like(lam)
+        # A cell whose strategies are stable keeps the strategies it was solved from, so
+        # later rounds (for other cells) give it the same answer again: each draw's result
+        # is that of its own rounds, whatever chunk it is in (with qre the strategies move
+        # by less than 1e-12 in a round rather than not at all).
+        stable = np.zeros(lam.shape, dtype=bool)
         for _ in range(MAX_POLICY_ROUNDS):
             hh = (1.0 - sa) * (1.0 - sb)
             vals = []
@@ -281,12 +286,10 @@ class Backward:
                 vals.append((hh * a[i] + rest) / (1.0 - hh * b[i]))
             hold = [a[i] + b[i] * vals[i] for i in (0, 1)]
             played = play(self.select, self.rule, hold, wN, wAf, wBf, **self.rule_args)
-            done = np.all(np.abs(played.sa - sa) <= 1e-12) and np.all(
-                np.abs(played.sb - sb) <= 1e-12
-            )
-            sa, sb = played.sa, played.sb
-            if done:
+            stable |= (np.abs(played.sa - sa) <= 1e-12) & (np.abs(played.sb - sb) <= 1e-12)
+            if stable.all():
                 break
+            sa, sb = np.where(stable, sa, played.sa), np.where(stable, sb, played.sb)
         return played
 
     def step(self, t: int, wars: Wars | None = None) -> None:

@@ -172,3 +172,19 @@ def test_bad_input_is_refused():
         qre_2x2(np.zeros((3, 3)), np.zeros((3, 3)), 1.0)
     with pytest.raises(ValueError, match="per_year"):
         qre_2x2([[1, 0], [0, 1]], [[1, 0], [0, 1]], 1.0, per_year=0)
+
+
+def test_a_game_s_qre_does_not_depend_on_the_games_solved_beside_it():
+    """Each game's iterations stop at its own convergence: solved in a batch or alone, the
+    same bits (so a draw's answer does not depend on its chunk)."""
+    rng = np.random.default_rng(11)
+    A, B = rng.normal(0, 2, (300, 2, 2)), rng.normal(0, 2, (300, 2, 2))
+    A[:100, 1, 1] += 4.0  # coordination games among them: the branch is traced
+    B[:100, 1, 1] += 4.0
+    lam = rng.uniform(0.1, 30.0, 300)
+    p, q = qre_2x2(A, B, lam, per_year=4.0)
+    for i in range(0, 300, 7):
+        pi, qi = qre_2x2(A[i], B[i], lam[i], per_year=4.0)
+        assert (float(pi), float(qi)) == (p[i], q[i])
+    half = qre_2x2(A[::2], B[::2], lam[::2], per_year=4.0)
+    assert np.array_equal(half[0], p[::2]) and np.array_equal(half[1], q[::2])

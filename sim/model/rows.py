@@ -26,8 +26,9 @@ __all__ = ["put_rows", "take_rows"]
 Out = TypeVar("Out", ChunkOutput, TypeOutput)
 
 
-def take_rows(out: Out, rows: np.ndarray) -> Out:
-    """The outcomes of draws ``rows`` (indices into the chunk) of ``out``, every field cut."""
+def take_rows(out: Out, rows: np.ndarray | slice) -> Out:
+    """The outcomes of draws ``rows`` (indices into the chunk, or a slice: then the arrays
+    are views) of ``out``, every field cut."""
     values: dict[str, Any] = {}
     for f in dataclasses.fields(out):
         v = getattr(out, f.name)

@@ -32,7 +32,6 @@ on ``workers`` or ``chunk_size``.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -44,7 +43,7 @@ import numpy as np
 from sim import beliefs
 from sim.analysis.terms.grid import TermSet
 from sim.errors import ModelError
-from sim.model import TOL, ChunkOutput
+from sim.model import TOL, ChunkOutput, take_rows
 from sim.montecarlo import (
     RunOptions,
     Sums,
@@ -65,7 +64,6 @@ __all__ = [
     "solve_block",
     "solve_term_sets",
     "stacked_samples",
-    "take_rows",
 ]
 
 #: Per-draw figures a term set reports beside the run's own sums: each side's gain over
@@ -196,18 +194,6 @@ def stacked_samples(
             cols.append(np.broadcast_to(np.asarray(share, dtype=float), (n,)))
         out[f"terms.{r}.{a}"] = np.concatenate(cols)
     return out
-
-
-def take_rows(obj: Any, rows: slice) -> Any:
-    """The same model output (a dataclass of per-draw arrays) for the draws ``rows``."""
-    if isinstance(obj, np.ndarray):
-        return obj[rows]
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return dataclasses.replace(
-            obj,
-            **{f.name: take_rows(getattr(obj, f.name), rows) for f in dataclasses.fields(obj)},
-        )
-    return obj
 
 
 def solve_block(task: tuple) -> list[tuple[int, TermOutcome]]:

@@ -29,7 +29,6 @@ from sim.analysis.terms.engine import (
     grid_scenario,
     plan,
     stacked_samples,
-    take_rows,
 )
 from sim.errors import ResultError
 from sim.model import Params
@@ -143,27 +142,6 @@ def _own_samples(scn, term_set, samples):
     out = dict(samples)
     out.update({k: float(v) for k, v in variant.numbers().items() if k.startswith("terms.")})
     return out
-
-
-def test_take_rows_slices_every_per_draw_array():
-    from dataclasses import dataclass
-
-    @dataclass
-    class Inner:
-        x: np.ndarray
-        ids: tuple
-
-    @dataclass
-    class Outer:
-        a: np.ndarray
-        inner: Inner
-        none: object = None
-
-    out = take_rows(
-        Outer(np.arange(6), Inner(np.arange(12).reshape(6, 2), ("p", "q"))), slice(2, 4)
-    )
-    assert out.a.tolist() == [2, 3] and out.inner.x.tolist() == [[4, 5], [6, 7]]
-    assert out.inner.ids == ("p", "q") and out.none is None
 
 
 @pytest.mark.parametrize(

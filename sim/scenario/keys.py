@@ -398,7 +398,7 @@ KEYS: tuple[Key, ...] = (
         "a rule, or qre (logit quantal response); an uncertain choice, e.g. choice([peaceful, "
         "qre], [3, 1]), gives each draw one rule with these weights (equal when omitted)",
         default=SELECTION_RULES[0], choices=SELECTION_RULES, removed=REMOVED_RULES,
-        sampled=True),
+        sampled=True, label="selection rule"),
     _number("solver.qre_precision",
             "logit precision of the quantal response: how rarely a costly choice is made",
             Range(0.0), "per stake-year", default=None, default_text="required with qre",

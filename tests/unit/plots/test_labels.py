@@ -21,7 +21,8 @@ from sim.scenario import readable_key
         ),
         ("war.outcomes.ukraine.crimea.ukraine", "crimea share to ukraine if ukraine wins"),
         ("war.first_strike", "war first_strike"),
-        ("solver.selection", "solver.selection"),
+        ("solver.selection", "selection rule"),  # a sampled rule in the tornado
+        ("solver.method", "solver.method"),  # not plotted: the path as it is
     ],
 )
 def test_readable_key(key, name):

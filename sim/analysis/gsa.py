@@ -18,8 +18,8 @@ ceasefire holds five years: a number, not a 0/1 story) that each belief explains
   S1 of all beliefs leave unexplained (one minus their sum) comes from interactions and
   from the randomness of each draw's events. Runs of more than :data:`GIVEN_DATA_MAX`
   draws use their first :data:`GIVEN_DATA_MAX` (a sample of the beliefs like any other,
-  since a draw's beliefs depend only on its index), which keeps the indices to about a
-  second on every run.
+  since a draw's beliefs depend only on its index), which keeps the indices to a fraction
+  of a second on every run.
 * **When asked: Sobol' first and total indices** (Saltelli et al. 2010, the estimators of
   SALib's ``sobol.analyze``) on the designed sample of ``sim run --design saltelli``
   (:func:`sim.beliefs.saltelli_layout`): S1 as above and ST, the share of the variance
@@ -93,10 +93,10 @@ COLUMNS = (
     "outcome",
     "draws",
 )
-#: Most draws the given-data indices use (the first ones): about a second for 45 beliefs.
+#: Most draws the given-data indices use (the first ones): about 0.3 s for 45 beliefs.
 GIVEN_DATA_MAX = 8192
 #: Bootstrap resamples of each RBD-FAST index (each costs a sort and an FFT per belief:
-#: 30 keep the indices of a 45-belief run near a second; an interval's width is then known
+#: 30 keep the indices of a 45-belief run near 0.3 s; an interval's width is then known
 #: to about 13%).
 RESAMPLES = 30
 #: Bootstrap resamples of each Sobol' index (cheap: means over the design's groups).
@@ -284,8 +284,10 @@ def _indices_of(result: Any, outcome: str, resamples: int) -> pd.DataFrame:
     params = parameter_columns(result, columns)
     summary = getattr(result, "summary", None) or {}
     design = "saltelli" if summary.get("sampler") == "saltelli" else None
-    y = outcome_values(result, outcome)
-    x = read_draws(result, [*params, *cats])[[*params, *cats]].copy()
+    # given data: only the first GIVEN_DATA_MAX draws are used, so only they are read
+    rows = None if design == "saltelli" else GIVEN_DATA_MAX
+    y = outcome_values(result, outcome, rows=rows)
+    x = read_draws(result, [*params, *cats], rows=rows)[[*params, *cats]].copy()
     for key in cats:  # a sampled rule: its index, a step function of its uniform
         x[key] = category_codes(result, x[key])
     if design == "saltelli":
@@ -302,5 +304,8 @@ def _indices_of(result: Any, outcome: str, resamples: int) -> pd.DataFrame:
         note = f"no Sobol' indices: {exc}"
         design = None
         table = indices(x, y, seed=seed, outcome=outcome, resamples=resamples)
-    table.attrs.update(outcome=outcome, draws=len(y), design=design, note=note)
+    draws = summary.get("draws") if rows is not None else len(y)
+    if not isinstance(draws, int):  # a result without its summary's count: count them
+        draws = len(outcome_values(result, outcome))
+    table.attrs.update(outcome=outcome, draws=draws, design=design, note=note)
     return table

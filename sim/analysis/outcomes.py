@@ -66,8 +66,8 @@ def default_outcome(columns: Sequence[str]) -> str | None:
     return holds[-1] if holds else (choices[0] if choices else None)
 
 
-def outcome_values(result: Any, outcome: str) -> np.ndarray:
-    """The outcome per draw as floats in [0, 1].
+def outcome_values(result: Any, outcome: str, *, rows: int | None = None) -> np.ndarray:
+    """The outcome per draw as floats in [0, 1] (of the first ``rows`` draws if given).
 
     Raises
     ------
@@ -79,7 +79,7 @@ def outcome_values(result: Any, outcome: str) -> np.ndarray:
         allowed = ", ".join(choices) or "none (the result has no draws table)"
         raise ValueError(f"outcome must be one of {allowed} (got {outcome!r})")
     col = outcome_column(outcome)
-    return read_draws(result, [col])[col].to_numpy(dtype=float)
+    return read_draws(result, [col], rows=rows)[col].to_numpy(dtype=float)
 
 
 def outcome_phrase(outcome: str, target: str, summary: dict | None = None) -> str:

@@ -260,24 +260,41 @@ def _scenario_of(manifest: dict, summary: Any) -> Any:
         return None
 
 
-def read_draws(result: Any, columns: Sequence[str] | None = None) -> pd.DataFrame:
+def read_draws(
+    result: Any, columns: Sequence[str] | None = None, *, rows: int | None = None
+) -> pd.DataFrame:
     """The draws table of ``result``: in memory, or read (only ``columns``) from its folder.
 
     Columns that the table does not have are left out; a result with neither a draws
-    table in memory nor a ``draws.parquet`` gives an empty frame.
+    table in memory nor a ``draws.parquet`` gives an empty frame. ``rows`` keeps the first
+    draws only; from a file, only those are read (a million-draw result is not loaded to
+    look at its first thousands).
     """
     draws = getattr(result, "draws", None)
     if draws is not None and len(draws.columns):
-        return draws if columns is None else draws[[c for c in columns if c in draws.columns]]
+        out = draws if columns is None else draws[[c for c in columns if c in draws.columns]]
+        return out if rows is None else out.iloc[:rows]
     path = getattr(result, "path", None)
     if path is None or not (Path(path) / "draws.parquet").is_file():
         return pd.DataFrame()
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     file = Path(path) / "draws.parquet"
     names = pq.read_schema(file).names
     wanted = names if columns is None else [c for c in columns if c in names]
-    return pq.read_table(file, columns=wanted).to_pandas()
+    if rows is None:
+        return pq.read_table(file, columns=wanted).to_pandas()
+    parquet = pq.ParquetFile(file)
+    batches, got = [], 0
+    for batch in parquet.iter_batches(batch_size=max(1, min(rows, 65_536)), columns=wanted):
+        batches.append(batch)
+        got += batch.num_rows
+        if got >= rows:
+            break
+    schema = parquet.schema_arrow
+    schema = pa.schema([schema.field(c) for c in wanted], metadata=schema.metadata)
+    return pa.Table.from_batches(batches, schema=schema).slice(0, rows).to_pandas()
 
 
 def draw_columns(result: Any) -> list[str]:

@@ -112,6 +112,26 @@ def test_a_runs_indices_are_its_beliefs(result, saved):
         sensitivity_indices(result, "holds_10y")
 
 
+def test_given_data_reads_only_the_draws_it_uses(result, saved, monkeypatch):
+    """Of a long run only the first GIVEN_DATA_MAX draws are read (from memory or the
+    folder alike), the indices are those of indices() on them, and the table still says
+    how many draws the run had."""
+    from sim.analysis import gsa
+    from sim.analysis.sensitivity import parameter_columns
+    from sim.io import draw_columns
+
+    monkeypatch.setattr(gsa, "GIVEN_DATA_MAX", 120)
+    monkeypatch.setattr(result, "_indices", {}, raising=False)  # no kept tables either way
+    in_memory = sensitivity_indices(result, resamples=7)
+    from_folder = sensitivity_indices(sim.load_result(saved, draws=False), resamples=7)
+    pd.testing.assert_frame_equal(in_memory, from_folder, check_exact=True)
+    params = parameter_columns(result, draw_columns(result))
+    first = result.draws.iloc[:120]
+    direct = indices(first[params], first["p_holds_5y"].to_numpy(float), seed=5, resamples=7)
+    pd.testing.assert_frame_equal(in_memory.reset_index(drop=True), direct, check_exact=True)
+    assert set(in_memory["draws"]) == {120} and in_memory.attrs["draws"] == 300
+
+
 def test_a_saltelli_run_that_no_longer_matches_its_design_keeps_the_given_data_index():
     from types import SimpleNamespace
 

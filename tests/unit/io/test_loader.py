@@ -108,6 +108,32 @@ def test_not_a_folder_and_a_temporary_folder_are_refused(tmp_path):
         load_result(tmp_path / ".res.tmp-1-abcdef01")
 
 
+@pytest.mark.parametrize("rows", [0, 1, 5, 7, 50])
+def test_the_first_draws_only_are_read(tmp_path, small_result, monkeypatch, rows):
+    """From a file, ``rows`` reads batches until it has them (small batches here, so the
+    cut falls inside a batch and across several), and gives what the whole table gives."""
+    import pyarrow.parquet as pq
+
+    res = small_result()
+    res.save(tmp_path / "res", plots=False)
+    lean = load_result(tmp_path / "res", draws=False)
+    seen = []
+    original = pq.ParquetFile.iter_batches
+
+    def small_batches(self, batch_size=65536, **kw):
+        for batch in original(self, batch_size=2, **kw):
+            seen.append(batch.num_rows)
+            yield batch
+
+    monkeypatch.setattr(pq.ParquetFile, "iter_batches", small_batches)
+    cols = ["draw", "p_holds_end", "breaker"]
+    want = res.draws[cols].iloc[:rows]
+    got = read_draws(lean, cols, rows=rows)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    pd.testing.assert_frame_equal(read_draws(res, cols, rows=rows), want, check_exact=True)
+    assert sum(seen) <= max(2, rows + 1)  # it stopped reading once it had them
+
+
 def test_draws_are_read_from_the_folder_when_not_in_memory(tmp_path, small_result):
     res = small_result()
     res.save(tmp_path / "res", plots=False)

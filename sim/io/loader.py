@@ -286,6 +286,9 @@ def read_draws(
     if rows is None:
         return pq.read_table(file, columns=wanted).to_pandas()
     parquet = pq.ParquetFile(file)
+    rows = min(rows, parquet.metadata.num_rows)
+    if not wanted:  # no columns: the batches would not count rows
+        return pd.DataFrame(index=pd.RangeIndex(rows))
     batches, got = [], 0
     for batch in parquet.iter_batches(batch_size=max(1, min(rows, 65_536)), columns=wanted):
         batches.append(batch)

@@ -132,6 +132,9 @@ def test_the_first_draws_only_are_read(tmp_path, small_result, monkeypatch, rows
     pd.testing.assert_frame_equal(got, want, check_exact=True)
     pd.testing.assert_frame_equal(read_draws(res, cols, rows=rows), want, check_exact=True)
     assert sum(seen) <= max(2, rows + 1)  # it stopped reading once it had them
+    none = read_draws(lean, ["no_such_column"], rows=rows)  # no columns: still the rows
+    assert none.shape == (min(rows, 7), 0)
+    assert read_draws(lean, [], rows=rows).shape == read_draws(res, [], rows=rows).shape
 
 
 def test_draws_are_read_from_the_folder_when_not_in_memory(tmp_path, small_result):
